@@ -1,1 +1,42 @@
-export const apiVersion = 1 as const;
+export { formatPath, type ParsedConfig, parseConfig, parseConfigOrThrow } from "./config/parse-config.ts";
+export { redact, redactedMarker, redactUrl, registerSecret } from "./config/redactor.ts";
+export { Secret, secretString } from "./config/secret.ts";
+export * from "./errors/index.ts";
+export { createHttpClient, type HttpClient, type HttpClientOptions, type HttpRequest, type HttpResponse, type QueryValue } from "./http/http-client.ts";
+export { type BudgetWindow, RequestBudget } from "./http/request-budget.ts";
+export { defaultRetryOptions, isRetryableStatus, parseRetryAfter, type RetryOptions } from "./http/retry-policy.ts";
+export { createLogger, type LogFields, type Logger, type LoggerOptions, type LogLevel, silentLogger } from "./logging/logger.ts";
+export { type ColumnDefinition, isValidIdentifier, lineageColumns, type LogicalType, logicalTypes } from "./schema/logical-type.ts";
+export { createRecordValidator, type RecordValidation, type SourceRecord, type ValidatedRow } from "./schema/record-validator.ts";
+export type {
+  AppendStreamDefinition,
+  MergeStreamDefinition,
+  ReplaceStreamDefinition,
+  StreamDefinition,
+  TableTarget,
+  WriteDisposition,
+} from "./schema/stream-definition.ts";
+export { internalTables, maxRejectPayloadBytes, rejectPayload } from "./sink/internal-tables.ts";
+export type {
+  LoadRecord,
+  LoadStatus,
+  RejectedRecord,
+  Sink,
+  SinkCapabilities,
+  SinkFactory,
+  SqlDialect,
+  StreamCompletion,
+  StreamLoadSummary,
+  WriteBatch,
+} from "./sink/sink.ts";
+export type {
+  CheckContext,
+  PluginApiVersion,
+  ProgressEvent,
+  ReadContext,
+  Source,
+  SourceFactory,
+  SourceMessage,
+} from "./source/source.ts";
+export type { JsonValue } from "./state/json-value.ts";
+export type { StateUpdate, StoredState } from "./state/stored-state.ts";

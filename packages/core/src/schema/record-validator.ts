@@ -1,0 +1,89 @@
+import type { ColumnDefinition, LogicalType } from "./logical-type.ts";
+import type { StreamDefinition } from "./stream-definition.ts";
+
+/** A record as a source emits it: field names to values. */
+export type SourceRecord = Readonly<Record<string, unknown>>;
+
+/** A record checked against its stream's columns: exactly the declared columns, values normalised. */
+export type ValidatedRow = Record<string, unknown>;
+
+export type RecordValidation = { readonly ok: true; readonly row: ValidatedRow } | { readonly ok: false; readonly reason: string };
+
+// Offsets are required: a naive time is ambiguous, and guessing a zone silently shifts data.
+const timestampPattern = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?)(Z|[+-]\d{2}(?::?\d{2})?)$/i;
+const datePattern = /^\d{4}-\d{2}-\d{2}$/;
+
+function describe(value: unknown): string {
+  if (typeof value === "string") return `string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}...` : value)}`;
+  if (Array.isArray(value)) return "a list";
+  if (value instanceof Date) return "a Date";
+  return value === null ? "null" : `${typeof value} ${typeof value === "object" ? "" : String(value)}`.trim();
+}
+
+type Normaliser = (value: unknown) => { value: unknown } | string;
+
+function isRealDate(datePart: string): boolean {
+  const time = Date.parse(`${datePart}T00:00:00Z`);
+  return !Number.isNaN(time) && new Date(time).toISOString().startsWith(datePart);
+}
+
+const normalisers: Record<LogicalType, Normaliser> = {
+  string: (value) => (typeof value === "string" ? { value } : `expected a string, got ${describe(value)}`),
+  integer: (value) => {
+    if (typeof value === "bigint") return { value };
+    if (typeof value === "number" && Number.isSafeInteger(value)) return { value };
+    return `expected an integer, got ${describe(value)}`;
+  },
+  float: (value) =>
+    typeof value === "number" && Number.isFinite(value) ? { value } : `expected a finite number, got ${describe(value)}`,
+  boolean: (value) => (typeof value === "boolean" ? { value } : `expected a boolean, got ${describe(value)}`),
+  timestamp: (value) => {
+    if (value instanceof Date) {
+      return Number.isNaN(value.getTime()) ? "expected a timestamp, got an invalid Date" : { value: value.toISOString() };
+    }
+    if (typeof value !== "string") return `expected an ISO 8601 timestamp with a time zone, got ${describe(value)}`;
+    const match = timestampPattern.exec(value);
+    if (match === null || !isRealDate(match[1] as string)) {
+      return `expected an ISO 8601 timestamp with a time zone (e.g. 2024-05-03T08:10:01Z), got ${describe(value)}`;
+    }
+    return { value };
+  },
+  date: (value) =>
+    typeof value === "string" && datePattern.test(value) && isRealDate(value)
+      ? { value }
+      : `expected a date YYYY-MM-DD, got ${describe(value)}`,
+  json: (value) => ({ value }),
+};
+
+/**
+ * Builds the per-stream check the runner applies to every record before it reaches a sink.
+ * A failing record becomes a reject with the returned reason; it is never dropped silently.
+ * Fields the stream does not declare are ignored: a connector that must keep unknown vendor fields
+ * declares a `json` column for them.
+ */
+export function createRecordValidator(stream: StreamDefinition): (record: SourceRecord) => RecordValidation {
+  const primaryKey = new Set(stream.primaryKey ?? []);
+  const columns = stream.columns.map((column: ColumnDefinition) => ({
+    name: column.name,
+    required: column.nullable === false || primaryKey.has(column.name),
+    normalise: normalisers[column.type],
+  }));
+  return (record) => {
+    if (typeof record !== "object" || record === null || Array.isArray(record)) {
+      return { ok: false, reason: `expected an object record, got ${describe(record)}` };
+    }
+    const row: ValidatedRow = {};
+    for (const column of columns) {
+      const value = record[column.name];
+      if (value === undefined || value === null) {
+        if (column.required) return { ok: false, reason: `column "${column.name}": required but missing` };
+        row[column.name] = null;
+        continue;
+      }
+      const normalised = column.normalise(value);
+      if (typeof normalised === "string") return { ok: false, reason: `column "${column.name}": ${normalised}` };
+      row[column.name] = normalised.value;
+    }
+    return { ok: true, row };
+  };
+}

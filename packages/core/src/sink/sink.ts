@@ -1,0 +1,110 @@
+import type { ValidatedRow } from "../schema/record-validator.ts";
+import type { TableTarget } from "../schema/stream-definition.ts";
+import type { StateUpdate, StoredState } from "../state/stored-state.ts";
+import type { PluginApiVersion } from "../source/source.ts";
+
+/** The SQL dialect a sink speaks; `parley views apply` picks each view's variant by it. */
+export type SqlDialect = "duckdb" | "postgres" | "bigquery";
+
+/** A record set aside, with the reason. Stored in `_parley_rejects`; never dropped silently. */
+export interface RejectedRecord {
+  readonly stream: string;
+  /** The raw record as text (JSON for objects; the original text for unparsable input), at most 1 MB. */
+  readonly payload: string;
+  readonly reason: string;
+}
+
+/**
+ * One unit of work for a sink, applied atomically: the rows, the rejects and (optionally) the state
+ * that covers them are all stored, or none is. That single rule is what makes a killed run safe.
+ */
+export interface WriteBatch {
+  readonly loadId: string;
+  /** The run's start time, ISO 8601 UTC; stored in `_parley_loaded_at`. */
+  readonly loadedAt: string;
+  /** The source's name in the config. */
+  readonly source: string;
+  readonly target: TableTarget;
+  /** Rows already validated against `target.stream.columns` (lineage columns are added by the sink). */
+  readonly rows: readonly ValidatedRow[];
+  readonly rejects: readonly RejectedRecord[];
+  readonly state?: StateUpdate;
+}
+
+/** Sent once per stream after its last batch. For `replace` streams this is when the new rows become visible. */
+export interface StreamCompletion {
+  readonly loadId: string;
+  readonly source: string;
+  readonly target: TableTarget;
+  /** State to store in the same transaction as the swap (replace) or on its own (merge/append). */
+  readonly state?: StateUpdate;
+}
+
+export type LoadStatus = "running" | "succeeded" | "failed";
+
+/** Per-stream figures of a run, as kept in `_parley_loads.streams`. */
+export interface StreamLoadSummary {
+  readonly stream: string;
+  readonly table: string;
+  readonly records: number;
+  readonly rejects: number;
+  readonly stateBefore: StateUpdate["value"] | null;
+  readonly stateAfter: StateUpdate["value"] | null;
+}
+
+/** One row of the `_parley_loads` ledger: every run is recorded, so a partial run is never mistaken for a complete one. */
+export interface LoadRecord {
+  readonly loadId: string;
+  readonly source: string;
+  readonly startedAt: string;
+  readonly finishedAt: string | null;
+  readonly status: LoadStatus;
+  readonly streams: readonly StreamLoadSummary[];
+  /** The failure, redacted; null unless `status` is `failed`. */
+  readonly error: string | null;
+}
+
+/** Optional abilities; conformance suites skip by capability, never by sink name. */
+export interface SinkCapabilities {
+  /** The sink runs SQL (views, queries in tests). */
+  readonly sql: boolean;
+}
+
+/**
+ * A destination. Created by a sink's factory (for example `createDuckdbSink(config)`) without I/O;
+ * it connects lazily on first use. Every table it creates carries the lineage columns.
+ */
+export interface Sink {
+  readonly apiVersion: PluginApiVersion;
+  /** The sink id, e.g. `duckdb`. */
+  readonly type: string;
+  readonly dialect: SqlDialect;
+  readonly capabilities: SinkCapabilities;
+  /**
+   * Creates missing tables (and Parley's own `_parley_*` tables) and evolves existing ones:
+   * new columns are added (existing rows get NULL); a type change of an existing column or a
+   * different primary key is a `SchemaError` naming table, column, old and new type.
+   */
+  prepare(targets: readonly TableTarget[]): Promise<void>;
+  readState(source: string): Promise<readonly StoredState[]>;
+  /** Deletes stored state of a source (all streams, or the given ones); returns how many rows were removed. */
+  resetState(source: string, streams?: readonly string[]): Promise<number>;
+  startLoad(load: { readonly loadId: string; readonly source: string; readonly startedAt: string }): Promise<void>;
+  writeBatch(batch: WriteBatch): Promise<void>;
+  completeStream(completion: StreamCompletion): Promise<void>;
+  finishLoad(load: LoadRecord): Promise<void>;
+  listLoads(source?: string, limit?: number): Promise<readonly LoadRecord[]>;
+  /** Runs a statement (DDL such as `CREATE OR REPLACE VIEW`). Requires `capabilities.sql`. */
+  execute(sql: string): Promise<void>;
+  /** Runs a query and returns rows as plain objects (integers as numbers when safe, else bigint). */
+  query(sql: string): Promise<readonly Record<string, unknown>[]>;
+  close(): Promise<void>;
+  [Symbol.asyncDispose](): Promise<void>;
+}
+
+/** The factory a sink package exports, used by the runner's registry. */
+export interface SinkFactory<S extends import("zod").ZodType = import("zod").ZodType> {
+  readonly type: string;
+  readonly configSchema: S;
+  create(config: import("zod").output<S>): Sink;
+}

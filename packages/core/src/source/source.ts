@@ -1,0 +1,91 @@
+import type { z } from "zod";
+import type { Logger } from "../logging/logger.ts";
+import type { SourceRecord } from "../schema/record-validator.ts";
+import type { StreamDefinition } from "../schema/stream-definition.ts";
+import type { JsonValue } from "../state/json-value.ts";
+
+/** The contract version a plugin implements. Bumped only for breaking changes to this file. */
+export type PluginApiVersion = 1;
+
+/**
+ * What a source emits, in order. The order carries the delivery guarantee:
+ * a `checkpoint` for stream S promises that every `record` and `reject` of S emitted before it
+ * is covered by its `state`. The runner stores that state in the same transaction as those records,
+ * so after a crash the source restarts from a state that matches the stored data exactly.
+ */
+export type SourceMessage =
+  | {
+      readonly kind: "record";
+      readonly stream: string;
+      readonly record: SourceRecord;
+    }
+  | {
+      /** A record the source could not turn into a row (unparsable count, broken JSON line...). */
+      readonly kind: "reject";
+      readonly stream: string;
+      /** What arrived, as close to the wire as possible (a string for text the source could not parse). */
+      readonly raw: unknown;
+      /** Why it was set aside; shown to users and stored in `_parley_rejects`. */
+      readonly reason: string;
+    }
+  | {
+      readonly kind: "checkpoint";
+      readonly stream: string;
+      /** The stream's new state; validated with the source's `stateSchema` before it is stored. */
+      readonly state: JsonValue;
+    };
+
+/** Progress a source reports while it works; the runner shows it (progress line, JSON logs). */
+export type ProgressEvent =
+  | { readonly kind: "page"; readonly stream: string; readonly bytes?: number; readonly detail?: string }
+  | { readonly kind: "bytes"; readonly stream: string; readonly bytes: number }
+  | { readonly kind: "waiting"; readonly stream: string; readonly milliseconds: number; readonly reason: string }
+  | { readonly kind: "note"; readonly stream: string; readonly message: string };
+
+export interface ReadContext {
+  /** State stored for each stream by the last successful checkpoint. Empty on a first run or a full refresh. */
+  readonly state: ReadonlyMap<string, JsonValue>;
+  /** The streams to read (a subset of `Source.streams`); a source must not emit records of others. */
+  readonly streams: ReadonlySet<string>;
+  readonly logger: Logger;
+  readonly signal: AbortSignal;
+  readonly progress: (event: ProgressEvent) => void;
+  /** The run's clock; tests pin it. Sources use it for "up to yesterday" style bounds. */
+  readonly now: () => Date;
+}
+
+export interface CheckContext {
+  readonly logger: Logger;
+  readonly signal: AbortSignal;
+}
+
+/**
+ * A source of records: one connector instance, created by the connector's factory from a validated
+ * config (for example `createUltimateSource(config)`). Creating it performs no I/O.
+ */
+export interface Source {
+  readonly apiVersion: PluginApiVersion;
+  /** The connector id, e.g. `ultimate`; also the default prefix of its table names. */
+  readonly type: string;
+  readonly streams: readonly StreamDefinition[];
+  /**
+   * Version of the state format. Stored state with a higher version is refused (written by a newer
+   * connector); a lower version is passed through `stateSchema`, which may migrate it.
+   */
+  readonly stateVersion: number;
+  /** Validates (and may migrate) one stream's stored state; its errors become a `StateError`. */
+  readonly stateSchema: z.ZodType<JsonValue>;
+  /** Reaches the vendor with the configured credentials; throws `AuthError`, `HttpError` or `ConfigError`. */
+  check(context: CheckContext): Promise<void>;
+  read(context: ReadContext): AsyncIterable<SourceMessage>;
+  /** Releases connections. Safe to call twice. */
+  close(): Promise<void>;
+}
+
+/** The factory a connector package exports, used by the runner's registry. */
+export interface SourceFactory<S extends z.ZodType = z.ZodType> {
+  readonly type: string;
+  /** The connector's config schema (input: what users write; output: the parsed config). */
+  readonly configSchema: S;
+  create(config: z.output<S>): Source;
+}
