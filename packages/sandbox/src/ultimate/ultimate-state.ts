@@ -1,0 +1,30 @@
+import type { FaultQueue } from "./ultimate-faults.ts";
+import type { UltimateGenerator } from "./ultimate-generator.ts";
+import type { UltimateApiVersion } from "./ultimate-options.ts";
+import type { UrlSigner } from "./ultimate-signing.ts";
+
+export interface UltimateSettings {
+  readonly organizationId: string;
+  readonly apiKey: string;
+  readonly refuseBearer: boolean;
+  readonly v3EarliestDay: number;
+  readonly v2WindowDays: number;
+  readonly defaultTtlMinutes: number;
+  readonly maxTtlMinutes: number;
+  readonly buckets: Readonly<Record<UltimateApiVersion, string>>;
+  readonly contentLength: boolean;
+}
+
+/** What the route handlers share: settings, data, the clock and the switchable faults. */
+export interface UltimateState {
+  readonly settings: UltimateSettings;
+  readonly generator: UltimateGenerator;
+  readonly signer: UrlSigner;
+  readonly faults: FaultQueue;
+  now(): Date;
+  /** Signatures of links handed out, so "expire every issued link" can reach them. */
+  readonly issuedSignatures: Set<string>;
+  readonly revokedSignatures: Set<string>;
+  /** Byte lengths already worked out, keyed by object path and how many records it held. */
+  readonly lengths: Map<string, number>;
+}
