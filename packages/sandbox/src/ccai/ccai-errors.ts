@@ -29,7 +29,11 @@ export class CcaiApiError extends Error {
   readonly details: readonly unknown[];
   readonly headers: Record<string, string>;
 
-  constructor(status: RpcStatus, message: string, options: { details?: unknown[]; headers?: Record<string, string> } = {}) {
+  constructor(
+    status: RpcStatus,
+    message: string,
+    options: { details?: unknown[]; headers?: Record<string, string> } = {},
+  ) {
     super(message);
     this.name = "CcaiApiError";
     this.status = status;

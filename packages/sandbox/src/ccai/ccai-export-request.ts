@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { invalidArgument } from "./ccai-errors.ts";
 import type { JsonObject } from "./ccai-encoding.ts";
+import { invalidArgument } from "./ccai-errors.ts";
 
 export const writeDispositions = ["WRITE_DISPOSITION_UNSPECIFIED", "WRITE_TRUNCATE", "WRITE_APPEND"] as const;
 export const exportSchemaVersions = [
@@ -20,7 +20,14 @@ export interface CcaiExportRequest {
 }
 
 const enumValue = (names: readonly string[]) =>
-  z.union([z.enum(names as [string, ...string[]]), z.number().int().min(0).max(names.length - 1)]);
+  z.union([
+    z.enum(names as [string, ...string[]]),
+    z
+      .number()
+      .int()
+      .min(0)
+      .max(names.length - 1),
+  ]);
 
 const schema = z.object({
   parent: z.string().optional(),
@@ -73,7 +80,10 @@ export function parseExportRequest(body: string, parent: string): CcaiExportRequ
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const path = (issue?.path ?? []).map((part) => snake(String(part))).join(".");
-    const received = (issue?.path ?? []).reduce<unknown>((node, part) => (node as JsonObject | undefined)?.[String(part)], normalize(json, ""));
+    const received = (issue?.path ?? []).reduce<unknown>(
+      (node, part) => (node as JsonObject | undefined)?.[String(part)],
+      normalize(json, ""),
+    );
     throw invalidArgument(`Invalid value at '${path}', ${JSON.stringify(received)}`);
   }
   const data = parsed.data;
@@ -97,18 +107,25 @@ export function parseExportRequest(body: string, parent: string): CcaiExportRequ
 const projectPattern = /^(?:[a-z][a-z0-9-]{4,28}[a-z0-9]|\d{1,20}|[a-z0-9.-]+:[a-z][a-z0-9-]{4,28}[a-z0-9])$/;
 const datasetPattern = /^[A-Za-z0-9_]{1,1024}$/;
 const tablePattern = /^[\p{L}\p{M}\p{N}\p{Pc}\p{Pd} ]{1,1024}$/u;
-const kmsKeyPattern = /^projects\/[^/]+\/locations\/[^/]+\/keyRings\/[^/]+\/cryptoKeys\/[^/]+(?:\/cryptoKeyVersions\/[^/]+)?$/;
+const kmsKeyPattern =
+  /^projects\/[^/]+\/locations\/[^/]+\/keyRings\/[^/]+\/cryptoKeys\/[^/]+(?:\/cryptoKeyVersions\/[^/]+)?$/;
 
 /**
  * Checks the destination and the CMEK key. `existingTables` ("project.dataset.table" or "project.dataset") models the
  * proto's "if this dataset/table does not exist, the export call returns an INVALID_ARGUMENT error"; when it is not
  * given every well-formed destination is taken to exist.
  */
-export function validateExportRequest(request: CcaiExportRequest, project: string, existingTables?: readonly string[]): void {
+export function validateExportRequest(
+  request: CcaiExportRequest,
+  project: string,
+  existingTables?: readonly string[],
+): void {
   const destination = request.bigQueryDestination;
   if (destination.dataset === "") throw invalidArgument("big_query_destination.dataset is required.");
   if (!datasetPattern.test(destination.dataset)) {
-    throw invalidArgument(`Invalid BigQuery dataset name "${destination.dataset}": use letters, digits and underscores.`);
+    throw invalidArgument(
+      `Invalid BigQuery dataset name "${destination.dataset}": use letters, digits and underscores.`,
+    );
   }
   if (destination.table !== "" && !tablePattern.test(destination.table)) {
     throw invalidArgument(`Invalid BigQuery table name "${destination.table}".`);
@@ -123,7 +140,12 @@ export function validateExportRequest(request: CcaiExportRequest, project: strin
   }
   if (existingTables) {
     const target = destination.projectId || project;
-    if (!existingTables.some((entry) => entry === `${target}.${destination.dataset}` || entry.startsWith(`${target}.${destination.dataset}.`))) {
+    if (
+      !existingTables.some(
+        (entry) =>
+          entry === `${target}.${destination.dataset}` || entry.startsWith(`${target}.${destination.dataset}.`),
+      )
+    ) {
       throw invalidArgument(`BigQuery dataset ${target}:${destination.dataset} does not exist.`);
     }
     if (destination.table !== "" && !existingTables.includes(`${target}.${destination.dataset}.${destination.table}`)) {

@@ -29,7 +29,9 @@ function parseTimestamp(value: string, field: string): number {
   const match = rfc3339.exec(value);
   const milliseconds = match ? Date.parse(`${match[1]}${match[3]}`) : Number.NaN;
   if (!match || Number.isNaN(milliseconds)) {
-    throw invalidArgument(`Invalid filter: ${field} needs an RFC 3339 timestamp such as "2021-01-01T00:00:00-08:00", got "${value}"`);
+    throw invalidArgument(
+      `Invalid filter: ${field} needs an RFC 3339 timestamp such as "2021-01-01T00:00:00-08:00", got "${value}"`,
+    );
   }
   return milliseconds * 1000 + Number((match[2] ?? "").padEnd(6, "0").slice(0, 6));
 }
@@ -66,7 +68,9 @@ function restriction<T>(
 ): FilterPredicate<T> {
   const { field: name, comparator, value } = node;
   if (!node.quoted && value !== "*" && options.requireQuotedValues !== false) {
-    throw invalidArgument(`Invalid filter: the value of ${name} must be double-quoted, e.g. ${name}${comparator}"${value}"`);
+    throw invalidArgument(
+      `Invalid filter: the value of ${name} must be double-quoted, e.g. ${name}${comparator}"${value}"`,
+    );
   }
   const dot = name.indexOf(".");
   const mapField = dot > 0 ? fields[name.slice(0, dot)] : undefined;
@@ -104,7 +108,9 @@ function restriction<T>(
         throw invalidArgument(`Invalid filter: ${name} supports only =, != and :, not ${comparator}`);
       }
       if (field.values && !field.values.includes(value)) {
-        throw invalidArgument(`Invalid filter: "${value}" is not a valid ${name}; expected one of ${field.values.join(", ")}`);
+        throw invalidArgument(
+          `Invalid filter: "${value}" is not a valid ${name}; expected one of ${field.values.join(", ")}`,
+        );
       }
       return comparator === "!="
         ? (record) => !field.read(record).includes(value)
@@ -153,7 +159,11 @@ function compile<T>(node: FilterNode, fields: FilterFields<T>, options: FilterOp
 }
 
 /** Parses and checks a filter up front, so a bad filter fails the request before any data is read. */
-export function compileCcaiFilter<T>(text: string, fields: FilterFields<T>, options: FilterOptions = {}): FilterPredicate<T> {
+export function compileCcaiFilter<T>(
+  text: string,
+  fields: FilterFields<T>,
+  options: FilterOptions = {},
+): FilterPredicate<T> {
   const node = parseCcaiFilter(text);
   return node ? compile(node, fields, options) : () => true;
 }
@@ -183,7 +193,10 @@ export const conversationFilterFields: FilterFields<CcaiConversation> = {
     kind: "number",
     read: (record) => record.qualityMetadata.customerSatisfactionRating,
   },
-  "quality_metadata.agent_info.agent_id": { kind: "text", read: (record) => agentInfo(record).map((agent) => agent.agentId) },
+  "quality_metadata.agent_info.agent_id": {
+    kind: "text",
+    read: (record) => agentInfo(record).map((agent) => agent.agentId),
+  },
   "quality_metadata.agent_info.team": { kind: "text", read: (record) => agentInfo(record).map((agent) => agent.team) },
   "quality_metadata.agent_info.teams": { kind: "text", read: (record) => agentInfo(record).map((agent) => agent.team) },
   "quality_metadata.agent_info.agent_type": {

@@ -37,9 +37,17 @@ function sentiment(random: SeededRandom): CcaiSentiment {
 }
 
 /** Start and end inside one segment; phone segments also point at words, end never before start. */
-function boundaries(random: SeededRandom, transcript: CcaiTranscriptSegment[], index: number): [CcaiBoundary, CcaiBoundary] {
+function boundaries(
+  random: SeededRandom,
+  transcript: CcaiTranscriptSegment[],
+  index: number,
+): [CcaiBoundary, CcaiBoundary] {
   const words = transcript[index]?.words.length ?? 0;
-  if (words === 0) return [{ transcriptIndex: index, wordIndex: undefined }, { transcriptIndex: index, wordIndex: undefined }];
+  if (words === 0)
+    return [
+      { transcriptIndex: index, wordIndex: undefined },
+      { transcriptIndex: index, wordIndex: undefined },
+    ];
   const first = random.int(0, words - 1);
   return [
     { transcriptIndex: index, wordIndex: first },
@@ -47,15 +55,17 @@ function boundaries(random: SeededRandom, transcript: CcaiTranscriptSegment[], i
   ];
 }
 
-/** One analysis; `requestTimeMicros` is when it was asked for, creation follows within two minutes. */
+/** One analysis finished at `createTimeMicros`; it was requested up to two minutes before. */
 export function generateCcaiAnalysis(
   random: SeededRandom,
   conversation: CcaiConversation,
   transcript: CcaiTranscriptSegment[],
-  requestTimeMicros: number,
+  createTimeMicros: number,
 ): CcaiAnalysis {
-  const createTimeMicros = requestTimeMicros + random.int(5, 120) * 1_000_000 + random.int(0, 999) * 1000;
-  const channels = conversation.callMetadata ? [conversation.callMetadata.customerChannel, conversation.callMetadata.agentChannel] : [0];
+  const requestTimeMicros = createTimeMicros - random.int(5, 120) * 1_000_000 - random.int(0, 999) * 1000;
+  const channels = conversation.callMetadata
+    ? [conversation.callMetadata.customerChannel, conversation.callMetadata.agentChannel]
+    : [0];
   const entities: Record<string, CcaiEntity> = {};
   for (const [displayName, type, metadata] of entityNames) {
     if (!random.chance(0.35)) continue;

@@ -1,7 +1,13 @@
 import { SeededRandom } from "../server/seeded-random.ts";
 import { generateCcaiAnalysis } from "./ccai-generator-analysis.ts";
 import { generateCcaiTranscript } from "./ccai-generator-transcript.ts";
-import type { CcaiAgentInfo, CcaiConversation, CcaiMedium, CcaiTranscriptSegment } from "./ccai-records.ts";
+import type {
+  CcaiAgentInfo,
+  CcaiAnalysis,
+  CcaiConversation,
+  CcaiMedium,
+  CcaiTranscriptSegment,
+} from "./ccai-records.ts";
 
 export interface CcaiGeneratorOptions {
   seed: number;
@@ -86,11 +92,13 @@ export class CcaiGenerator {
         customerSatisfactionRating: random.chance(0.4) ? 0 : random.int(1, 5),
         waitDurationMs: phone && random.chance(0.7) ? random.int(0, 300) * 500 : 0,
         menuPath: phone && random.chance(0.5) ? random.pick(["1>2", "1>3>1", "2"]) : "",
-        agentInfo: agent
-          ? [{ ...agent, dispositionCode: random.chance(0.5) ? random.pick(dispositions) : "" }]
-          : [],
+        agentInfo: agent ? [{ ...agent, dispositionCode: random.chance(0.5) ? random.pick(dispositions) : "" }] : [],
       },
-      callMetadata: mono ? undefined : agentFirst ? { agentChannel: 1, customerChannel: 2 } : { agentChannel: 2, customerChannel: 1 },
+      callMetadata: mono
+        ? undefined
+        : agentFirst
+          ? { agentChannel: 1, customerChannel: 2 }
+          : { agentChannel: 2, customerChannel: 1 },
       audioUri: phone ? `gs://parley-sandbox-audio/${id}.wav` : "",
       transcriptUri: `gs://parley-sandbox-transcripts/${id}.json`,
       medium,
@@ -114,9 +122,9 @@ export class CcaiGenerator {
     return generateCcaiTranscript(new SeededRandom(mixSeed(this.seed, conversation.index, 1)), conversation);
   }
 
-  /** Analysis number `number` of a conversation, requested at `requestTimeMicros`. */
-  analysis(conversation: CcaiConversation, number: number, requestTimeMicros: number) {
+  /** Analysis number `number` (0 = first) of a conversation, finished at `createTimeMicros`. */
+  analysis(conversation: CcaiConversation, number: number, createTimeMicros: number): CcaiAnalysis {
     const random = new SeededRandom(mixSeed(this.seed, conversation.index, 100 + number));
-    return generateCcaiAnalysis(random, conversation, this.transcript(conversation), requestTimeMicros);
+    return generateCcaiAnalysis(random, conversation, this.transcript(conversation), createTimeMicros);
   }
 }

@@ -65,9 +65,15 @@ export class PageTokens {
   read(binding: string, token: string): PageCursor {
     const [payload = "", signature] = token.split(".");
     if (signature === undefined || signature !== this.sign(payload)) throw invalidArgument("Invalid page token.");
-    const decoded = JSON.parse(Buffer.from(payload, "base64url").toString("utf8")) as { q: string; v: number; i: string };
+    const decoded = JSON.parse(Buffer.from(payload, "base64url").toString("utf8")) as {
+      q: string;
+      v: number;
+      i: string;
+    };
     if (decoded.q !== this.digest(binding)) {
-      throw invalidArgument("The page token does not match the request: filter, order_by and view must not change between pages.");
+      throw invalidArgument(
+        "The page token does not match the request: filter, order_by and view must not change between pages.",
+      );
     }
     return { value: decoded.v, id: decoded.i };
   }
@@ -90,7 +96,8 @@ const conversationOrderKeys: Record<string, (record: CcaiConversation) => number
 /** `orderBy` for ListConversations: one field, optional asc/desc, ascending when no suffix (vendor-apis §1.4). */
 export function parseConversationOrder(raw: string): Ordering<CcaiConversation> {
   const text = raw.trim();
-  if (text === "") return { key: conversationOrderKeys.create_time as Ordering<CcaiConversation>["key"], descending: true };
+  if (text === "")
+    return { key: conversationOrderKeys.create_time as Ordering<CcaiConversation>["key"], descending: true };
   const match = /^([a-z_.]+)(?:\s+(asc|desc))?$/i.exec(text);
   const field = match?.[1] ?? "";
   const key = conversationOrderKeys[field];
@@ -102,7 +109,13 @@ export function parseConversationOrder(raw: string): Ordering<CcaiConversation> 
   return { key, descending: match[2]?.toLowerCase() === "desc" };
 }
 
-function compareKeys(leftValue: number, leftId: string, rightValue: number, rightId: string, direction: number): number {
+function compareKeys(
+  leftValue: number,
+  leftId: string,
+  rightValue: number,
+  rightId: string,
+  direction: number,
+): number {
   const difference = leftValue - rightValue;
   if (difference !== 0) return difference * direction;
   return (leftId < rightId ? -1 : leftId > rightId ? 1 : 0) * direction;
@@ -111,7 +124,9 @@ function compareKeys(leftValue: number, leftId: string, rightValue: number, righ
 /** Sorts by the ordering key, ties broken by id in the same direction, so the order is total and repeatable. */
 export function sortRecords<T extends { id: string }>(records: T[], ordering: Ordering<T>): T[] {
   const direction = ordering.descending ? -1 : 1;
-  return records.sort((left, right) => compareKeys(ordering.key(left), left.id, ordering.key(right), right.id, direction));
+  return records.sort((left, right) =>
+    compareKeys(ordering.key(left), left.id, ordering.key(right), right.id, direction),
+  );
 }
 
 /** The records after `cursor` in sorted order, at most `size` of them, and whether more follow. */
