@@ -1,3 +1,3 @@
-import { defineProject } from "vitest/config";
+import { parleyProject } from "../vitest.shared.ts";
 
-export default defineProject({ resolve: { conditions: ["@parley/source"] }, test: { name: "e2e", testTimeout: 60_000 } });
+export default parleyProject("e2e", { testTimeout: 120_000 });

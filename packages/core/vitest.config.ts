@@ -1,3 +1,3 @@
-import { defineProject } from "vitest/config";
+import { parleyProject } from "../../vitest.shared.ts";
 
-export default defineProject({ resolve: { conditions: ["@parley/source"] }, test: { name: "core" } });
+export default parleyProject("core");

@@ -96,7 +96,11 @@ export interface Sink {
   listLoads(source?: string, limit?: number): Promise<readonly LoadRecord[]>;
   /** Runs a statement (DDL such as `CREATE OR REPLACE VIEW`). Requires `capabilities.sql`. */
   execute(sql: string): Promise<void>;
-  /** Runs a query and returns rows as plain objects (integers as numbers when safe, else bigint). */
+  /**
+   * Runs a query and returns rows as plain objects with values normalised the same way in every sink:
+   * integers as numbers (bigint beyond 2^53), floats as numbers, booleans, strings,
+   * timestamps as ISO 8601 UTC strings ending in `Z`, dates as `YYYY-MM-DD`, JSON columns parsed.
+   */
   query(sql: string): Promise<readonly Record<string, unknown>[]>;
   close(): Promise<void>;
   [Symbol.asyncDispose](): Promise<void>;

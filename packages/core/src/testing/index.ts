@@ -1,0 +1,2 @@
+export { batch, epochMicros, everyTypeStream, state, target } from "./fixtures.ts";
+export { describeSinkConformance, quote, type SinkHarness } from "./sink-conformance.ts";

@@ -1,0 +1,27 @@
+import { z } from "zod";
+
+export const duckdbConfigSchema = z.strictObject({
+  path: z
+    .string()
+    .min(1, { error: "must be a file path, or :memory: for a throwaway database" })
+    .default("./parley.duckdb")
+    .meta({ description: "Database file; created if missing. `:memory:` keeps nothing after the run." }),
+  schema: z
+    .string()
+    .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: "must be a plain identifier (letters, digits, underscores)" })
+    .default("main")
+    .meta({ description: "Schema that holds the data tables, Parley's own tables and the views." }),
+  memoryLimit: z
+    .string()
+    .regex(/^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i, { error: 'must be a size such as "1GB" or "512MiB"' })
+    .optional()
+    .meta({ description: "DuckDB `memory_limit`; bounds peak memory while loading large batches." }),
+  threads: z.int().min(1).max(256).optional().meta({ description: "DuckDB worker threads (default: all cores)." }),
+  stagingDirectory: z
+    .string()
+    .optional()
+    .meta({ description: "Where batches are staged as NDJSON before DuckDB reads them (default: the OS temp directory)." }),
+});
+
+export type DuckdbConfig = z.output<typeof duckdbConfigSchema>;
+export type DuckdbSettings = z.input<typeof duckdbConfigSchema>;

@@ -1,0 +1,82 @@
+import { type DuckDBConnection, DuckDBInstance, type DuckDBValue } from "@duckdb/node-api";
+import type { DuckdbConfig } from "./duckdb-config.ts";
+import { normaliseValue } from "./duckdb-types.ts";
+
+/**
+ * One DuckDB database and one connection, opened on first use. Operations are queued because a
+ * DuckDB connection has a single transaction at a time; two interleaved batches would share it.
+ */
+export class DuckdbSession {
+  readonly #config: DuckdbConfig;
+  #opening: Promise<{ instance: DuckDBInstance; connection: DuckDBConnection }> | undefined;
+  #queue: Promise<unknown> = Promise.resolve();
+
+  constructor(config: DuckdbConfig) {
+    this.#config = config;
+  }
+
+  #open(): Promise<{ instance: DuckDBInstance; connection: DuckDBConnection }> {
+    this.#opening ??= (async () => {
+      const options: Record<string, string> = {};
+      if (this.#config.memoryLimit !== undefined) options.memory_limit = this.#config.memoryLimit;
+      if (this.#config.threads !== undefined) options.threads = String(this.#config.threads);
+      const instance = await DuckDBInstance.create(this.#config.path, options);
+      const connection = await instance.connect();
+      // Results render timestamps in the session zone; UTC keeps them identical on every machine.
+      await connection.run("SET TimeZone = 'UTC'");
+      return { instance, connection };
+    })().catch((error: unknown) => {
+      this.#opening = undefined;
+      throw error;
+    });
+    return this.#opening;
+  }
+
+  /** Runs `work` alone on the connection (after every earlier queued operation). */
+  exclusive<T>(work: (connection: DuckDBConnection) => Promise<T>): Promise<T> {
+    const next = this.#queue.then(async () => work((await this.#open()).connection));
+    this.#queue = next.catch(() => undefined);
+    return next;
+  }
+
+  /** Runs `work` inside BEGIN/COMMIT, rolling back on any error. */
+  transaction<T>(work: (connection: DuckDBConnection) => Promise<T>): Promise<T> {
+    return this.exclusive(async (connection) => {
+      await connection.run("BEGIN TRANSACTION");
+      try {
+        const result = await work(connection);
+        await connection.run("COMMIT");
+        return result;
+      } catch (error) {
+        await connection.run("ROLLBACK").catch(() => undefined);
+        throw error;
+      }
+    });
+  }
+
+  async query(connection: DuckDBConnection, sql: string, values: DuckDBValue[] = []): Promise<Record<string, unknown>[]> {
+    const reader = await connection.runAndReadAll(sql, values);
+    const names = reader.columnNames();
+    const types = reader.columnTypes();
+    return reader.getRowsJson().map((row) => {
+      const out: Record<string, unknown> = {};
+      row.forEach((value, index) => {
+        const type = types[index];
+        const name = names[index] as string;
+        if (type?.alias === "JSON" && typeof value === "string") out[name] = JSON.parse(value);
+        else out[name] = type === undefined ? value : normaliseValue(type.typeId, value);
+      });
+      return out;
+    });
+  }
+
+  async close(): Promise<void> {
+    const opening = this.#opening;
+    this.#opening = undefined;
+    if (opening === undefined) return;
+    await this.#queue;
+    const { instance, connection } = await opening;
+    connection.closeSync();
+    instance.closeSync();
+  }
+}

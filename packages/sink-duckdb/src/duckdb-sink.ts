@@ -1,0 +1,166 @@
+import {
+  type JsonValue,
+  type LoadRecord,
+  parseConfigOrThrow,
+  type Sink,
+  type StoredState,
+  type StreamCompletion,
+  type TableTarget,
+  type WriteBatch,
+} from "@parley/core";
+import { type DuckdbConfig, type DuckdbSettings, duckdbConfigSchema } from "./duckdb-config.ts";
+import { DuckdbSession } from "./duckdb-connection.ts";
+import { removeStagingFile, writeStagingFile } from "./duckdb-staging.ts";
+import { ensureDataTable, ensureInternalTables, qualified } from "./duckdb-tables.ts";
+import { applyRows, insertRejects, swapReplaced, upsertState } from "./duckdb-writer.ts";
+
+class DuckdbSink implements Sink {
+  readonly apiVersion = 1;
+  readonly type = "duckdb";
+  readonly dialect = "duckdb";
+  readonly capabilities = { sql: true };
+  readonly #config: DuckdbConfig;
+  readonly #session: DuckdbSession;
+  #internalTablesReady = false;
+
+  constructor(config: DuckdbConfig) {
+    this.#config = config;
+    this.#session = new DuckdbSession(config);
+  }
+
+  #table(name: string): string {
+    return qualified(this.#config.schema, name);
+  }
+
+  async #ensureInternal(): Promise<void> {
+    if (this.#internalTablesReady) return;
+    await this.#session.exclusive((connection) => ensureInternalTables(connection, this.#config.schema));
+    this.#internalTablesReady = true;
+  }
+
+  async prepare(targets: readonly TableTarget[]): Promise<void> {
+    await this.#ensureInternal();
+    await this.#session.transaction(async (connection) => {
+      for (const target of targets) await ensureDataTable(connection, this.#config.schema, target);
+    });
+  }
+
+  async readState(source: string): Promise<readonly StoredState[]> {
+    await this.#ensureInternal();
+    const rows = await this.#session.exclusive((connection) =>
+      this.#session.query(connection, `SELECT * FROM ${this.#table("_parley_state")} WHERE source = ? ORDER BY stream`, [source]),
+    );
+    return rows.map((row) => ({
+      source: String(row.source),
+      stream: String(row.stream),
+      version: Number(row.state_version),
+      value: row.state as JsonValue,
+      loadId: String(row.load_id),
+      updatedAt: String(row.updated_at),
+    }));
+  }
+
+  async resetState(source: string, streams?: readonly string[]): Promise<number> {
+    await this.#ensureInternal();
+    return this.#session.exclusive(async (connection) => {
+      const filter = streams === undefined ? "" : ` AND list_contains(?::VARCHAR[], stream)`;
+      const values = streams === undefined ? [source] : [source, `[${streams.map((stream) => JSON.stringify(stream)).join(",")}]`];
+      const result = await connection.run(`DELETE FROM ${this.#table("_parley_state")} WHERE source = ?${filter}`, values);
+      return result.rowsChanged;
+    });
+  }
+
+  async startLoad(load: { loadId: string; source: string; startedAt: string }): Promise<void> {
+    await this.#ensureInternal();
+    await this.#session.exclusive((connection) =>
+      connection.run(`INSERT INTO ${this.#table("_parley_loads")} (load_id, source, started_at, status) VALUES (?, ?, ?::TIMESTAMPTZ, 'running')`, [
+        load.loadId, load.source, load.startedAt,
+      ]),
+    );
+  }
+
+  async writeBatch(batch: WriteBatch): Promise<void> {
+    // Serialising rows happens before taking the connection, so it overlaps DuckDB finishing the previous batch.
+    const stagingPath = batch.rows.length > 0 ? await writeStagingFile(this.#config.stagingDirectory, batch.rows) : undefined;
+    try {
+      await this.#session.transaction(async (connection) => {
+        if (stagingPath !== undefined) {
+          await applyRows(connection, { schema: this.#config.schema, target: batch.target, stagingPath, loadId: batch.loadId, loadedAt: batch.loadedAt });
+        }
+        if (batch.rejects.length > 0) await insertRejects(connection, this.#config.schema, batch.source, batch.loadId, batch.rejects);
+        if (batch.state !== undefined) await upsertState(connection, this.#config.schema, batch.state, batch.loadId);
+      });
+    } finally {
+      if (stagingPath !== undefined) await removeStagingFile(stagingPath);
+    }
+  }
+
+  async completeStream(completion: StreamCompletion): Promise<void> {
+    if (completion.target.stream.writeDisposition !== "replace" && completion.state === undefined) return;
+    const load = await this.#session.exclusive((connection) =>
+      this.#session.query(connection, `SELECT started_at FROM ${this.#table("_parley_loads")} WHERE load_id = ?`, [completion.loadId]),
+    );
+    const loadedAt = typeof load[0]?.started_at === "string" ? load[0].started_at : new Date().toISOString();
+    await this.#session.transaction(async (connection) => {
+      if (completion.target.stream.writeDisposition === "replace") {
+        await swapReplaced(connection, this.#config.schema, completion.target, completion.loadId, loadedAt);
+      }
+      if (completion.state !== undefined) await upsertState(connection, this.#config.schema, completion.state, completion.loadId);
+    });
+  }
+
+  async finishLoad(load: LoadRecord): Promise<void> {
+    await this.#ensureInternal();
+    await this.#session.exclusive(async (connection) => {
+      const table = this.#table("_parley_loads");
+      await connection.run(`DELETE FROM ${table} WHERE load_id = ?`, [load.loadId]);
+      await connection.run(
+        `INSERT INTO ${table} (load_id, source, started_at, finished_at, status, streams, error) VALUES (?, ?, ?::TIMESTAMPTZ, ?::TIMESTAMPTZ, ?, ?::JSON, ?)`,
+        [load.loadId, load.source, load.startedAt, load.finishedAt, load.status, JSON.stringify(load.streams), load.error],
+      );
+    });
+  }
+
+  async listLoads(source?: string, limit = 50): Promise<readonly LoadRecord[]> {
+    await this.#ensureInternal();
+    const rows = await this.#session.exclusive((connection) =>
+      this.#session.query(
+        connection,
+        `SELECT * FROM ${this.#table("_parley_loads")}${source === undefined ? "" : " WHERE source = ?"} ORDER BY started_at DESC, load_id DESC LIMIT ${Math.max(1, Math.floor(limit))}`,
+        source === undefined ? [] : [source],
+      ),
+    );
+    return rows.map((row) => ({
+      loadId: String(row.load_id),
+      source: String(row.source),
+      startedAt: String(row.started_at),
+      finishedAt: row.finished_at === null ? null : String(row.finished_at),
+      status: row.status as LoadRecord["status"],
+      streams: (row.streams ?? []) as LoadRecord["streams"],
+      error: row.error === null ? null : String(row.error),
+    }));
+  }
+
+  async execute(sql: string): Promise<void> {
+    await this.#session.exclusive((connection) => connection.run(sql));
+  }
+
+  async query(sql: string): Promise<readonly Record<string, unknown>[]> {
+    return this.#session.exclusive((connection) => this.#session.query(connection, sql));
+  }
+
+  async close(): Promise<void> {
+    await this.#session.close();
+    this.#internalTablesReady = false;
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+}
+
+/** A sink that loads into a DuckDB database file. No I/O happens until the first call. */
+export function createDuckdbSink(settings: DuckdbSettings = {}): Sink {
+  const config = parseConfigOrThrow(duckdbConfigSchema, settings, { pathPrefix: "sink", subject: "DuckDB sink settings" });
+  return new DuckdbSink(config);
+}

@@ -1,0 +1,105 @@
+import type { DuckDBConnection } from "@duckdb/node-api";
+import { lineageColumns, type RejectedRecord, type StateUpdate, type TableTarget } from "@parley/core";
+import { columnList, readStagingSql, sequenceColumn } from "./duckdb-staging.ts";
+import { ensureTable, qualified } from "./duckdb-tables.ts";
+import { quoteIdentifier, quoteLiteral } from "./duckdb-types.ts";
+
+/** Where a replace stream's rows wait until the stream completes; one per table, owned by one load. */
+export function replaceStagingTable(table: string): string {
+  return `_parley_replace__${table}`;
+}
+
+function lineageValues(loadId: string, loadedAt: string): string {
+  return `${quoteLiteral(loadId)}, ${quoteLiteral(loadedAt)}::TIMESTAMPTZ`;
+}
+
+function latestPerKey(primaryKey: readonly string[]): string {
+  if (primaryKey.length === 0) return "";
+  return ` QUALIFY row_number() OVER (PARTITION BY ${primaryKey.map(quoteIdentifier).join(", ")} ORDER BY ${quoteIdentifier(sequenceColumn)} DESC) = 1`;
+}
+
+interface ApplyInput {
+  readonly schema: string;
+  readonly target: TableTarget;
+  readonly stagingPath: string;
+  readonly loadId: string;
+  readonly loadedAt: string;
+}
+
+/** Applies one staged batch to its table according to the stream's write disposition. */
+export async function applyRows(connection: DuckDBConnection, input: ApplyInput): Promise<void> {
+  const { schema, target, loadId, loadedAt } = input;
+  const columns = target.stream.columns;
+  const names = columnList(columns);
+  const table = qualified(schema, target.table);
+  const lineage = lineageColumns.map((column) => quoteIdentifier(column.name)).join(", ");
+  const source = readStagingSql(input.stagingPath, columns);
+  switch (target.stream.writeDisposition) {
+    case "append":
+      await connection.run(`INSERT INTO ${table} (${names}, ${lineage}) SELECT ${names}, ${lineageValues(loadId, loadedAt)} FROM ${source}`);
+      return;
+    case "merge": {
+      const key = target.stream.primaryKey;
+      await connection.run(`CREATE OR REPLACE TEMP TABLE _parley_batch AS SELECT * FROM ${source}`);
+      const matches = key.map((column) => `${table}.${quoteIdentifier(column)} = _parley_batch.${quoteIdentifier(column)}`).join(" AND ");
+      await connection.run(`DELETE FROM ${table} USING _parley_batch WHERE ${matches}`);
+      await connection.run(
+        `INSERT INTO ${table} (${names}, ${lineage}) SELECT ${names}, ${lineageValues(loadId, loadedAt)} FROM _parley_batch${latestPerKey(key)}`,
+      );
+      await connection.run("DROP TABLE _parley_batch");
+      return;
+    }
+    case "replace": {
+      const staging = qualified(schema, replaceStagingTable(target.table));
+      await ensureTable(connection, schema, replaceStagingTable(target.table), [
+        { name: sequenceColumn, type: "integer" },
+        { name: "_parley_load_id", type: "string" },
+        ...columns,
+      ]);
+      // Rows left by a run that died before completing are not this run's: drop them.
+      await connection.run(`DELETE FROM ${staging} WHERE _parley_load_id <> ?`, [loadId]);
+      await connection.run(
+        `INSERT INTO ${staging} (${quoteIdentifier(sequenceColumn)}, _parley_load_id, ${names})
+         SELECT ${quoteIdentifier(sequenceColumn)} + (SELECT COALESCE(MAX(${quoteIdentifier(sequenceColumn)}) + 1, 0) FROM ${staging}), ?, ${names} FROM ${source}`,
+        [loadId],
+      );
+      return;
+    }
+  }
+}
+
+/** Makes a replace stream's staged rows the table's contents (empty when the run produced none). */
+export async function swapReplaced(connection: DuckDBConnection, schema: string, target: TableTarget, loadId: string, loadedAt: string): Promise<void> {
+  const table = qualified(schema, target.table);
+  const stagingName = replaceStagingTable(target.table);
+  const staging = qualified(schema, stagingName);
+  const names = columnList(target.stream.columns);
+  const lineage = lineageColumns.map((column) => quoteIdentifier(column.name)).join(", ");
+  await connection.run(`DELETE FROM ${table}`);
+  const exists = await connection.runAndReadAll(
+    "SELECT 1 FROM information_schema.tables WHERE table_schema = ? AND table_name = ?",
+    [schema, stagingName],
+  );
+  if (exists.currentRowCount === 0) return;
+  await connection.run(
+    `INSERT INTO ${table} (${names}, ${lineage}) SELECT ${names}, ${lineageValues(loadId, loadedAt)} FROM ${staging} WHERE _parley_load_id = ${quoteLiteral(loadId)}${latestPerKey(target.stream.primaryKey ?? [])}`,
+  );
+  await connection.run(`DROP TABLE ${staging}`);
+}
+
+export async function insertRejects(connection: DuckDBConnection, schema: string, source: string, loadId: string, rejects: readonly RejectedRecord[]): Promise<void> {
+  const table = qualified(schema, "_parley_rejects");
+  for (const reject of rejects) {
+    await connection.run(`INSERT INTO ${table} (load_id, source, stream, reason, payload, rejected_at) VALUES (?, ?, ?, ?, ?, now())`, [
+      loadId, source, reject.stream, reject.reason, reject.payload,
+    ]);
+  }
+}
+
+export async function upsertState(connection: DuckDBConnection, schema: string, state: StateUpdate, loadId: string): Promise<void> {
+  const table = qualified(schema, "_parley_state");
+  await connection.run(`DELETE FROM ${table} WHERE source = ? AND stream = ?`, [state.source, state.stream]);
+  await connection.run(`INSERT INTO ${table} (source, stream, state_version, state, load_id, updated_at) VALUES (?, ?, ?, ?::JSON, ?, now())`, [
+    state.source, state.stream, state.version, JSON.stringify(state.value), loadId,
+  ]);
+}
