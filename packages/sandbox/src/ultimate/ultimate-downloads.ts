@@ -100,9 +100,9 @@ export async function handleDownload(
 /** Signature, expiry, the object, then any injected fault. */
 function resolveObject(state: UltimateState, url: URL): GcsFailure | { source: FileBodySource; cutAfter?: number } {
   const check = state.signer.check(url.pathname, url.searchParams);
-  if (check.outcome !== "valid") return failures[check.outcome];
+  if (check.outcome === "unsigned" || check.outcome === "mismatch") return failures[check.outcome];
   const now = state.now();
-  if (now.getTime() > check.expiresAt || state.revokedSignatures.has(check.signature)) {
+  if (now.getTime() > check.expiresAt || check.outcome === "retired") {
     const details = `Request has expired: ${Math.floor(check.expiresAt / 1000)}`;
     return { status: 400, code: "ExpiredToken", message: "Invalid argument.", details };
   }

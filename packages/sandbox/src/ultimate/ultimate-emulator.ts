@@ -76,8 +76,6 @@ export async function createUltimateEmulator(options: UltimateEmulatorOptions = 
     signer: new UrlSigner(`ultimate-sandbox-signing-${seed}`),
     faults: new FaultQueue(),
     now: () => frozenNow ?? new Date(),
-    issuedSignatures: new Set(),
-    revokedSignatures: new Set(),
     lengths: new Map(),
   };
 
@@ -116,9 +114,7 @@ export async function createUltimateEmulator(options: UltimateEmulatorOptions = 
     },
     injectFault: (fault, faultOptions) => state.faults.add(fault, faultOptions),
     clearFaults: () => state.faults.clear(),
-    expireIssuedLinks: () => {
-      for (const signature of state.issuedSignatures) state.revokedSignatures.add(signature);
-    },
+    expireIssuedLinks: () => state.signer.retireKey(),
     records: (botId, date, recordOptions = {}) =>
       generator.records(botId, date, { version: recordOptions.version ?? "v3", at: recordOptions.at ?? state.now() }),
     writeDayFile: (botId, date, filePath, fileOptions = {}) =>

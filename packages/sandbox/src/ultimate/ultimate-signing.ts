@@ -11,7 +11,9 @@ export interface SignedObject {
 }
 
 export type SignatureCheck =
-  | { readonly outcome: "valid"; readonly expiresAt: number; readonly signature: string }
+  | { readonly outcome: "valid"; readonly expiresAt: number }
+  /** Signed with a key retired by `retireKey()`: the link counts as expired. */
+  | { readonly outcome: "retired"; readonly expiresAt: number }
   | { readonly outcome: "unsigned" }
   | { readonly outcome: "mismatch" };
 
@@ -49,14 +51,21 @@ export function parseObjectPath(path: string): Omit<SignedObject, "day"> | undef
 /**
  * GCS V4-style signed URLs. Real ones carry an RSA signature by a service account; an HMAC over the path and
  * the X-Goog parameters is enough to catch a client that rewrites or re-encodes the URL it was given.
+ * Retiring the key is how every issued link expires at once: with a frozen clock, a link issued after that
+ * moment has the same X-Goog-Date as one issued before, so only the key tells them apart.
  */
 export class UrlSigner {
-  private readonly secret: string;
+  private readonly baseSecret: string;
   private readonly account: string;
+  private generation = 0;
 
-  constructor(secret: string, account = "data-export@ultimate-production.iam.gserviceaccount.com") {
-    this.secret = secret;
+  constructor(baseSecret: string, account = "data-export@ultimate-production.iam.gserviceaccount.com") {
+    this.baseSecret = baseSecret;
     this.account = account;
+  }
+
+  retireKey(): void {
+    this.generation++;
   }
 
   sign(origin: string, path: string, issuedAt: number, expiresSeconds: number): string {
@@ -68,23 +77,29 @@ export class UrlSigner {
       "X-Goog-Expires": String(expiresSeconds),
       "X-Goog-SignedHeaders": "host",
     });
-    parameters.set("X-Goog-Signature", this.signature(path, parameters));
+    parameters.set("X-Goog-Signature", this.signature(path, parameters, this.generation));
     return `${origin}${path}?${parameters.toString()}`;
   }
 
   check(path: string, query: URLSearchParams): SignatureCheck {
     const given = query.get("X-Goog-Signature");
     if (given === null) return { outcome: "unsigned" };
-    const expected = this.signature(path, query);
-    const matches = given.length === expected.length && timingSafeEqual(Buffer.from(given), Buffer.from(expected));
     const issuedAt = parseGoogleDate(query.get("X-Goog-Date") ?? "");
     const expires = Number(query.get("X-Goog-Expires"));
-    if (!matches || issuedAt === undefined || !Number.isInteger(expires)) return { outcome: "mismatch" };
-    return { outcome: "valid", expiresAt: issuedAt + expires * 1000, signature: given };
+    if (issuedAt === undefined || !Number.isInteger(expires)) return { outcome: "mismatch" };
+    const expiresAt = issuedAt + expires * 1000;
+    for (let generation = this.generation; generation >= 0; generation--) {
+      const expected = this.signature(path, query, generation);
+      if (given.length === expected.length && timingSafeEqual(Buffer.from(given), Buffer.from(expected))) {
+        return { outcome: generation === this.generation ? "valid" : "retired", expiresAt };
+      }
+    }
+    return { outcome: "mismatch" };
   }
 
-  private signature(path: string, query: URLSearchParams): string {
+  private signature(path: string, query: URLSearchParams, generation: number): string {
     const canonical = signedParameters.map((name) => `${name}=${query.get(name) ?? ""}`).join("&");
-    return createHmac("sha256", this.secret).update(`GET\n${path}\n${canonical}\nhost`).digest("hex");
+    const secret = `${this.baseSecret}/${generation}`;
+    return createHmac("sha256", secret).update(`GET\n${path}\n${canonical}\nhost`).digest("hex");
   }
 }

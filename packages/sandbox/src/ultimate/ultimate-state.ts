@@ -22,9 +22,6 @@ export interface UltimateState {
   readonly signer: UrlSigner;
   readonly faults: FaultQueue;
   now(): Date;
-  /** Signatures of links handed out, so "expire every issued link" can reach them. */
-  readonly issuedSignatures: Set<string>;
-  readonly revokedSignatures: Set<string>;
   /** Byte lengths already worked out, keyed by object path and how many records it held. */
   readonly lengths: Map<string, number>;
 }
