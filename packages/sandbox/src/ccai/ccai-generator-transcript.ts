@@ -46,7 +46,7 @@ export function generateCcaiTranscript(random: SeededRandom, conversation: CcaiC
     const words: CcaiWord[] = [];
     if (phone) {
       const parts = text.split(" ");
-      const wordMs = Math.max(1, Math.floor((slotMs * 0.9) / parts.length));
+      const wordMs = Math.max(1, Math.min(Math.floor((slotMs * 0.9) / parts.length), random.int(250, 550)));
       parts.forEach((word, position) => {
         words.push({
           startOffsetMs: slotStart + position * wordMs,
