@@ -112,8 +112,9 @@ function speakerSentiment(random: SeededRandom, speaker: "caller" | "agent"): Vo
   };
 }
 
+/** Two decimals, never -0 (JSON cannot carry it, so a record would not survive a round trip unchanged). */
 function round(value: number): number {
-  return Math.round(value * 100) / 100;
+  return Math.round(value * 100) / 100 || 0;
 }
 
 /** `count` distinct items in random order. */
