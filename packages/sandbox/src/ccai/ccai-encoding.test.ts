@@ -9,7 +9,7 @@ let conversations: Record<string, unknown>[];
 function defaults(value: unknown, path: string, found: string[]): string[] {
   if (Array.isArray(value)) {
     if (value.length === 0) found.push(path);
-    value.forEach((item, index) => defaults(item, `${path}[${index}]`, found));
+    for (const [index, item] of value.entries()) defaults(item, `${path}[${index}]`, found);
   } else if (value !== null && typeof value === "object") {
     for (const [key, item] of Object.entries(value)) defaults(item, `${path}.${key}`, found);
   } else if (value === 0 || value === "" || value === false || value === null) {
@@ -22,7 +22,9 @@ function defaults(value: unknown, path: string, found: string[]): string[] {
 
 beforeAll(async () => {
   emulator = await createCcaiEmulator({ seed: 7, conversations: 300, clock: "frozen" });
-  const response = await fetch(`${emulator.url}/v1/${emulator.parent}/conversations?pageSize=1000&view=FULL`, { headers });
+  const response = await fetch(`${emulator.url}/v1/${emulator.parent}/conversations?pageSize=1000&view=FULL`, {
+    headers,
+  });
   conversations = ((await response.json()) as { conversations: Record<string, unknown>[] }).conversations;
 });
 afterAll(() => emulator.close());
@@ -36,7 +38,10 @@ describe("proto3 JSON encoding", () => {
   it("omits zero-valued fields that the records hold", () => {
     const byId = new Map(conversations.map((item) => [String(item.name).split("/").at(-1), item]));
     const records = emulator.conversations();
-    const unrated = records.find((record) => record.qualityMetadata.customerSatisfactionRating === 0 && record.qualityMetadata.agentInfo.length > 0);
+    const unrated = records.find(
+      (record) =>
+        record.qualityMetadata.customerSatisfactionRating === 0 && record.qualityMetadata.agentInfo.length > 0,
+    );
     const mono = records.find((record) => record.callMetadata === undefined && record.turnCount > 0);
     const empty = records.find((record) => record.turnCount === 0);
     const unspecified = records.find((record) => record.medium === "MEDIUM_UNSPECIFIED");
@@ -73,14 +78,20 @@ describe("proto3 JSON encoding", () => {
   it("keeps maps as objects keyed by id and empty annotation messages as {}", () => {
     const analysed = conversations.filter((item) => item.latestAnalysis !== undefined);
     const metadata = analysed.map(
-      (item) => (item.latestAnalysis as { analysisResult: { callAnalysisMetadata: Record<string, unknown> } }).analysisResult.callAnalysisMetadata,
+      (item) =>
+        (item.latestAnalysis as { analysisResult: { callAnalysisMetadata: Record<string, unknown> } }).analysisResult
+          .callAnalysisMetadata,
     );
-    const withIntents = metadata.find((item) => item.intents !== undefined) as { intents: Record<string, { id: string }> };
+    const withIntents = metadata.find((item) => item.intents !== undefined) as {
+      intents: Record<string, { id: string }>;
+    };
     for (const [key, intent] of Object.entries(withIntents.intents)) expect(intent.id).toBe(key);
     expect(metadata.some((item) => typeof item.entities === "object" && !Array.isArray(item.entities))).toBe(true);
     const annotations = metadata.flatMap((item) => (item.annotations ?? []) as Record<string, unknown>[]);
     expect(annotations.some((item) => JSON.stringify(item.silenceData) === "{}")).toBe(true);
-    expect(annotations.some((item) => (item.annotationStartBoundary as { wordIndex?: number }).wordIndex === 0)).toBe(true);
+    expect(annotations.some((item) => (item.annotationStartBoundary as { wordIndex?: number }).wordIndex === 0)).toBe(
+      true,
+    );
     const labelled = emulator.conversations().find((record) => record.labels.vip === "");
     const json = conversations.find((item) => String(item.name).endsWith(`/${labelled?.id}`));
     expect(json).toHaveProperty("labels.vip", "");
@@ -92,7 +103,9 @@ describe("proto3 JSON encoding", () => {
       latestAnalysis: { analysisResult: { callAnalysisMetadata: { sentiments: { channelTag: number }[] } } };
       transcript: { transcriptSegments: { segmentParticipant: { role: string } }[] };
     };
-    const tags = json.latestAnalysis.analysisResult.callAnalysisMetadata.sentiments.map((item) => item.channelTag).sort();
+    const tags = json.latestAnalysis.analysisResult.callAnalysisMetadata.sentiments
+      .map((item) => item.channelTag)
+      .sort();
     expect(tags).toEqual([1, 2]);
     const roles = new Set(json.transcript.transcriptSegments.map((segment) => segment.segmentParticipant.role));
     expect([...roles].every((role) => ["HUMAN_AGENT", "AUTOMATED_AGENT", "END_USER"].includes(role))).toBe(true);

@@ -4,6 +4,17 @@ import { type CcaiEmulator, type CcaiEmulatorOptions, createCcaiEmulator } from 
 const headers = { authorization: "Bearer test-token", "content-type": "application/json" };
 let emulator: CcaiEmulator | undefined;
 
+/** The parts of Operation, ListOperations and error bodies these tests read. */
+interface ApiJson {
+  name: string;
+  done?: boolean;
+  metadata: { endTime?: string; partialErrors?: unknown[]; [field: string]: unknown };
+  response: Record<string, string>;
+  error: { code: number; status: string; message: string; details: { reason: string }[] };
+  operations: { name: string }[];
+  nextPageToken?: string;
+}
+
 afterEach(async () => {
   await emulator?.close();
   emulator = undefined;
@@ -20,14 +31,16 @@ async function exportData(target: CcaiEmulator, body: unknown) {
     headers,
     body: typeof body === "string" ? body : JSON.stringify(body),
   });
-  return { status: response.status, body: (await response.json()) as Record<string, any> };
+  return { status: response.status, body: (await response.json()) as ApiJson };
 }
 
 async function poll(target: CcaiEmulator, name: string) {
-  return (await (await fetch(`${target.url}/v1/${name}`, { headers })).json()) as Record<string, any>;
+  return (await (await fetch(`${target.url}/v1/${name}`, { headers })).json()) as ApiJson;
 }
 
-const destination = { bigQueryDestination: { projectId: "warehouse-project", dataset: "insights", table: "conversations" } };
+const destination = {
+  bigQueryDestination: { projectId: "warehouse-project", dataset: "insights", table: "conversations" },
+};
 
 describe("ExportInsightsData request validation", () => {
   it.each([
@@ -77,14 +90,21 @@ describe("ExportInsightsData request validation", () => {
       },
     });
     const [record] = target.exports();
-    expect(record?.conversationIds).toEqual(target.conversations().filter((item) => item.agentId === "007").map((item) => item.id));
+    expect(record?.conversationIds).toEqual(
+      target
+        .conversations()
+        .filter((item) => item.agentId === "007")
+        .map((item) => item.id),
+    );
     expect(record?.request.writeDisposition).toBe("WRITE_APPEND");
   });
 
   it("checks that the dataset and table exist when the tables are configured", async () => {
     const target = await start({ existingBigQueryTables: ["warehouse-project.insights.conversations"] });
     expect((await exportData(target, destination)).status).toBe(200);
-    const missingTable = await exportData(target, { bigQueryDestination: { ...destination.bigQueryDestination, table: "other" } });
+    const missingTable = await exportData(target, {
+      bigQueryDestination: { ...destination.bigQueryDestination, table: "other" },
+    });
     expect(missingTable.body.error.message).toContain("table");
     const missingDataset = await exportData(target, { bigQueryDestination: { dataset: "insights" } });
     expect(missingDataset.body.error.message).toContain("parley-sandbox:insights does not exist");
@@ -100,7 +120,9 @@ describe("export operations", () => {
     target.clock.advance(90_000);
     const done = await poll(target, body.name);
     expect(done.done).toBe(true);
-    expect(done.response).toEqual({ "@type": "type.googleapis.com/google.cloud.contactcenterinsights.v1.ExportInsightsDataResponse" });
+    expect(done.response).toEqual({
+      "@type": "type.googleapis.com/google.cloud.contactcenterinsights.v1.ExportInsightsDataResponse",
+    });
     expect(done).not.toHaveProperty("error");
     expect(done.metadata.endTime).toBe("2024-05-01T07:41:30Z");
   });
@@ -111,7 +133,10 @@ describe("export operations", () => {
     const failed = await poll(target, (await exportData(target, destination)).body.name);
     expect(failed).toMatchObject({ done: true, error: { code: 7, message: "No access to dataset insights." } });
     expect(failed).not.toHaveProperty("response");
-    target.setExportOutcome({ kind: "partialErrors", errors: [{ status: "INTERNAL", message: "3 conversations failed." }] });
+    target.setExportOutcome({
+      kind: "partialErrors",
+      errors: [{ status: "INTERNAL", message: "3 conversations failed." }],
+    });
     const partial = await poll(target, (await exportData(target, destination)).body.name);
     expect(partial.done).toBe(true);
     expect(partial.response["@type"]).toContain("ExportInsightsDataResponse");
@@ -122,10 +147,15 @@ describe("export operations", () => {
     const target = await start({ exportPollsUntilDone: 5 });
     const first = (await exportData(target, destination)).body.name;
     const second = (await exportData(target, destination)).body.name;
-    const listed = (await (await fetch(`${target.url}/v1/${target.parent}/operations?pageSize=1`, { headers })).json()) as Record<string, any>;
-    expect(listed.operations.map((operation: { name: string }) => operation.name)).toEqual([second]);
-    const rest = await fetch(`${target.url}/v1/${target.parent}/operations?pageSize=1&pageToken=${listed.nextPageToken}`, { headers });
-    expect(((await rest.json()) as Record<string, any>).operations[0].name).toBe(first);
+    const listed = (await (
+      await fetch(`${target.url}/v1/${target.parent}/operations?pageSize=1`, { headers })
+    ).json()) as ApiJson;
+    expect(listed.operations.map((operation) => operation.name)).toEqual([second]);
+    const rest = await fetch(
+      `${target.url}/v1/${target.parent}/operations?pageSize=1&pageToken=${listed.nextPageToken}`,
+      { headers },
+    );
+    expect(((await rest.json()) as ApiJson).operations[0]?.name).toBe(first);
     const cancel = await fetch(`${target.url}/v1/${first}:cancel`, { method: "POST", headers });
     expect(await cancel.json()).toEqual({});
     expect(await poll(target, first)).toMatchObject({ done: true, error: { code: 1 } });
@@ -138,12 +168,13 @@ describe("export operations", () => {
     const limited = await exportData(target, destination);
     expect(limited.status).toBe(429);
     expect(limited.body.error.status).toBe("RESOURCE_EXHAUSTED");
-    expect(limited.body.error.details[0].reason).toBe("RATE_LIMIT_EXCEEDED");
+    expect(limited.body.error.details[0]?.reason).toBe("RATE_LIMIT_EXCEEDED");
     target.clock.advance(60_000);
     expect((await exportData(target, destination)).status).toBe(200);
     await target.close();
     const defaults = await start();
-    for (let request = 0; request < 60; request += 1) expect((await exportData(defaults, destination)).status).toBe(200);
+    for (let request = 0; request < 60; request += 1)
+      expect((await exportData(defaults, destination)).status).toBe(200);
     expect((await exportData(defaults, destination)).status).toBe(429);
   });
 });

@@ -1,5 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type CcaiConversation, type CcaiEmulator, compileCcaiFilter, conversationFilterFields, createCcaiEmulator } from "./index.ts";
+import {
+  type CcaiConversation,
+  type CcaiEmulator,
+  compileCcaiFilter,
+  conversationFilterFields,
+  createCcaiEmulator,
+} from "./index.ts";
 
 const headers = { authorization: "Bearer test-token" };
 let emulator: CcaiEmulator;
@@ -31,7 +37,8 @@ async function listError(filter: string): Promise<{ status: number; message: str
 
 describe("conversation filters", () => {
   it("ANDs whitespace-separated terms as in the seed 000 example, with offsets in timestamps", async () => {
-    const filter = 'create_time>"2024-05-01T12:00:00-08:00" create_time<"2024-05-02T12:00:00-08:00" agent_id="007" turn_count>="10"';
+    const filter =
+      'create_time>"2024-05-01T12:00:00-08:00" create_time<"2024-05-02T12:00:00-08:00" agent_id="007" turn_count>="10"';
     const expected = ids(
       (record) =>
         record.createTimeMicros > micros("2024-05-01T20:00:00Z") &&
@@ -53,7 +60,11 @@ describe("conversation filters", () => {
     const mixed = ids((record) => record.agentId === "007" && (record.medium === "CHAT" || record.turnCount > 20));
     expect(select('agent_id="007" medium="CHAT" OR turn_count>"20"')).toEqual(mixed);
     expect(select('(medium="CHAT" AND agent_id="A1") OR (medium="PHONE_CALL" AND agent_id="007")')).toEqual(
-      ids((record) => (record.medium === "CHAT" && record.agentId === "A1") || (record.medium === "PHONE_CALL" && record.agentId === "007")),
+      ids(
+        (record) =>
+          (record.medium === "CHAT" && record.agentId === "A1") ||
+          (record.medium === "PHONE_CALL" && record.agentId === "007"),
+      ),
     );
   });
 
@@ -85,7 +96,9 @@ describe("conversation filters", () => {
       ids((record) => record.qualityMetadata.agentInfo.some((agent) => agent.agentType === "AUTOMATED_AGENT")),
     );
     expect(select('duration>"600s"')).toEqual(ids((record) => record.durationMs > 600_000));
-    expect(select('update_time>="2024-05-02T00:00:00Z"')).toEqual(ids((record) => record.updateTimeMicros >= micros("2024-05-02T00:00:00Z")));
+    expect(select('update_time>="2024-05-02T00:00:00Z"')).toEqual(
+      ids((record) => record.updateTimeMicros >= micros("2024-05-02T00:00:00Z")),
+    );
     expect(select('latest_analysis.analysis_result.call_analysis_metadata.phrase_matchers.id:"1203040506"')).toEqual(
       ids((record) => "1203040506" in (record.analyses.at(-1)?.phraseMatchers ?? {})),
     );

@@ -11,7 +11,10 @@ interface Page {
 
 async function list(query: Record<string, string>, parent = emulator.parent) {
   const response = await fetch(`${emulator.url}/v1/${parent}/conversations?${new URLSearchParams(query)}`, { headers });
-  return { status: response.status, body: (await response.json()) as Page & { error?: { status: string; message: string } } };
+  return {
+    status: response.status,
+    body: (await response.json()) as Page & { error?: { status: string; message: string } },
+  };
 }
 
 async function listAll(query: Record<string, string>): Promise<{ names: string[]; pages: Page[] }> {
@@ -48,7 +51,10 @@ describe("ListConversations", () => {
     const expected = [...emulator.conversations()]
       .sort((left, right) => right.createTimeMicros - left.createTimeMicros)
       .map((record) => `${emulator.parent}/conversations/${record.id}`);
-    const small = emulator.conversations().slice(0, 7).map((record) => record.id);
+    const small = emulator
+      .conversations()
+      .slice(0, 7)
+      .map((record) => record.id);
     const seventh = formatTimestamp(emulator.conversations()[6]?.createTimeMicros ?? 0);
     for (const pageSize of ["1", "2"]) {
       const { names, pages } = await listAll({ pageSize, filter: `create_time<="${seventh}"` });
@@ -83,7 +89,11 @@ describe("ListConversations", () => {
     expect(token).not.toBe("");
     expect((await list({ pageSize: "2", filter: 'medium="CHAT"', pageToken: token })).status).toBe(200);
     expect((await list({ pageSize: "7", filter: 'medium="CHAT"', pageToken: token })).status).toBe(200);
-    for (const changed of [{ filter: 'medium="PHONE_CALL"' }, { filter: 'medium="CHAT"', orderBy: "turn_count" }, { filter: 'medium="CHAT"', view: "FULL" }]) {
+    for (const changed of [
+      { filter: 'medium="PHONE_CALL"' },
+      { filter: 'medium="CHAT"', orderBy: "turn_count" },
+      { filter: 'medium="CHAT"', view: "FULL" },
+    ]) {
       const { status, body } = await list({ pageSize: "2", pageToken: token, ...changed });
       expect(status).toBe(400);
       expect(body.error?.message).toMatch(/page token/i);
@@ -109,11 +119,22 @@ describe("ListConversations", () => {
     const seconds = durations.map((item) => Number.parseFloat(item.duration ?? "0"));
     expect(seconds).toEqual([...seconds].sort((left, right) => right - left));
     const ascending = (await list({ pageSize: "3", orderBy: "create_time asc" })).body.conversations ?? [];
-    expect(ascending.map((item) => idOf(item.name))).toEqual(emulator.conversations().slice(0, 3).map((record) => record.id));
+    expect(ascending.map((item) => idOf(item.name))).toEqual(
+      emulator
+        .conversations()
+        .slice(0, 3)
+        .map((record) => record.id),
+    );
   });
 
   it("refuses update_time and unknown orderBy fields", async () => {
-    for (const orderBy of ["update_time", "update_time desc", "agent_id", "turn_count sideways", "turn_count,duration"]) {
+    for (const orderBy of [
+      "update_time",
+      "update_time desc",
+      "agent_id",
+      "turn_count sideways",
+      "turn_count,duration",
+    ]) {
       const { status, body } = await list({ orderBy });
       expect(status).toBe(400);
       expect(body.error?.message).toContain("order_by");
@@ -145,14 +166,23 @@ describe("GetConversation and analyses", () => {
   it("lists analyses oldest first with paging and gets one by name", async () => {
     const record = emulator.conversations().find((item) => item.analyses.length === 2);
     const base = `${emulator.url}/v1/${emulator.parent}/conversations/${record?.id}/analyses`;
-    const first = (await (await fetch(`${base}?pageSize=1`, { headers })).json()) as { analyses: { name: string }[]; nextPageToken: string };
-    expect(first.analyses[0]?.name).toBe(`${emulator.parent}/conversations/${record?.id}/analyses/${record?.analyses[0]?.id}`);
-    const second = (await (await fetch(`${base}?pageSize=1&pageToken=${first.nextPageToken}`, { headers })).json()) as object;
+    const first = (await (await fetch(`${base}?pageSize=1`, { headers })).json()) as {
+      analyses: { name: string }[];
+      nextPageToken: string;
+    };
+    expect(first.analyses[0]?.name).toBe(
+      `${emulator.parent}/conversations/${record?.id}/analyses/${record?.analyses[0]?.id}`,
+    );
+    const second = (await (
+      await fetch(`${base}?pageSize=1&pageToken=${first.nextPageToken}`, { headers })
+    ).json()) as object;
     expect(second).not.toHaveProperty("nextPageToken");
     const one = await fetch(`${emulator.url}/v1/${first.analyses[0]?.name}`, { headers });
     expect(await one.json()).toEqual(first.analyses[0]);
     const unanalysed = emulator.conversations().find((item) => item.analyses.length === 0);
-    const none = await fetch(`${emulator.url}/v1/${emulator.parent}/conversations/${unanalysed?.id}/analyses`, { headers });
+    const none = await fetch(`${emulator.url}/v1/${emulator.parent}/conversations/${unanalysed?.id}/analyses`, {
+      headers,
+    });
     expect(await none.json()).toEqual({});
   });
 });
