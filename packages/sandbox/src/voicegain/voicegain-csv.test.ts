@@ -127,7 +127,7 @@ describe("CSV export (seed 002, vendor-apis §2.6)", () => {
     const rows = records(text);
     const calls = emulator.calls();
     expect(rows).toHaveLength(calls.length);
-    rows.forEach((row, index) => expectRowMatches(row, calls[index] as VoicegainCall));
+    for (const [index, row] of rows.entries()) expectRowMatches(row, calls[index] as VoicegainCall);
     expect(
       calls.some((call) => call.notes?.includes("\n") && call.notes.includes(",") && call.notes.includes('"')),
     ).toBe(true);
@@ -154,7 +154,7 @@ describe("CSV export (seed 002, vendor-apis §2.6)", () => {
     const header = readCsv(text)[0] ?? [];
     expect(header).not.toEqual(voicegainCsvColumns);
     expect([...header].sort()).toEqual([...voicegainCsvColumns].sort());
-    records(text).forEach((row, index) => expectRowMatches(row, shuffled.calls()[index] as VoicegainCall));
+    for (const [index, row] of records(text).entries()) expectRowMatches(row, shuffled.calls()[index] as VoicegainCall);
   });
 });
 
@@ -192,7 +192,7 @@ describe("files for the benchmark", () => {
       const lines = (await readFile(files.ndjson, "utf8")).trimEnd().split("\n");
       expect(lines.map((line) => JSON.parse(line))).toEqual(calls);
       const rows = records(await readFile(files.csv, "utf8"));
-      rows.forEach((row, index) => expectRowMatches(row, calls[index] as VoicegainCall));
+      for (const [index, row] of rows.entries()) expectRowMatches(row, calls[index] as VoicegainCall);
       expect(rows).toHaveLength(calls.length);
     } finally {
       await rm(directory, { recursive: true, force: true });
