@@ -1,6 +1,6 @@
 import { type DuckDBConnection, DuckDBInstance, type DuckDBValue } from "@duckdb/node-api";
 import type { DuckdbConfig } from "./duckdb-config.ts";
-import { normaliseValue } from "./duckdb-types.ts";
+import { normaliseValue, quoteIdentifier, quoteLiteral } from "./duckdb-types.ts";
 
 /**
  * One DuckDB database and one connection, opened on first use. Operations are queued because a
@@ -24,6 +24,8 @@ export class DuckdbSession {
       const connection = await instance.connect();
       // Results render timestamps in the session zone; UTC keeps them identical on every machine.
       await connection.run("SET TimeZone = 'UTC'");
+      await connection.run(`CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(this.#config.schema)}`);
+      await connection.run(`SET schema = ${quoteLiteral(this.#config.schema)}`);
       return { instance, connection };
     })().catch((error: unknown) => {
       this.#opening = undefined;

@@ -3,6 +3,7 @@ import {
   type LoadRecord,
   parseConfigOrThrow,
   type Sink,
+  type SinkFactory,
   type StoredState,
   type StreamCompletion,
   type TableTarget,
@@ -164,3 +165,10 @@ export function createDuckdbSink(settings: DuckdbSettings = {}): Sink {
   const config = parseConfigOrThrow(duckdbConfigSchema, settings, { pathPrefix: "sink", subject: "DuckDB sink settings" });
   return new DuckdbSink(config);
 }
+
+/** The runner's registry entry for this sink. */
+export const duckdbSinkFactory: SinkFactory<typeof duckdbConfigSchema> = {
+  type: "duckdb",
+  configSchema: duckdbConfigSchema,
+  create: (config) => new DuckdbSink(config),
+};

@@ -1,2 +1,2 @@
 export { type DuckdbConfig, type DuckdbSettings, duckdbConfigSchema } from "./duckdb-config.ts";
-export { createDuckdbSink } from "./duckdb-sink.ts";
+export { createDuckdbSink, duckdbSinkFactory } from "./duckdb-sink.ts";

@@ -94,7 +94,11 @@ export interface Sink {
   completeStream(completion: StreamCompletion): Promise<void>;
   finishLoad(load: LoadRecord): Promise<void>;
   listLoads(source?: string, limit?: number): Promise<readonly LoadRecord[]>;
-  /** Runs a statement (DDL such as `CREATE OR REPLACE VIEW`). Requires `capabilities.sql`. */
+  /**
+   * Runs a statement (DDL such as `CREATE OR REPLACE VIEW`). Requires `capabilities.sql`.
+   * `execute` and `query` resolve unqualified table names in the sink's own schema or dataset,
+   * so the shipped views work wherever the user points the sink.
+   */
   execute(sql: string): Promise<void>;
   /**
    * Runs a query and returns rows as plain objects with values normalised the same way in every sink:

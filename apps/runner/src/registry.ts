@@ -1,0 +1,19 @@
+import type { SinkFactory, SourceFactory } from "@parley/core";
+import { duckdbSinkFactory } from "@parley/sink-duckdb";
+
+/**
+ * Every plugin the runner knows, listed explicitly: importing a package never registers anything.
+ * This table is the only place in Parley that names concrete plugins.
+ */
+export const sourceFactories = {} as const satisfies Record<string, SourceFactory>;
+
+export const sinkFactories = {
+  duckdb: duckdbSinkFactory,
+} as const satisfies Record<string, SinkFactory>;
+
+export interface Registry {
+  readonly sources: Readonly<Record<string, SourceFactory>>;
+  readonly sinks: Readonly<Record<string, SinkFactory>>;
+}
+
+export const defaultRegistry: Registry = { sources: sourceFactories, sinks: sinkFactories };

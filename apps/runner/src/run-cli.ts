@@ -1,0 +1,103 @@
+import { parseArgs } from "node:util";
+import { ConfigError, ParleyError, redact } from "@parley/core";
+import { checkCommand } from "./commands/check-command.ts";
+import type { CommandContext } from "./commands/command-context.ts";
+import { stateResetCommand, stateShowCommand } from "./commands/state-command.ts";
+import { syncCommand } from "./commands/sync-command.ts";
+import { queryCommand, viewsApplyCommand } from "./commands/views-command.ts";
+import { defaultRegistry, type Registry } from "./registry.ts";
+
+export const usage = `Usage: parley <command> [options]
+
+Commands:
+  sync [--source NAME ...] [--full-refresh]   load every enabled source (or the named ones) into the sink
+  check                                       validate the config and reach the sink and every source
+  state show [SOURCE]                         stored state per stream and the latest loads
+  state reset SOURCE [--stream NAME ...]      forget state; the next sync starts from the configured start
+  views apply [--sql-dir DIR]                 create or replace the metric views in the sink
+  query "SQL"                                 run a query in the sink and print the rows
+
+Options:
+  -c, --config FILE        config file (default: parley.yaml)
+      --log-format FORMAT  text (default) or json
+  -h, --help               this help
+`;
+
+export interface CliEnvironment {
+  readonly registry?: Registry;
+  readonly stdout?: NodeJS.WriteStream;
+  readonly stderr?: NodeJS.WriteStream;
+  readonly environment?: NodeJS.ProcessEnv;
+  readonly signal?: AbortSignal;
+}
+
+/** Runs the CLI and returns the exit code: 0 ok, 1 a run or check failed, 2 bad usage or configuration. */
+export async function runCli(argv: readonly string[], cli: CliEnvironment = {}): Promise<number> {
+  const stdout = cli.stdout ?? process.stdout;
+  const stderr = cli.stderr ?? process.stderr;
+  let parsed: ReturnType<typeof parse>;
+  try {
+    parsed = parse(argv);
+  } catch (error) {
+    stderr.write(`${(error as Error).message}\n\n${usage}`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  if (values.help === true || positionals.length === 0) {
+    (positionals.length === 0 && values.help !== true ? stderr : stdout).write(usage);
+    return positionals.length === 0 && values.help !== true ? 2 : 0;
+  }
+  const logFormat = values["log-format"] === "json" ? "json" : "text";
+  const context: CommandContext = {
+    registry: cli.registry ?? defaultRegistry,
+    stdout, stderr, logFormat,
+    environment: cli.environment ?? process.env,
+    signal: cli.signal ?? new AbortController().signal,
+  };
+  const global = { config: values.config ?? "parley.yaml" };
+  const [command, subcommand, argument] = positionals;
+  try {
+    switch (command) {
+      case "sync":
+        return await syncCommand(context, { ...global, sources: values.source ?? [], fullRefresh: values["full-refresh"] === true });
+      case "check":
+        return await checkCommand(context, global);
+      case "state":
+        if (subcommand === "show") return await stateShowCommand(context, argument === undefined ? global : { ...global, source: argument });
+        if (subcommand === "reset") return await stateResetCommand(context, { ...global, source: argument, streams: values.stream ?? [] });
+        break;
+      case "views":
+        if (subcommand === "apply") return await viewsApplyCommand(context, values["sql-dir"] === undefined ? global : { ...global, directory: values["sql-dir"] });
+        break;
+      case "query":
+        return await queryCommand(context, { ...global, sql: subcommand });
+    }
+    stderr.write(`unknown command: ${positionals.join(" ")}\n\n${usage}`);
+    return 2;
+  } catch (error) {
+    if (ConfigError.isInstance(error)) {
+      stderr.write(`${error.message}\n`);
+      return 2;
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    stderr.write(`error${ParleyError.isParleyError(error) ? ` (${error.code})` : ""}: ${redact(message)}\n`);
+    return 1;
+  }
+}
+
+function parse(argv: readonly string[]) {
+  return parseArgs({
+    args: [...argv],
+    allowPositionals: true,
+    strict: true,
+    options: {
+      config: { type: "string", short: "c" },
+      source: { type: "string", multiple: true },
+      stream: { type: "string", multiple: true },
+      "full-refresh": { type: "boolean" },
+      "log-format": { type: "string" },
+      "sql-dir": { type: "string" },
+      help: { type: "boolean", short: "h" },
+    },
+  });
+}

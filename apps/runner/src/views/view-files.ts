@@ -1,0 +1,54 @@
+import { readdir, readFile } from "node:fs/promises";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { SqlDialect } from "@parley/core";
+
+/** The shipped `sql/` folder: next to the package when installed, at the repository root in a checkout. */
+export function defaultViewsDirectory(): string {
+  const here = dirname(fileURLToPath(import.meta.url));
+  return resolve(here, "../../../../sql");
+}
+
+export interface ViewFile {
+  /** The connector type the view reads (the sub-folder name). */
+  readonly sourceType: string;
+  readonly path: string;
+  readonly sql: string;
+}
+
+/**
+ * Portable SQL double-quotes identifiers (standard SQL, understood by DuckDB and PostgreSQL);
+ * BigQuery quotes them with backticks. This is the only rewrite applied to a portable file.
+ */
+export function toDialect(sql: string, dialect: SqlDialect): string {
+  return dialect === "bigquery" ? sql.replace(/"([A-Za-z_][A-Za-z0-9_]*)"/g, "`$1`") : sql;
+}
+
+/**
+ * The views for `dialect`, in file-name order per source type: `NN_name.<dialect>.sql` where a dialect
+ * truly differs, else the portable `NN_name.sql`.
+ */
+export async function listViewFiles(directory: string, dialect: SqlDialect, sourceTypes?: readonly string[]): Promise<ViewFile[]> {
+  const entries = await readdir(directory, { withFileTypes: true });
+  const files: ViewFile[] = [];
+  for (const folder of entries.filter((entry) => entry.isDirectory()).map((entry) => entry.name).sort()) {
+    if (sourceTypes !== undefined && !sourceTypes.includes(folder)) continue;
+    const names = (await readdir(join(directory, folder))).filter((name) => name.endsWith(".sql")).sort();
+    const chosen = new Map<string, { name: string; isVariant: boolean }>();
+    for (const name of names) {
+      const [base, variant] = name.slice(0, -".sql".length).split(".") as [string, string | undefined];
+      if (variant === undefined) {
+        if (!chosen.has(base)) chosen.set(base, { name, isVariant: false });
+      } else if (variant === dialect) {
+        chosen.set(base, { name, isVariant: true });
+      }
+    }
+    for (const base of [...chosen.keys()].sort()) {
+      const { name, isVariant } = chosen.get(base) as { name: string; isVariant: boolean };
+      const path = join(directory, folder, name);
+      const text = await readFile(path, "utf8");
+      files.push({ sourceType: folder, path, sql: isVariant ? text : toDialect(text, dialect) });
+    }
+  }
+  return files;
+}
