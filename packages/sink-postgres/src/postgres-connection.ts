@@ -1,0 +1,128 @@
+import { readFile } from "node:fs/promises";
+import { AuthError, ParleyError, redact } from "@parley/core";
+import pg from "pg";
+import type { PostgresConfig } from "./postgres-config.ts";
+import { resultTypes } from "./postgres-types.ts";
+
+/** `user@host:port/database`, for messages: never the password, never the raw url. */
+export function describeServer(config: PostgresConfig): string {
+  if (config.url === undefined) return `${config.user}@${config.host}:${config.port ?? 5432}/${config.database}`;
+  try {
+    const url = new URL(config.url.reveal());
+    return `${decodeURIComponent(url.username) || "(default user)"}@${url.hostname}:${url.port || 5432}${url.pathname}`;
+  } catch {
+    return "the server in sink.url";
+  }
+}
+
+async function poolConfig(config: PostgresConfig): Promise<pg.PoolConfig> {
+  const connection: pg.PoolConfig =
+    config.url === undefined
+      ? { host: config.host, port: config.port ?? 5432, database: config.database, user: config.user }
+      : { connectionString: config.url.reveal() };
+  if (config.password !== undefined) connection.password = config.password.reveal();
+  if (config.ssl !== undefined) {
+    const { mode, ca } = config.ssl;
+    connection.ssl =
+      mode === "disable"
+        ? false
+        : mode === "require"
+          ? { rejectUnauthorized: false }
+          : { rejectUnauthorized: true, ...(ca === undefined ? {} : { ca: await readFile(ca, "utf8") }) };
+  }
+  if (config.statementTimeoutMs !== undefined) connection.statement_timeout = config.statementTimeoutMs;
+  // Time zone UTC: timestamps print as +00 and views that cut days agree with the other sinks. The search path
+  // makes `query`/`execute` (views, tests) find the sink's tables by their bare names, as in the other sinks.
+  const options = `-c TimeZone=UTC -c search_path="${config.schema}",public`;
+  return { ...connection, max: config.poolSize, types: resultTypes, options, application_name: "parley" };
+}
+
+/** Turns a connection failure into Parley's vocabulary, with nothing secret in the message. */
+export function connectionError(error: unknown, config: PostgresConfig): unknown {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (code === "28P01" || code === "28000") {
+    const field = config.url === undefined ? "sink.password" : "the password in sink.url";
+    return new AuthError(
+      `PostgreSQL refused the login as ${describeServer(config)} (${code}): check ${field} and that pg_hba.conf allows this client.`,
+      { credential: config.url === undefined ? "password" : "url", cause: error },
+    );
+  }
+  if (error instanceof Error) error.message = redact(error.message);
+  return error;
+}
+
+const unusable = new WeakSet<pg.PoolClient>();
+
+/**
+ * A connection pool opened on first use. Each batch takes its own client for its transaction, so
+ * batches never share (and interleave on) one transaction.
+ */
+export class PostgresSession {
+  readonly #config: PostgresConfig;
+  #opening: Promise<pg.Pool> | undefined;
+
+  constructor(config: PostgresConfig) {
+    this.#config = config;
+  }
+
+  #open(): Promise<pg.Pool> {
+    this.#opening ??= (async () => {
+      const pool = new pg.Pool(await poolConfig(this.#config));
+      // An idle client dropped by the server is discarded by the pool; without a listener Node would exit.
+      pool.on("error", () => undefined);
+      try {
+        (await pool.connect()).release();
+      } catch (error) {
+        await pool.end().catch(() => undefined);
+        throw connectionError(error, this.#config);
+      }
+      return pool;
+    })().catch((error: unknown) => {
+      this.#opening = undefined;
+      throw error;
+    });
+    return this.#opening;
+  }
+
+  /** Runs `work` on a client of its own, returned to the pool afterwards (discarded if it broke). */
+  async withClient<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    const pool = await this.#open();
+    const client = await pool.connect().catch((error: unknown) => {
+      throw connectionError(error, this.#config);
+    });
+    let broken: Error | undefined;
+    try {
+      return await work(client);
+    } catch (error) {
+      // A server-side error leaves the protocol in step; anything else (network, aborted COPY) may not.
+      const usable = (error instanceof pg.DatabaseError || ParleyError.isParleyError(error)) && !unusable.has(client);
+      if (!usable) broken = error instanceof Error ? error : new Error(String(error));
+      throw connectionError(error, this.#config);
+    } finally {
+      client.release(broken);
+    }
+  }
+
+  /** Runs `work` inside BEGIN/COMMIT on one client, rolling back on any error. */
+  transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    return this.withClient(async (client) => {
+      await client.query("BEGIN");
+      try {
+        const result = await work(client);
+        await client.query("COMMIT");
+        return result;
+      } catch (error) {
+        await client.query("ROLLBACK").catch(() => unusable.add(client));
+        throw error;
+      }
+    });
+  }
+
+  async close(): Promise<void> {
+    const opening = this.#opening;
+    this.#opening = undefined;
+    if (opening === undefined) return;
+    const pool = await opening.catch(() => undefined);
+    await pool?.end();
+  }
+}

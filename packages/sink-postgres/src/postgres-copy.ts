@@ -1,0 +1,97 @@
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import type { ColumnDefinition, ValidatedRow } from "@parley/core";
+import type { PoolClient } from "pg";
+import { from as copyFrom } from "pg-copy-streams";
+import { quoteIdentifier } from "./postgres-types.ts";
+
+const special = /[\\\t\n\r\0]/;
+const specials = /[\\\t\n\r\0]/g;
+// PostgreSQL cannot store NUL in text or jsonb; failing the whole batch for it would be worse than a visible U+FFFD.
+const replacements: Record<string, string> = { "\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r", "\0": "\uFFFD" };
+
+/** Escapes one value for COPY's TEXT format, where `\N` alone means NULL and tab/newline separate fields/rows. */
+export function escapeText(text: string): string {
+  return special.test(text) ? text.replace(specials, (character) => replacements[character] as string) : text;
+}
+
+export function jsonText(value: unknown): string {
+  let text: string;
+  try {
+    text = JSON.stringify(value);
+  } catch {
+    // Only bigint cannot be stringified; its decimal digits are valid JSON numbers.
+    text = JSON.stringify(value, (_key, item: unknown) =>
+      typeof item === "bigint" ? `\u0000bigint:${item}` : item,
+    ).replace(/"\\u0000bigint:(-?\d+)"/g, "$1");
+  }
+  // jsonb refuses the escape \u0000 itself; an odd run of backslashes means the last one starts that escape.
+  if (text.includes("u0000"))
+    text = text.replace(/(\\+)u0000/g, (match, slashes: string) =>
+      slashes.length % 2 === 1 ? `${slashes}ufffd` : match,
+    );
+  return text;
+}
+
+function scalarText(value: unknown): string {
+  switch (typeof value) {
+    case "string":
+      return escapeText(value);
+    case "number":
+    case "bigint":
+      return String(value);
+    case "boolean":
+      return value ? "t" : "f";
+    default:
+      return escapeText(jsonText(value));
+  }
+}
+
+export type RowEncoder = (row: ValidatedRow) => string;
+
+/**
+ * Builds the TEXT-format line writer for a column list. `trailing` values (a batch's lineage) are the
+ * same on every line, so they are escaped once.
+ */
+export function createRowEncoder(columns: readonly ColumnDefinition[], trailing: readonly string[] = []): RowEncoder {
+  const names = columns.map((column) => column.name);
+  const isJson = columns.map((column) => column.type === "json");
+  const suffix = `${trailing.map((value) => `\t${escapeText(value)}`).join("")}\n`;
+  return (row) => {
+    let line = "";
+    for (let index = 0; index < names.length; index++) {
+      const value = row[names[index] as string];
+      if (index > 0) line += "\t";
+      if (value === null || value === undefined) line += "\\N";
+      else line += isJson[index] === true ? escapeText(jsonText(value)) : scalarText(value);
+    }
+    return line + suffix;
+  };
+}
+
+const chunkCharacters = 1 << 20;
+
+function* lines(rows: readonly ValidatedRow[], encode: RowEncoder): Generator<string> {
+  let chunk = "";
+  for (const row of rows) {
+    chunk += encode(row);
+    if (chunk.length >= chunkCharacters) {
+      yield chunk;
+      chunk = "";
+    }
+  }
+  if (chunk.length > 0) yield chunk;
+}
+
+/** Streams rows into `table` with `COPY ... FROM STDIN` (TEXT format); returns the number of rows copied. */
+export async function copyRows(
+  client: PoolClient,
+  table: string,
+  columnNames: readonly string[],
+  rows: readonly ValidatedRow[],
+  encode: RowEncoder,
+): Promise<number> {
+  const copy = client.query(copyFrom(`COPY ${table} (${columnNames.map(quoteIdentifier).join(", ")}) FROM STDIN`));
+  await pipeline(Readable.from(lines(rows, encode), { objectMode: false }), copy);
+  return copy.rowCount;
+}

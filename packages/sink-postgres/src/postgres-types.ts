@@ -1,0 +1,78 @@
+import type { LogicalType } from "@parley/core";
+import pg from "pg";
+
+/** How each logical type is stored in PostgreSQL. */
+export const postgresColumnTypes: Record<LogicalType, string> = {
+  string: "text",
+  integer: "bigint",
+  float: "double precision",
+  boolean: "boolean",
+  timestamp: "timestamptz",
+  date: "date",
+  json: "jsonb",
+};
+
+/** `format_type()` spellings that hold each logical type without a cast; tables made by hand may use the looser ones. */
+const compatibleTypes: Record<LogicalType, readonly string[]> = {
+  string: ["text", "character varying"],
+  integer: ["bigint"],
+  float: ["double precision"],
+  boolean: ["boolean"],
+  timestamp: ["timestamp with time zone"],
+  date: ["date"],
+  json: ["jsonb", "json"],
+};
+
+export function samePostgresType(stored: string, logical: LogicalType): boolean {
+  return compatibleTypes[logical].includes(stored.replace(/\(.*\)$/, ""));
+}
+
+export function quoteIdentifier(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}
+
+export function qualified(schema: string, table: string): string {
+  return `${quoteIdentifier(schema)}.${quoteIdentifier(table)}`;
+}
+
+const maxSafe = BigInt(Number.MAX_SAFE_INTEGER);
+
+function integerValue(text: string): number | bigint {
+  const big = BigInt(text);
+  return big >= -maxSafe && big <= maxSafe ? Number(big) : big;
+}
+
+/**
+ * PostgreSQL's ISO output (`2024-05-03 08:10:01.123456+00`, or `+05:30` in other zones) to
+ * `2024-05-03T08:10:01.123456Z`. Parsed by hand because a JS Date would drop the microseconds.
+ */
+export function isoFromPostgres(text: string): string {
+  const match = /^(\d{4,}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2})(\.\d+)?([+-]\d{2}(?::\d{2}(?::\d{2})?)?)?$/.exec(text);
+  if (match === null) return text; // infinity, BC dates: left as PostgreSQL prints them
+  const [, day, time, fraction = "", offset] = match;
+  if (offset === undefined || /^[+-]00(:00)*$/.test(offset)) return `${day}T${time}${fraction}Z`;
+  const [hours = "0", minutes = "0", seconds = "0"] = offset.slice(1).split(":");
+  const sign = offset.startsWith("-") ? 1 : -1;
+  const shift = sign * (Number(hours) * 3600 + Number(minutes) * 60 + Number(seconds)) * 1000;
+  const utc = new Date(Date.parse(`${day}T${time}Z`) + shift).toISOString();
+  return `${utc.slice(0, 19)}${fraction}Z`;
+}
+
+const parsers = new Map<number, (text: string) => unknown>([
+  [pg.types.builtins.INT8, integerValue],
+  [pg.types.builtins.NUMERIC, (text) => (/^-?\d+$/.test(text) ? integerValue(text) : Number(text))],
+  [pg.types.builtins.TIMESTAMPTZ, isoFromPostgres],
+  [pg.types.builtins.TIMESTAMP, isoFromPostgres],
+  [pg.types.builtins.DATE, (text) => text],
+]);
+
+/**
+ * Result parsing that gives the values the Sink contract promises (integers as numbers, bigint
+ * beyond 2^53, timestamps as ISO UTC text, dates as text, JSON parsed); others keep pg's defaults.
+ */
+export const resultTypes: pg.CustomTypesConfig = {
+  getTypeParser: ((oid: number, format?: "text" | "binary") => {
+    const parser = format === "binary" ? undefined : parsers.get(oid);
+    return parser ?? pg.types.getTypeParser(oid, format as "text");
+  }) as pg.CustomTypesConfig["getTypeParser"],
+};

@@ -1,0 +1,146 @@
+import {
+  lineageColumns,
+  type RejectedRecord,
+  type StateUpdate,
+  type TableTarget,
+  type ValidatedRow,
+} from "@parley/core";
+import type { PoolClient } from "pg";
+import { copyRows, createRowEncoder, jsonText } from "./postgres-copy.ts";
+import { lockSchema, replaceStagingTable, sequenceColumn, tableExists, tableKey } from "./postgres-tables.ts";
+import { postgresColumnTypes, qualified, quoteIdentifier } from "./postgres-types.ts";
+
+const lineageNames = lineageColumns.map((column) => column.name);
+const lineageList = lineageNames.map(quoteIdentifier).join(", ");
+
+function list(names: readonly string[]): string {
+  return names.map(quoteIdentifier).join(", ");
+}
+
+/** `SELECT DISTINCT ON (key) ... ORDER BY key, seq DESC`: the last row of each key, in the order rows arrived. */
+function lastPerKey(select: string, from: string, key: readonly string[]): string {
+  const sequence = quoteIdentifier(sequenceColumn);
+  if (key.length === 0) return `SELECT ${select} FROM ${from} ORDER BY ${sequence}`;
+  return `SELECT DISTINCT ON (${list(key)}) ${select} FROM ${from} ORDER BY ${list(key)}, ${sequence} DESC`;
+}
+
+export interface ApplyInput {
+  readonly schema: string;
+  readonly target: TableTarget;
+  readonly rows: readonly ValidatedRow[];
+  readonly loadId: string;
+  readonly loadedAt: string;
+}
+
+/** Applies one batch to its table according to the stream's write disposition, inside the caller's transaction. */
+export async function applyRows(client: PoolClient, input: ApplyInput): Promise<void> {
+  const { schema, target, rows, loadId, loadedAt } = input;
+  const columns = target.stream.columns;
+  const names = columns.map((column) => column.name);
+  const table = qualified(schema, target.table);
+  switch (target.stream.writeDisposition) {
+    case "append":
+      // No staging: the rows and their lineage go straight into the table, which this transaction still guards.
+      await copyRows(client, table, [...names, ...lineageNames], rows, createRowEncoder(columns, [loadId, loadedAt]));
+      return;
+    case "merge": {
+      const key = target.stream.primaryKey;
+      const definitions = columns.map(
+        (column) => `${quoteIdentifier(column.name)} ${postgresColumnTypes[column.type]}`,
+      );
+      // Sorting a batch for DISTINCT ON spills to disk with the 4 MB default.
+      await client.query("SET LOCAL work_mem = '256MB'");
+      await client.query(
+        `CREATE TEMP TABLE _parley_batch (${quoteIdentifier(sequenceColumn)} bigint GENERATED ALWAYS AS IDENTITY, ${definitions.join(", ")}) ON COMMIT DROP`,
+      );
+      await copyRows(client, "_parley_batch", names, rows, createRowEncoder(columns));
+      const updates = [...names.filter((name) => !key.includes(name)), ...lineageNames].map(
+        (name) => `${quoteIdentifier(name)} = EXCLUDED.${quoteIdentifier(name)}`,
+      );
+      await client.query(
+        `INSERT INTO ${table} (${list(names)}, ${lineageList}) ${lastPerKey(`${list(names)}, $1::text, $2::timestamptz`, "_parley_batch", key)}
+         ON CONFLICT (${list(key)}) DO UPDATE SET ${updates.join(", ")}`,
+        [loadId, loadedAt],
+      );
+      await client.query("DROP TABLE _parley_batch");
+      return;
+    }
+    case "replace": {
+      const stagingName = replaceStagingTable(target.table);
+      const staging = qualified(schema, stagingName);
+      await lockSchema(client, schema, target.table);
+      const ours =
+        (await tableExists(client, staging)) &&
+        (await client.query(`SELECT 1 FROM ${staging} WHERE _parley_load_id = $1 LIMIT 1`, [loadId])).rowCount === 1;
+      if (!ours) {
+        // Whatever is there was left by a run that died before completing: this run starts from an empty table of today's shape.
+        await client.query(`DROP TABLE IF EXISTS ${staging}`);
+        const definitions = columns.map(
+          (column) => `${quoteIdentifier(column.name)} ${postgresColumnTypes[column.type]}`,
+        );
+        await client.query(
+          `CREATE TABLE ${staging} (${definitions.join(", ")}, _parley_load_id text NOT NULL, _parley_loaded_at timestamptz NOT NULL, ${quoteIdentifier(sequenceColumn)} bigint GENERATED ALWAYS AS IDENTITY)`,
+        );
+      }
+      await copyRows(client, staging, [...names, ...lineageNames], rows, createRowEncoder(columns, [loadId, loadedAt]));
+      return;
+    }
+  }
+}
+
+/** Makes a replace stream's staged rows the table's contents (empty when the run produced none). */
+export async function swapReplaced(
+  client: PoolClient,
+  schema: string,
+  target: TableTarget,
+  loadId: string,
+): Promise<void> {
+  const table = qualified(schema, target.table);
+  const staging = qualified(schema, replaceStagingTable(target.table));
+  const names = list(target.stream.columns.map((column) => column.name));
+  await lockSchema(client, schema, target.table);
+  // DELETE rather than TRUNCATE: readers keep seeing the old rows until commit instead of waiting on a lock.
+  await client.query(`DELETE FROM ${table}`);
+  if (!(await tableExists(client, staging))) return;
+  const rows = lastPerKey(`${names}, ${lineageList}`, `${staging} WHERE _parley_load_id = $1`, tableKey(target));
+  await client.query(`INSERT INTO ${table} (${names}, ${lineageList}) ${rows}`, [loadId]);
+  await client.query(`DROP TABLE ${staging}`);
+}
+
+function storable(text: string): string {
+  return text.replaceAll("\0", "\uFFFD");
+}
+
+export async function insertRejects(
+  client: PoolClient,
+  schema: string,
+  source: string,
+  loadId: string,
+  rejects: readonly RejectedRecord[],
+): Promise<void> {
+  await client.query(
+    `INSERT INTO ${qualified(schema, "_parley_rejects")} (load_id, source, stream, reason, payload, rejected_at)
+     SELECT $1, $2, stream, reason, payload, now() FROM unnest($3::text[], $4::text[], $5::text[]) AS reject(stream, reason, payload)`,
+    [
+      loadId,
+      source,
+      rejects.map((reject) => storable(reject.stream)),
+      rejects.map((reject) => storable(reject.reason)),
+      rejects.map((reject) => storable(reject.payload)),
+    ],
+  );
+}
+
+export async function upsertState(
+  client: PoolClient,
+  schema: string,
+  state: StateUpdate,
+  loadId: string,
+): Promise<void> {
+  await client.query(
+    `INSERT INTO ${qualified(schema, "_parley_state")} (source, stream, state_version, state, load_id, updated_at)
+     VALUES ($1, $2, $3, $4::jsonb, $5, now())
+     ON CONFLICT (source, stream) DO UPDATE SET state_version = EXCLUDED.state_version, state = EXCLUDED.state, load_id = EXCLUDED.load_id, updated_at = EXCLUDED.updated_at`,
+    [state.source, state.stream, state.version, jsonText(state.value), loadId],
+  );
+}
