@@ -125,4 +125,17 @@ describe("signed file downloads", () => {
     const body = Buffer.from(await download.arrayBuffer());
     expect(download.headers.get("content-length")).toBe(String(body.length));
   });
+  it("answers NoSuchKey (404) for a validly signed name the day does not have", async () => {
+    const options = { seed: 11, now: "2024-06-20T09:00:00Z" } as const;
+    await using three = await createUltimateEmulator({ ...options, filesPerDay: 3 });
+    await using one = await createUltimateEmulator({ ...options, filesPerDay: 1 });
+    const response = await fetch(`${three.url}/data-export/v3/get-signed-urls`, {
+      method: "POST",
+      headers: { authorization: three.apiKey, organizationid: three.organizationId, botid: three.bots[0]?.id ?? "" },
+      body: JSON.stringify({ date: "2024-06-19" }),
+    });
+    const third = new URL(((await response.json()) as { urls: string[] }).urls[2] ?? "");
+    // Same seed, same signing key: the third file's link verifies on an emulator that writes one file a day.
+    await expectGcsError(await fetch(`${one.url}${third.pathname}${third.search}`), 404, "NoSuchKey");
+  });
 });

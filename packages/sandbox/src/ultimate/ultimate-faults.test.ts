@@ -8,7 +8,12 @@ let emulator: UltimateEmulator;
 let botId: string;
 
 beforeAll(async () => {
-  emulator = await createUltimateEmulator({ seed: 5, now: "2024-06-20T09:00:00Z", conversationsPerDay: 200, filesPerDay: 1 });
+  emulator = await createUltimateEmulator({
+    seed: 5,
+    now: "2024-06-20T09:00:00Z",
+    conversationsPerDay: 200,
+    filesPerDay: 1,
+  });
   botId = emulator.bots[0]?.id ?? "";
 });
 afterAll(() => emulator.close());
@@ -114,7 +119,12 @@ describe("day files on disk", () => {
       const ndjsonText = await readFile(ndjsonPath, "utf8");
       expect(ndjson.bytes).toBe(Buffer.byteLength(ndjsonText));
       const expected = [...emulator.records(botId, "2024-06-19")];
-      expect(ndjsonText.trimEnd().split("\n").map((line) => JSON.parse(line))).toEqual(expected);
+      expect(
+        ndjsonText
+          .trimEnd()
+          .split("\n")
+          .map((line) => JSON.parse(line)),
+      ).toEqual(expected);
       expect(JSON.parse(await readFile(arrayPath, "utf8"))).toEqual(expected);
       expect(array.bytes).toBeLessThan(ndjson.bytes + 2);
       expect(ndjsonText).toBe(await (await fetch(await fileUrl())).text());

@@ -45,11 +45,16 @@ export function* fileByteChunks(source: FileBodySource, start = 0, end = Number.
   let offset = 0;
   for (const text of fileTextChunks(source)) {
     if (offset >= end) return;
-    const length = Buffer.byteLength(text);
-    if (offset + length > start) {
-      const buffer = Buffer.from(text);
-      yield buffer.subarray(Math.max(0, start - offset), Math.min(length, end - offset));
+    // Measuring is cheaper than encoding, so chunks wholly before `start` are only measured.
+    if (offset < start && offset + Buffer.byteLength(text) <= start) {
+      offset += Buffer.byteLength(text);
+      continue;
     }
+    const buffer = Buffer.from(text);
+    const length = buffer.length;
+    yield offset >= start && offset + length <= end
+      ? buffer
+      : buffer.subarray(Math.max(0, start - offset), Math.min(length, end - offset));
     offset += length;
   }
 }

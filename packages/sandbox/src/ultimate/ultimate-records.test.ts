@@ -1,12 +1,21 @@
 import { describe, expect, it } from "vitest";
-import { createUltimateEmulator, type UltimateEmulator, type UltimateEmulatorOptions, type UltimateRecord } from "./index.ts";
+import {
+  createUltimateEmulator,
+  type UltimateEmulator,
+  type UltimateEmulatorOptions,
+  type UltimateRecord,
+} from "./index.ts";
 
 const now = "2024-06-20T09:00:00Z";
 
 async function downloadDay(emulator: UltimateEmulator, date: string, version = "v3", botIndex = 0): Promise<string[]> {
   const response = await fetch(`${emulator.url}/data-export/${version}/get-signed-urls`, {
     method: "POST",
-    headers: { authorization: emulator.apiKey, organizationid: emulator.organizationId, botid: emulator.bots[botIndex]?.id ?? "" },
+    headers: {
+      authorization: emulator.apiKey,
+      organizationid: emulator.organizationId,
+      botid: emulator.bots[botIndex]?.id ?? "",
+    },
     body: JSON.stringify({ date }),
   });
   const { urls } = (await response.json()) as { urls: string[] };
@@ -14,10 +23,18 @@ async function downloadDay(emulator: UltimateEmulator, date: string, version = "
 }
 
 function parseNdjson(bodies: string[]): UltimateRecord[] {
-  return bodies.flatMap((body) => body.split("\n").filter((line) => line !== "").map((line) => JSON.parse(line) as UltimateRecord));
+  return bodies.flatMap((body) =>
+    body
+      .split("\n")
+      .filter((line) => line !== "")
+      .map((line) => JSON.parse(line) as UltimateRecord),
+  );
 }
 
-async function withEmulator<T>(options: UltimateEmulatorOptions, use: (emulator: UltimateEmulator) => Promise<T>): Promise<T> {
+async function withEmulator<T>(
+  options: UltimateEmulatorOptions,
+  use: (emulator: UltimateEmulator) => Promise<T>,
+): Promise<T> {
   await using emulator = await createUltimateEmulator({ seed: 3, now, ...options });
   return await use(emulator);
 }
@@ -26,8 +43,12 @@ describe("file bodies", () => {
   it("parse to the same records as NDJSON, a JSON array and a pretty-printed array", async () => {
     const options = { conversationsPerDay: 57, filesPerDay: 3 };
     const ndjson = await withEmulator(options, (emulator) => downloadDay(emulator, "2024-06-18"));
-    const array = await withEmulator({ ...options, fileFormat: "array" }, (emulator) => downloadDay(emulator, "2024-06-18"));
-    const pretty = await withEmulator({ ...options, fileFormat: "array-pretty" }, (emulator) => downloadDay(emulator, "2024-06-18"));
+    const array = await withEmulator({ ...options, fileFormat: "array" }, (emulator) =>
+      downloadDay(emulator, "2024-06-18"),
+    );
+    const pretty = await withEmulator({ ...options, fileFormat: "array-pretty" }, (emulator) =>
+      downloadDay(emulator, "2024-06-18"),
+    );
     const fromNdjson = parseNdjson(ndjson);
     expect(fromNdjson).toHaveLength(57);
     expect(array[0]?.startsWith("[{")).toBe(true);
@@ -62,7 +83,13 @@ describe("v3 records (seed 004)", () => {
     await withEmulator({ conversationsPerDay: 400, filesPerDay: 1 }, async (emulator) => {
       const records = parseNdjson(await downloadDay(emulator, "2024-06-18"));
       const record = records[0] ?? {};
-      for (const key of ["conversation_type", "segments", "triggered_use_cases", "triggered_procedures", "knowledge_sources"]) {
+      for (const key of [
+        "conversation_type",
+        "segments",
+        "triggered_use_cases",
+        "triggered_procedures",
+        "knowledge_sources",
+      ]) {
         expect(record).toHaveProperty(key);
       }
       expect(record).toHaveProperty("knowledge_responseGenerated_count");
@@ -85,18 +112,33 @@ describe("v3 records (seed 004)", () => {
       expect(values("test_mode")).toEqual(new Set([true, false]));
       expect(records.some((entry) => entry.bot_messages_count === "0")).toBe(true);
       expect(records.some((entry) => String(entry.conversation_start_time) < "2024-06-17")).toBe(true);
-      const intents = records.flatMap((entry) => entry.triggered_intent_replies as { intent_name: string; not_meaningful: boolean }[]);
+      const intents = records.flatMap(
+        (entry) => entry.triggered_intent_replies as { intent_name: string; not_meaningful: boolean }[],
+      );
       expect(intents).toContainEqual(expect.objectContaining({ intent_name: "Greeting", not_meaningful: true }));
-      expect(intents).toContainEqual(expect.objectContaining({ intent_name: "Talk to a human/agent", not_meaningful: false }));
+      expect(intents).toContainEqual(
+        expect.objectContaining({ intent_name: "Talk to a human/agent", not_meaningful: false }),
+      );
       const replies = records.flatMap((entry) => entry.triggered_replies as object[]);
-      expect(Object.keys(replies[0] ?? {})).toEqual(["reply_timestamp", "reply_id", "reply_language", "reply_name", "reply_type", "intent_id"]);
+      expect(Object.keys(replies[0] ?? {})).toEqual([
+        "reply_timestamp",
+        "reply_id",
+        "reply_language",
+        "reply_name",
+        "reply_type",
+        "intent_id",
+      ]);
       const useCases = records.flatMap((entry) => entry.triggered_use_cases as object[]);
       expect(useCases[0]).toHaveProperty("intent_name");
     });
   });
 
   it("switch conversations_data to a string or the singular key, the count key, and upper-case keys", async () => {
-    const options = { conversationsPerDay: 5, conversationsData: "string", conversationsDataKey: "conversation_data" } as const;
+    const options = {
+      conversationsPerDay: 5,
+      conversationsData: "string",
+      conversationsDataKey: "conversation_data",
+    } as const;
     await withEmulator({ ...options, messagesCountKey: "visitor_messages_count" }, async (emulator) => {
       const record = parseNdjson(await downloadDay(emulator, "2024-06-18"))[0] ?? {};
       expect(record).not.toHaveProperty("conversations_data");
@@ -133,7 +175,11 @@ describe("v2 records (seed 003)", () => {
 
 describe("day semantics (vendor-apis §3.7)", () => {
   it("hold fewer records before the late arrivals settle, and append duplicates", async () => {
-    const options = { conversationsPerDay: 40, lateArrivals: { share: 0.25, settledAfterMinutes: 360 }, duplicatesPerDay: 2 };
+    const options = {
+      conversationsPerDay: 40,
+      lateArrivals: { share: 0.25, settledAfterMinutes: 360 },
+      duplicatesPerDay: 2,
+    };
     await withEmulator({ ...options, now: "2024-06-19T05:59:00Z" }, async (emulator) => {
       const early = parseNdjson(await downloadDay(emulator, "2024-06-18"));
       expect(early).toHaveLength(30 + 2);
