@@ -1,2 +1,3 @@
 export { batch, epochMicros, everyTypeStream, state, target } from "./fixtures.ts";
 export { describeSinkConformance, quote, type SinkHarness } from "./sink-conformance.ts";
+export { describeSourceConformance, type SourceHarness, type SourceScenario } from "./source-conformance.ts";
