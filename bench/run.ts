@@ -15,7 +15,9 @@ for (const folder of ["packages", "apps"]) {
   for (const name of readdirSync(join(root, folder))) {
     const bench = join(root, folder, name, "bench");
     if (!existsSync(bench)) continue;
-    for (const file of readdirSync(bench).filter((entry) => entry.endsWith(".bench.ts")).sort()) {
+    for (const file of readdirSync(bench)
+      .filter((entry) => entry.endsWith(".bench.ts"))
+      .sort()) {
       if (filters.length === 0 || filters.some((filter) => file.includes(filter))) scripts.push(join(bench, file));
     }
   }
@@ -27,7 +29,10 @@ if (scripts.length === 0) {
 let failed = 0;
 for (const script of scripts) {
   console.log(`\n=== ${script.slice(root.length)}`);
-  const result = spawnSync(process.execPath, ["--conditions=@parley/source", "--expose-gc", script], { cwd: join(script, "..", ".."), stdio: "inherit" });
+  const result = spawnSync(process.execPath, ["--conditions=@parley/source", "--expose-gc", script], {
+    cwd: join(script, "..", ".."),
+    stdio: "inherit",
+  });
   if (result.status !== 0) failed += 1;
 }
 process.exit(failed === 0 ? 0 : 1);

@@ -11,11 +11,17 @@ const rules: { match: RegExp; shipped: RegExp[]; tests: RegExp[] }[] = [
   { match: /^packages\/connector-/, shipped: [/^@parley\/core/], tests: [/^@parley\/core/, /^@parley\/sandbox/] },
   { match: /^packages\/sink-/, shipped: [/^@parley\/core/], tests: [/^@parley\/core/, /^@parley\/sandbox/] },
   { match: /^packages\/sandbox$/, shipped: [/^@parley\/core/], tests: [/^@parley\/core/] },
-  { match: /^apps\/runner$/, shipped: [/^@parley\/(core|sandbox|sink-|connector-)/], tests: [/^@parley\/(core|sandbox|sink-|connector-)/] },
+  {
+    match: /^apps\/runner$/,
+    shipped: [/^@parley\/(core|sandbox|sink-|connector-)/],
+    tests: [/^@parley\/(core|sandbox|sink-|connector-)/],
+  },
 ];
 
 function packages(): string[] {
-  return ["packages", "apps"].flatMap((folder) => readdirSync(join(root, folder)).map((name) => `${folder}/${name}`)).filter((path) => statSync(join(root, path)).isDirectory());
+  return ["packages", "apps"]
+    .flatMap((folder) => readdirSync(join(root, folder)).map((name) => `${folder}/${name}`))
+    .filter((path) => statSync(join(root, path)).isDirectory());
 }
 
 function sourceFiles(directory: string): string[] {
@@ -55,7 +61,8 @@ describe("dependency rules (ARCHITECTURE.md)", () => {
         const allowed = isTest ? rule.tests : rule.shipped;
         for (const imported of parleyImports(file)) {
           if (imported.startsWith(`@parley/${pkg.split("/")[1]}`)) continue;
-          if (!allowed.some((pattern) => pattern.test(imported))) violations.push(`${relative(root, file)} imports ${imported}`);
+          if (!allowed.some((pattern) => pattern.test(imported)))
+            violations.push(`${relative(root, file)} imports ${imported}`);
         }
       }
     }
@@ -66,13 +73,16 @@ describe("dependency rules (ARCHITECTURE.md)", () => {
     const offenders: string[] = [];
     for (const file of sourceFiles(join(root, "apps/runner"))) {
       if (file.endsWith("registry.ts")) continue;
-      if (parleyImports(file).some((imported) => /^@parley\/(sink|connector)-/.test(imported))) offenders.push(relative(root, file));
+      if (parleyImports(file).some((imported) => /^@parley\/(sink|connector)-/.test(imported)))
+        offenders.push(relative(root, file));
     }
     expect(offenders).toEqual([]);
   });
 
   test("nothing imports the test folder", () => {
-    const offenders = packages().flatMap((pkg) => sourceFiles(join(root, pkg)).filter((file) => /from\s+["'](\.\.\/)+test\//.test(readFileSync(file, "utf8"))));
+    const offenders = packages().flatMap((pkg) =>
+      sourceFiles(join(root, pkg)).filter((file) => /from\s+["'](\.\.\/)+test\//.test(readFileSync(file, "utf8"))),
+    );
     expect(offenders).toEqual([]);
   });
 });

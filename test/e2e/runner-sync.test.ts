@@ -10,7 +10,11 @@ afterEach(async () => {
 async function setup(source: Record<string, unknown>) {
   const space = await workspace();
   cleanups.push(space.cleanup);
-  const config = await space.writeConfig({ sink: { type: "duckdb", path: space.databasePath }, sources: { counter: { type: "counter", ...source } }, sync: { batchRows: 250, flushIntervalSeconds: 0 } });
+  const config = await space.writeConfig({
+    sink: { type: "duckdb", path: space.databasePath },
+    sources: { counter: { type: "counter", ...source } },
+    sync: { batchRows: 250, flushIntervalSeconds: 0 },
+  });
   return { ...space, config };
 }
 
@@ -22,17 +26,31 @@ describe("parley sync", () => {
     expect(first.code).toBe(0);
     expect(first.stdout).toMatch(/counter\/items\s+counter_items\s+1,000\s+0/);
     expect(first.stdout).toContain('{"lastPage":10}');
-    expect(await queryDuckdb(databasePath, "SELECT COUNT(*) AS n, COUNT(DISTINCT id) AS ids, MAX(n) AS top FROM counter_items")).toEqual([{ n: 1000, ids: 1000, top: 1000 }]);
+    expect(
+      await queryDuckdb(
+        databasePath,
+        "SELECT COUNT(*) AS n, COUNT(DISTINCT id) AS ids, MAX(n) AS top FROM counter_items",
+      ),
+    ).toEqual([{ n: 1000, ids: 1000, top: 1000 }]);
 
     const again = await parley(["sync", "-c", config]);
     expect(again.stdout).toMatch(/counter\/items\s+counter_items\s+0\s+0/);
-    await writeConfig({ sink: { type: "duckdb", path: databasePath }, sources: { counter: { type: "counter", pages: 12, pageSize: 100 } } });
+    await writeConfig({
+      sink: { type: "duckdb", path: databasePath },
+      sources: { counter: { type: "counter", pages: 12, pageSize: 100 } },
+    });
     const grown = await parley(["sync", "-c", config]);
     expect(grown.stdout).toMatch(/counter\/items\s+counter_items\s+200\s+0/);
     expect(await queryDuckdb(databasePath, "SELECT COUNT(*) AS n FROM counter_items")).toEqual([{ n: 1200 }]);
     const loads = await queryDuckdb(databasePath, "SELECT status, streams FROM _parley_loads ORDER BY started_at");
     expect(loads.map((load) => load.status)).toEqual(["succeeded", "succeeded", "succeeded"]);
-    expect((loads[2]?.streams as { records: number; stateBefore: unknown; stateAfter: unknown }[])[0]).toMatchObject({ records: 200, stateBefore: { lastPage: 10 }, stateAfter: { lastPage: 12 } });
+    expect(
+      (loads[2]?.streams as { records: number; stateBefore: unknown; stateAfter: unknown }[] | undefined)?.[0],
+    ).toMatchObject({
+      records: 200,
+      stateBefore: { lastPage: 10 },
+      stateAfter: { lastPage: 12 },
+    });
   });
 
   test("sets malformed records aside with the reason and counts them in the summary", async () => {
@@ -41,7 +59,10 @@ describe("parley sync", () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/counter\/items\s+counter_items\s+86\s+14/);
     expect(run.stdout).toContain("14 record(s) rejected (see the _parley_rejects table for reasons)");
-    const rejects = await queryDuckdb(databasePath, "SELECT stream, reason, payload FROM _parley_rejects ORDER BY payload");
+    const rejects = await queryDuckdb(
+      databasePath,
+      "SELECT stream, reason, payload FROM _parley_rejects ORDER BY payload",
+    );
     expect(rejects).toHaveLength(14);
     expect(rejects[0]?.reason).toBe('column "n": expected an integer, got string "not-a-number-14"');
     expect(JSON.parse(String(rejects[0]?.payload))).toMatchObject({ id: "item-14", n: "not-a-number-14" });
@@ -53,11 +74,20 @@ describe("parley sync", () => {
     expect(failed.code).toBe(1);
     expect(failed.stdout).toMatch(/FAILED counter \(load .*\): counter: failing on page 4 as configured/);
     expect(await queryDuckdb(databasePath, "SELECT COUNT(*) AS n FROM counter_items")).toEqual([{ n: 300 }]);
-    expect(await queryDuckdb(databasePath, "SELECT status, error FROM _parley_loads")).toEqual([{ status: "failed", error: "counter: failing on page 4 as configured" }]);
-    await writeConfig({ sink: { type: "duckdb", path: databasePath }, sources: { counter: { type: "counter", pages: 8, pageSize: 100 } } });
+    expect(await queryDuckdb(databasePath, "SELECT status, error FROM _parley_loads")).toEqual([
+      { status: "failed", error: "counter: failing on page 4 as configured" },
+    ]);
+    await writeConfig({
+      sink: { type: "duckdb", path: databasePath },
+      sources: { counter: { type: "counter", pages: 8, pageSize: 100 } },
+    });
     const resumed = await parley(["sync", "-c", config]);
-    expect(resumed.stdout).toMatch(/counter\/items\s+counter_items\s+500\s+0\s+[\d.]+\s+\{"lastPage":3\}\s+\{"lastPage":8\}/);
-    expect(await queryDuckdb(databasePath, "SELECT COUNT(*) AS n, COUNT(DISTINCT id) AS ids FROM counter_items")).toEqual([{ n: 800, ids: 800 }]);
+    expect(resumed.stdout).toMatch(
+      /counter\/items\s+counter_items\s+500\s+0\s+[\d.]+\s+\{"lastPage":3\}\s+\{"lastPage":8\}/,
+    );
+    expect(
+      await queryDuckdb(databasePath, "SELECT COUNT(*) AS n, COUNT(DISTINCT id) AS ids FROM counter_items"),
+    ).toEqual([{ n: 800, ids: 800 }]);
   });
 
   test("--full-refresh ignores state and replaces the table atomically", async () => {
@@ -66,7 +96,12 @@ describe("parley sync", () => {
     const refreshed = await parley(["sync", "-c", config, "--full-refresh"]);
     expect(refreshed.code).toBe(0);
     expect(refreshed.stdout).toMatch(/counter\/items\s+counter_items\s+30\s+0/);
-    expect(await queryDuckdb(databasePath, "SELECT COUNT(*) AS n, COUNT(DISTINCT _parley_load_id) AS loads FROM counter_items")).toEqual([{ n: 30, loads: 1 }]);
+    expect(
+      await queryDuckdb(
+        databasePath,
+        "SELECT COUNT(*) AS n, COUNT(DISTINCT _parley_load_id) AS loads FROM counter_items",
+      ),
+    ).toEqual([{ n: 30, loads: 1 }]);
     expect(await queryDuckdb(databasePath, "SELECT state FROM _parley_state")).toEqual([{ state: { lastPage: 3 } }]);
   });
 
@@ -78,7 +113,9 @@ describe("parley sync", () => {
     expect(shown.stdout).toMatch(/succeeded/);
     const reset = await parley(["state", "reset", "counter", "-c", config]);
     expect(reset.stdout).toContain("removed 1 state row(s) of counter");
-    expect((await parley(["sync", "-c", config])).stdout).toMatch(/counter\/items\s+counter_items\s+10\s+0\s+[\d.]+\s+-\s+\{"lastPage":2\}/);
+    expect((await parley(["sync", "-c", config])).stdout).toMatch(
+      /counter\/items\s+counter_items\s+10\s+0\s+[\d.]+\s+-\s+\{"lastPage":2\}/,
+    );
   });
 });
 
@@ -94,7 +131,10 @@ describe("configuration errors", () => {
     const run = await parley(["sync", "-c", config]);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain("sync.batchRows");
-    const second = await space.writeConfig({ sink: { type: "duckdb", path: space.databasePath, memoryLimit: "lots" }, sources: { counter: { type: "counter", pages: -1, pagesize: 3 }, other: { type: "zendesk" } } });
+    const second = await space.writeConfig({
+      sink: { type: "duckdb", path: space.databasePath, memoryLimit: "lots" },
+      sources: { counter: { type: "counter", pages: -1, pagesize: 3 }, other: { type: "zendesk" } },
+    });
     const plugin = await parley(["sync", "-c", second]);
     expect(plugin.code).toBe(2);
     expect(plugin.stderr).toContain('sink.memoryLimit: must be a size such as "1GB" or "512MiB"');
@@ -106,7 +146,9 @@ describe("configuration errors", () => {
   test("a missing file, broken YAML and an unset environment variable are clear errors", async () => {
     const space = await workspace();
     cleanups.push(space.cleanup);
-    expect((await parley(["sync", "-c", `${space.directory}/nope.yaml`])).stderr).toMatch(/cannot read .*nope\.yaml \(ENOENT\); pass another file with -c/);
+    expect((await parley(["sync", "-c", `${space.directory}/nope.yaml`])).stderr).toMatch(
+      /cannot read .*nope\.yaml \(ENOENT\); pass another file with -c/,
+    );
     const broken = await space.writeConfig("sources:\n  counter: [unclosed\n");
     expect((await parley(["sync", "-c", broken])).stderr).toMatch(/line \d+, column \d+: not valid YAML/);
     const unset = await space.writeConfig({ sources: { counter: { type: "counter", token: "${COUNTER_TOKEN}" } } });
@@ -123,7 +165,16 @@ describe("secrets", () => {
     cleanups.push(space.cleanup);
     const config = await space.writeConfig({
       sink: { type: "duckdb", path: space.databasePath },
-      sources: { counter: { type: "counter", pages: 3, pageSize: 5, failAfterPages: 2, token: "${COUNTER_TOKEN}", announcePages: true } },
+      sources: {
+        counter: {
+          type: "counter",
+          pages: 3,
+          pageSize: 5,
+          failAfterPages: 2,
+          token: "${COUNTER_TOKEN}",
+          announcePages: true,
+        },
+      },
     });
     const environment = { COUNTER_TOKEN: token };
     const runs = [
@@ -134,8 +185,16 @@ describe("secrets", () => {
     ];
     expect(runs[1]?.code).toBe(1);
     for (const run of runs) expect(run.stdout + run.stderr).not.toContain(token);
-    const stored = await queryDuckdb(space.databasePath, "SELECT CAST(l.streams AS VARCHAR) || coalesce(l.error, '') || CAST(s.state AS VARCHAR) AS text FROM _parley_loads l, _parley_state s");
+    const stored = await queryDuckdb(
+      space.databasePath,
+      "SELECT CAST(l.streams AS VARCHAR) || coalesce(l.error, '') || CAST(s.state AS VARCHAR) AS text FROM _parley_loads l, _parley_state s",
+    );
     for (const row of stored) expect(String(row.text)).not.toContain(token);
-    expect(runs[2]?.stderr.split("\n").filter(Boolean).every((line) => JSON.parse(line) !== null)).toBe(true);
+    expect(
+      runs[2]?.stderr
+        .split("\n")
+        .filter(Boolean)
+        .every((line) => JSON.parse(line) !== null),
+    ).toBe(true);
   });
 });

@@ -1,12 +1,15 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createDuckdbSink } from "@parley/sink-duckdb";
 import { defaultRegistry, runCli } from "@parley/runner";
+import { createDuckdbSink } from "@parley/sink-duckdb";
 import { stringify } from "yaml";
 import { counterSourceFactory } from "./counter-source.ts";
 
-export const testRegistry = { sources: { ...defaultRegistry.sources, counter: counterSourceFactory }, sinks: defaultRegistry.sinks };
+export const testRegistry = {
+  sources: { ...defaultRegistry.sources, counter: counterSourceFactory },
+  sinks: defaultRegistry.sinks,
+};
 
 export interface CapturedRun {
   readonly code: number;
@@ -16,7 +19,11 @@ export interface CapturedRun {
 
 function capture(): { stream: NodeJS.WriteStream; text: () => string } {
   let text = "";
-  const stream = { isTTY: false, write: (chunk: string) => ((text += chunk), true) } as unknown as NodeJS.WriteStream;
+  const write = (chunk: string): boolean => {
+    text += chunk;
+    return true;
+  };
+  const stream = { isTTY: false, write } as unknown as NodeJS.WriteStream;
   return { stream, text: () => text };
 }
 
@@ -43,7 +50,12 @@ export async function workspace(): Promise<{
 export async function parley(argv: readonly string[], environment: NodeJS.ProcessEnv = {}): Promise<CapturedRun> {
   const stdout = capture();
   const stderr = capture();
-  const code = await runCli(argv, { registry: testRegistry, stdout: stdout.stream, stderr: stderr.stream, environment });
+  const code = await runCli(argv, {
+    registry: testRegistry,
+    stdout: stdout.stream,
+    stderr: stderr.stream,
+    environment,
+  });
   return { code, stdout: stdout.text(), stderr: stderr.text() };
 }
 

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import { secretString, type Source, type SourceFactory, type SourceMessage, type StreamDefinition } from "@parley/core";
+import { type Source, type SourceFactory, type SourceMessage, type StreamDefinition, secretString } from "@parley/core";
 import { z } from "zod";
 
 /**
@@ -29,7 +29,14 @@ function itemsStream(disposition: "merge" | "append"): StreamDefinition {
     { name: "tags", type: "json" },
   ] as const;
   return disposition === "merge"
-    ? { name: "items", writeDisposition: "merge", primaryKey: ["id"], columns, cursorField: "page", eventTimeColumn: "at" }
+    ? {
+        name: "items",
+        writeDisposition: "merge",
+        primaryKey: ["id"],
+        columns,
+        cursorField: "page",
+        eventTimeColumn: "at",
+      }
     : { name: "items", writeDisposition: "append", columns, cursorField: "page", eventTimeColumn: "at" };
 }
 
@@ -48,7 +55,8 @@ export const counterSourceFactory: SourceFactory<typeof counterConfigSchema> = {
         const stored = context.state.get("items");
         const from = stored === undefined ? 1 : stateSchema.parse(stored).lastPage + 1;
         for (let page = from; page <= config.pages; page++) {
-          if (config.failAfterPages !== undefined && page > config.failAfterPages) throw new Error(`counter: failing on page ${page} as configured`);
+          if (config.failAfterPages !== undefined && page > config.failAfterPages)
+            throw new Error(`counter: failing on page ${page} as configured`);
           if (config.delayMs > 0) await sleep(config.delayMs);
           for (let index = 0; index < config.pageSize; index++) {
             const n = (page - 1) * config.pageSize + index + 1;
@@ -56,7 +64,13 @@ export const counterSourceFactory: SourceFactory<typeof counterConfigSchema> = {
             yield {
               kind: "record",
               stream: "items",
-              record: { id: `item-${n}`, n: malformed ? `not-a-number-${n}` : n, page, at: new Date(Date.UTC(2024, 0, 1) + n * 60_000).toISOString(), tags: [`p${page}`, n % 2 === 0 ? "even" : "odd"] },
+              record: {
+                id: `item-${n}`,
+                n: malformed ? `not-a-number-${n}` : n,
+                page,
+                at: new Date(Date.UTC(2024, 0, 1) + n * 60_000).toISOString(),
+                tags: [`p${page}`, n % 2 === 0 ? "even" : "odd"],
+              },
             };
           }
           yield { kind: "checkpoint", stream: "items", state: { lastPage: page } };

@@ -1,4 +1,4 @@
-export { type RunnerConfig, loadConfig, resolveConfig } from "./config/load-config.ts";
+export { loadConfig, type RunnerConfig, resolveConfig } from "./config/load-config.ts";
 export { runSync, type SyncOptions, type SyncProgress, type SyncResult } from "./engine/sync-engine.ts";
 export { defaultRegistry, type Registry, sinkFactories, sourceFactories } from "./registry.ts";
 export { type CliEnvironment, runCli, usage } from "./run-cli.ts";

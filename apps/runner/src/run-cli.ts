@@ -50,7 +50,9 @@ export async function runCli(argv: readonly string[], cli: CliEnvironment = {}):
   const logFormat = values["log-format"] === "json" ? "json" : "text";
   const context: CommandContext = {
     registry: cli.registry ?? defaultRegistry,
-    stdout, stderr, logFormat,
+    stdout,
+    stderr,
+    logFormat,
     environment: cli.environment ?? process.env,
     signal: cli.signal ?? new AbortController().signal,
   };
@@ -59,15 +61,25 @@ export async function runCli(argv: readonly string[], cli: CliEnvironment = {}):
   try {
     switch (command) {
       case "sync":
-        return await syncCommand(context, { ...global, sources: values.source ?? [], fullRefresh: values["full-refresh"] === true });
+        return await syncCommand(context, {
+          ...global,
+          sources: values.source ?? [],
+          fullRefresh: values["full-refresh"] === true,
+        });
       case "check":
         return await checkCommand(context, global);
       case "state":
-        if (subcommand === "show") return await stateShowCommand(context, argument === undefined ? global : { ...global, source: argument });
-        if (subcommand === "reset") return await stateResetCommand(context, { ...global, source: argument, streams: values.stream ?? [] });
+        if (subcommand === "show")
+          return await stateShowCommand(context, argument === undefined ? global : { ...global, source: argument });
+        if (subcommand === "reset")
+          return await stateResetCommand(context, { ...global, source: argument, streams: values.stream ?? [] });
         break;
       case "views":
-        if (subcommand === "apply") return await viewsApplyCommand(context, values["sql-dir"] === undefined ? global : { ...global, directory: values["sql-dir"] });
+        if (subcommand === "apply")
+          return await viewsApplyCommand(
+            context,
+            values["sql-dir"] === undefined ? global : { ...global, directory: values["sql-dir"] },
+          );
         break;
       case "query":
         return await queryCommand(context, { ...global, sql: subcommand });

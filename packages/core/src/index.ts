@@ -2,12 +2,37 @@ export { formatPath, type ParsedConfig, parseConfig, parseConfigOrThrow } from "
 export { redact, redactedMarker, redactUrl, registerSecret } from "./config/redactor.ts";
 export { Secret, secretString } from "./config/secret.ts";
 export * from "./errors/index.ts";
-export { createHttpClient, type HttpClient, type HttpClientOptions, type HttpRequest, type HttpResponse, type QueryValue } from "./http/http-client.ts";
+export {
+  createHttpClient,
+  type HttpClient,
+  type HttpClientOptions,
+  type HttpRequest,
+  type HttpResponse,
+  type QueryValue,
+} from "./http/http-client.ts";
 export { type BudgetWindow, RequestBudget } from "./http/request-budget.ts";
 export { defaultRetryOptions, isRetryableStatus, parseRetryAfter, type RetryOptions } from "./http/retry-policy.ts";
-export { createLogger, type LogFields, type Logger, type LoggerOptions, type LogLevel, silentLogger } from "./logging/logger.ts";
-export { type ColumnDefinition, isValidIdentifier, lineageColumns, type LogicalType, logicalTypes } from "./schema/logical-type.ts";
-export { createRecordValidator, type RecordValidation, type SourceRecord, type ValidatedRow } from "./schema/record-validator.ts";
+export {
+  createLogger,
+  type LogFields,
+  type Logger,
+  type LoggerOptions,
+  type LogLevel,
+  silentLogger,
+} from "./logging/logger.ts";
+export {
+  type ColumnDefinition,
+  isValidIdentifier,
+  type LogicalType,
+  lineageColumns,
+  logicalTypes,
+} from "./schema/logical-type.ts";
+export {
+  createRecordValidator,
+  type RecordValidation,
+  type SourceRecord,
+  type ValidatedRow,
+} from "./schema/record-validator.ts";
 export type {
   AppendStreamDefinition,
   MergeStreamDefinition,

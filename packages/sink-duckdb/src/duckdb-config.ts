@@ -17,10 +17,9 @@ export const duckdbConfigSchema = z.strictObject({
     .optional()
     .meta({ description: "DuckDB `memory_limit`; bounds peak memory while loading large batches." }),
   threads: z.int().min(1).max(256).optional().meta({ description: "DuckDB worker threads (default: all cores)." }),
-  stagingDirectory: z
-    .string()
-    .optional()
-    .meta({ description: "Where batches are staged as NDJSON before DuckDB reads them (default: the OS temp directory)." }),
+  stagingDirectory: z.string().optional().meta({
+    description: "Where batches are staged as NDJSON before DuckDB reads them (default: the OS temp directory).",
+  }),
 });
 
 export type DuckdbConfig = z.output<typeof duckdbConfigSchema>;

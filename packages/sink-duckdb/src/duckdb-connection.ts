@@ -56,7 +56,11 @@ export class DuckdbSession {
     });
   }
 
-  async query(connection: DuckDBConnection, sql: string, values: DuckDBValue[] = []): Promise<Record<string, unknown>[]> {
+  async query(
+    connection: DuckDBConnection,
+    sql: string,
+    values: DuckDBValue[] = [],
+  ): Promise<Record<string, unknown>[]> {
     const reader = await connection.runAndReadAll(sql, values);
     const names = reader.columnNames();
     const types = reader.columnTypes();

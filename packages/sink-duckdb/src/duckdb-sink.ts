@@ -49,7 +49,11 @@ class DuckdbSink implements Sink {
   async readState(source: string): Promise<readonly StoredState[]> {
     await this.#ensureInternal();
     const rows = await this.#session.exclusive((connection) =>
-      this.#session.query(connection, `SELECT * FROM ${this.#table("_parley_state")} WHERE source = ? ORDER BY stream`, [source]),
+      this.#session.query(
+        connection,
+        `SELECT * FROM ${this.#table("_parley_state")} WHERE source = ? ORDER BY stream`,
+        [source],
+      ),
     );
     return rows.map((row) => ({
       source: String(row.source),
@@ -65,8 +69,12 @@ class DuckdbSink implements Sink {
     await this.#ensureInternal();
     return this.#session.exclusive(async (connection) => {
       const filter = streams === undefined ? "" : ` AND list_contains(?::VARCHAR[], stream)`;
-      const values = streams === undefined ? [source] : [source, `[${streams.map((stream) => JSON.stringify(stream)).join(",")}]`];
-      const result = await connection.run(`DELETE FROM ${this.#table("_parley_state")} WHERE source = ?${filter}`, values);
+      const values =
+        streams === undefined ? [source] : [source, `[${streams.map((stream) => JSON.stringify(stream)).join(",")}]`];
+      const result = await connection.run(
+        `DELETE FROM ${this.#table("_parley_state")} WHERE source = ?${filter}`,
+        values,
+      );
       return result.rowsChanged;
     });
   }
@@ -74,21 +82,30 @@ class DuckdbSink implements Sink {
   async startLoad(load: { loadId: string; source: string; startedAt: string }): Promise<void> {
     await this.#ensureInternal();
     await this.#session.exclusive((connection) =>
-      connection.run(`INSERT INTO ${this.#table("_parley_loads")} (load_id, source, started_at, status) VALUES (?, ?, ?::TIMESTAMPTZ, 'running')`, [
-        load.loadId, load.source, load.startedAt,
-      ]),
+      connection.run(
+        `INSERT INTO ${this.#table("_parley_loads")} (load_id, source, started_at, status) VALUES (?, ?, ?::TIMESTAMPTZ, 'running')`,
+        [load.loadId, load.source, load.startedAt],
+      ),
     );
   }
 
   async writeBatch(batch: WriteBatch): Promise<void> {
     // Serialising rows happens before taking the connection, so it overlaps DuckDB finishing the previous batch.
-    const stagingPath = batch.rows.length > 0 ? await writeStagingFile(this.#config.stagingDirectory, batch.rows) : undefined;
+    const stagingPath =
+      batch.rows.length > 0 ? await writeStagingFile(this.#config.stagingDirectory, batch.rows) : undefined;
     try {
       await this.#session.transaction(async (connection) => {
         if (stagingPath !== undefined) {
-          await applyRows(connection, { schema: this.#config.schema, target: batch.target, stagingPath, loadId: batch.loadId, loadedAt: batch.loadedAt });
+          await applyRows(connection, {
+            schema: this.#config.schema,
+            target: batch.target,
+            stagingPath,
+            loadId: batch.loadId,
+            loadedAt: batch.loadedAt,
+          });
         }
-        if (batch.rejects.length > 0) await insertRejects(connection, this.#config.schema, batch.source, batch.loadId, batch.rejects);
+        if (batch.rejects.length > 0)
+          await insertRejects(connection, this.#config.schema, batch.source, batch.loadId, batch.rejects);
         if (batch.state !== undefined) await upsertState(connection, this.#config.schema, batch.state, batch.loadId);
       });
     } finally {
@@ -99,14 +116,17 @@ class DuckdbSink implements Sink {
   async completeStream(completion: StreamCompletion): Promise<void> {
     if (completion.target.stream.writeDisposition !== "replace" && completion.state === undefined) return;
     const load = await this.#session.exclusive((connection) =>
-      this.#session.query(connection, `SELECT started_at FROM ${this.#table("_parley_loads")} WHERE load_id = ?`, [completion.loadId]),
+      this.#session.query(connection, `SELECT started_at FROM ${this.#table("_parley_loads")} WHERE load_id = ?`, [
+        completion.loadId,
+      ]),
     );
     const loadedAt = typeof load[0]?.started_at === "string" ? load[0].started_at : new Date().toISOString();
     await this.#session.transaction(async (connection) => {
       if (completion.target.stream.writeDisposition === "replace") {
         await swapReplaced(connection, this.#config.schema, completion.target, completion.loadId, loadedAt);
       }
-      if (completion.state !== undefined) await upsertState(connection, this.#config.schema, completion.state, completion.loadId);
+      if (completion.state !== undefined)
+        await upsertState(connection, this.#config.schema, completion.state, completion.loadId);
     });
   }
 
@@ -117,7 +137,15 @@ class DuckdbSink implements Sink {
       await connection.run(`DELETE FROM ${table} WHERE load_id = ?`, [load.loadId]);
       await connection.run(
         `INSERT INTO ${table} (load_id, source, started_at, finished_at, status, streams, error) VALUES (?, ?, ?::TIMESTAMPTZ, ?::TIMESTAMPTZ, ?, ?::JSON, ?)`,
-        [load.loadId, load.source, load.startedAt, load.finishedAt, load.status, JSON.stringify(load.streams), load.error],
+        [
+          load.loadId,
+          load.source,
+          load.startedAt,
+          load.finishedAt,
+          load.status,
+          JSON.stringify(load.streams),
+          load.error,
+        ],
       );
     });
   }
@@ -162,7 +190,10 @@ class DuckdbSink implements Sink {
 
 /** A sink that loads into a DuckDB database file. No I/O happens until the first call. */
 export function createDuckdbSink(settings: DuckdbSettings = {}): Sink {
-  const config = parseConfigOrThrow(duckdbConfigSchema, settings, { pathPrefix: "sink", subject: "DuckDB sink settings" });
+  const config = parseConfigOrThrow(duckdbConfigSchema, settings, {
+    pathPrefix: "sink",
+    subject: "DuckDB sink settings",
+  });
   return new DuckdbSink(config);
 }
 

@@ -1,9 +1,9 @@
 import { randomUUID } from "node:crypto";
+import { once } from "node:events";
 import { createWriteStream } from "node:fs";
 import { rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { once } from "node:events";
 import type { ColumnDefinition, ValidatedRow } from "@parley/core";
 import { duckdbColumnTypes, quoteIdentifier, quoteLiteral } from "./duckdb-types.ts";
 
@@ -46,7 +46,10 @@ export async function removeStagingFile(path: string): Promise<void> {
 
 /** A `read_json(...)` table expression over a staging file, typed by the stream's columns. */
 export function readStagingSql(path: string, columns: readonly ColumnDefinition[]): string {
-  const typed = [`${quoteLiteral(sequenceColumn)}: 'BIGINT'`, ...columns.map((column) => `${quoteLiteral(column.name)}: ${quoteLiteral(duckdbColumnTypes[column.type])}`)];
+  const typed = [
+    `${quoteLiteral(sequenceColumn)}: 'BIGINT'`,
+    ...columns.map((column) => `${quoteLiteral(column.name)}: ${quoteLiteral(duckdbColumnTypes[column.type])}`),
+  ];
   return `read_json(${quoteLiteral(path)}, format = 'newline_delimited', columns = {${typed.join(", ")}}, maximum_object_size = 268435456)`;
 }
 

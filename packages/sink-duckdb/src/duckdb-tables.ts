@@ -1,5 +1,12 @@
 import type { DuckDBConnection } from "@duckdb/node-api";
-import { type ColumnDefinition, internalTables, isValidIdentifier, lineageColumns, SchemaError, type TableTarget } from "@parley/core";
+import {
+  type ColumnDefinition,
+  internalTables,
+  isValidIdentifier,
+  lineageColumns,
+  SchemaError,
+  type TableTarget,
+} from "@parley/core";
 import { duckdbColumnTypes, quoteIdentifier, sameDuckdbType } from "./duckdb-types.ts";
 
 export function qualified(schema: string, table: string): string {
@@ -10,7 +17,11 @@ function columnSql(column: ColumnDefinition): string {
   return `${quoteIdentifier(column.name)} ${duckdbColumnTypes[column.type]}`;
 }
 
-async function existingColumns(connection: DuckDBConnection, schema: string, table: string): Promise<Map<string, string>> {
+async function existingColumns(
+  connection: DuckDBConnection,
+  schema: string,
+  table: string,
+): Promise<Map<string, string>> {
   const reader = await connection.runAndReadAll(
     "SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = ? AND table_name = ? ORDER BY ordinal_position",
     [schema, table],
@@ -21,7 +32,10 @@ async function existingColumns(connection: DuckDBConnection, schema: string, tab
 function checkNames(target: TableTarget): void {
   for (const name of [target.table, ...target.stream.columns.map((column) => column.name)]) {
     if (!isValidIdentifier(name)) {
-      throw new SchemaError(`"${name}" in table ${target.table} is not a valid identifier (letters, digits and underscores, at most 63)`, { table: target.table });
+      throw new SchemaError(
+        `"${name}" in table ${target.table} is not a valid identifier (letters, digits and underscores, at most 63)`,
+        { table: target.table },
+      );
     }
   }
 }
@@ -30,7 +44,12 @@ function checkNames(target: TableTarget): void {
  * Creates the table, or evolves it: adds missing columns (old rows read NULL) and refuses a changed
  * type, because silently casting would rewrite history with a different meaning.
  */
-export async function ensureTable(connection: DuckDBConnection, schema: string, table: string, columns: readonly ColumnDefinition[]): Promise<void> {
+export async function ensureTable(
+  connection: DuckDBConnection,
+  schema: string,
+  table: string,
+  columns: readonly ColumnDefinition[],
+): Promise<void> {
   const existing = await existingColumns(connection, schema, table);
   if (existing.size === 0) {
     await connection.run(`CREATE TABLE ${qualified(schema, table)} (${columns.map(columnSql).join(", ")})`);
@@ -55,7 +74,11 @@ export async function ensureInternalTables(connection: DuckDBConnection, schema:
   for (const table of Object.values(internalTables)) await ensureTable(connection, schema, table.name, table.columns);
 }
 
-export async function ensureDataTable(connection: DuckDBConnection, schema: string, target: TableTarget): Promise<void> {
+export async function ensureDataTable(
+  connection: DuckDBConnection,
+  schema: string,
+  target: TableTarget,
+): Promise<void> {
   checkNames(target);
   await ensureTable(connection, schema, target.table, [...target.stream.columns, ...lineageColumns]);
 }

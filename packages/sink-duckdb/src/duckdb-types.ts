@@ -1,5 +1,5 @@
-import type { LogicalType } from "@parley/core";
 import { DuckDBTypeId } from "@duckdb/node-api";
+import type { LogicalType } from "@parley/core";
 
 /** How each logical type is stored in DuckDB. */
 export const duckdbColumnTypes: Record<LogicalType, string> = {

@@ -36,12 +36,16 @@ export async function applyRows(connection: DuckDBConnection, input: ApplyInput)
   const source = readStagingSql(input.stagingPath, columns);
   switch (target.stream.writeDisposition) {
     case "append":
-      await connection.run(`INSERT INTO ${table} (${names}, ${lineage}) SELECT ${names}, ${lineageValues(loadId, loadedAt)} FROM ${source}`);
+      await connection.run(
+        `INSERT INTO ${table} (${names}, ${lineage}) SELECT ${names}, ${lineageValues(loadId, loadedAt)} FROM ${source}`,
+      );
       return;
     case "merge": {
       const key = target.stream.primaryKey;
       await connection.run(`CREATE OR REPLACE TEMP TABLE _parley_batch AS SELECT * FROM ${source}`);
-      const matches = key.map((column) => `${table}.${quoteIdentifier(column)} = _parley_batch.${quoteIdentifier(column)}`).join(" AND ");
+      const matches = key
+        .map((column) => `${table}.${quoteIdentifier(column)} = _parley_batch.${quoteIdentifier(column)}`)
+        .join(" AND ");
       await connection.run(`DELETE FROM ${table} USING _parley_batch WHERE ${matches}`);
       await connection.run(
         `INSERT INTO ${table} (${names}, ${lineage}) SELECT ${names}, ${lineageValues(loadId, loadedAt)} FROM _parley_batch${latestPerKey(key)}`,
@@ -69,7 +73,13 @@ export async function applyRows(connection: DuckDBConnection, input: ApplyInput)
 }
 
 /** Makes a replace stream's staged rows the table's contents (empty when the run produced none). */
-export async function swapReplaced(connection: DuckDBConnection, schema: string, target: TableTarget, loadId: string, loadedAt: string): Promise<void> {
+export async function swapReplaced(
+  connection: DuckDBConnection,
+  schema: string,
+  target: TableTarget,
+  loadId: string,
+  loadedAt: string,
+): Promise<void> {
   const table = qualified(schema, target.table);
   const stagingName = replaceStagingTable(target.table);
   const staging = qualified(schema, stagingName);
@@ -87,19 +97,32 @@ export async function swapReplaced(connection: DuckDBConnection, schema: string,
   await connection.run(`DROP TABLE ${staging}`);
 }
 
-export async function insertRejects(connection: DuckDBConnection, schema: string, source: string, loadId: string, rejects: readonly RejectedRecord[]): Promise<void> {
+export async function insertRejects(
+  connection: DuckDBConnection,
+  schema: string,
+  source: string,
+  loadId: string,
+  rejects: readonly RejectedRecord[],
+): Promise<void> {
   const table = qualified(schema, "_parley_rejects");
   for (const reject of rejects) {
-    await connection.run(`INSERT INTO ${table} (load_id, source, stream, reason, payload, rejected_at) VALUES (?, ?, ?, ?, ?, now())`, [
-      loadId, source, reject.stream, reject.reason, reject.payload,
-    ]);
+    await connection.run(
+      `INSERT INTO ${table} (load_id, source, stream, reason, payload, rejected_at) VALUES (?, ?, ?, ?, ?, now())`,
+      [loadId, source, reject.stream, reject.reason, reject.payload],
+    );
   }
 }
 
-export async function upsertState(connection: DuckDBConnection, schema: string, state: StateUpdate, loadId: string): Promise<void> {
+export async function upsertState(
+  connection: DuckDBConnection,
+  schema: string,
+  state: StateUpdate,
+  loadId: string,
+): Promise<void> {
   const table = qualified(schema, "_parley_state");
   await connection.run(`DELETE FROM ${table} WHERE source = ? AND stream = ?`, [state.source, state.stream]);
-  await connection.run(`INSERT INTO ${table} (source, stream, state_version, state, load_id, updated_at) VALUES (?, ?, ?, ?::JSON, ?, now())`, [
-    state.source, state.stream, state.version, JSON.stringify(state.value), loadId,
-  ]);
+  await connection.run(
+    `INSERT INTO ${table} (source, stream, state_version, state, load_id, updated_at) VALUES (?, ?, ?, ?::JSON, ?, now())`,
+    [state.source, state.stream, state.version, JSON.stringify(state.value), loadId],
+  );
 }

@@ -12,7 +12,9 @@ export async function checkCommand(context: CommandContext, options: GlobalOptio
     context.stdout.write(`sink ${config.sink.type}: ok\n`);
   } catch (error) {
     failures += 1;
-    context.stdout.write(`sink ${config.sink.type}: FAILED: ${redact(error instanceof Error ? error.message : String(error))}\n`);
+    context.stdout.write(
+      `sink ${config.sink.type}: FAILED: ${redact(error instanceof Error ? error.message : String(error))}\n`,
+    );
   } finally {
     await sink.close();
   }
@@ -23,7 +25,9 @@ export async function checkCommand(context: CommandContext, options: GlobalOptio
       context.stdout.write(`source ${configured.name} (${configured.type}): ok\n`);
     } catch (error) {
       failures += 1;
-      context.stdout.write(`source ${configured.name} (${configured.type}): FAILED: ${redact(error instanceof Error ? error.message : String(error))}\n`);
+      context.stdout.write(
+        `source ${configured.name} (${configured.type}): FAILED: ${redact(error instanceof Error ? error.message : String(error))}\n`,
+      );
     } finally {
       await source.close();
     }

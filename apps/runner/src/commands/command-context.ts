@@ -33,8 +33,23 @@ export function renderRows(rows: readonly Record<string, unknown>[]): string {
   if (rows.length === 0) return "(no rows)";
   const columns = Object.keys(rows[0] as object);
   const cell = (value: unknown): string =>
-    value === null || value === undefined ? "NULL" : typeof value === "object" ? JSON.stringify(value) : typeof value === "number" && !Number.isInteger(value) ? value.toFixed(4) : String(value);
+    value === null || value === undefined
+      ? "NULL"
+      : typeof value === "object"
+        ? JSON.stringify(value)
+        : typeof value === "number" && !Number.isInteger(value)
+          ? value.toFixed(4)
+          : String(value);
   const grid = [columns, ...rows.map((row) => columns.map((column) => cell(row[column])))];
-  const widths = columns.map((_column, index) => Math.min(60, Math.max(...grid.map((line) => (line[index] ?? "").length))));
-  return grid.map((line) => line.map((text, index) => (text.length > 60 ? `${text.slice(0, 57)}...` : text).padEnd(widths[index] ?? 0)).join("  ").trimEnd()).join("\n");
+  const widths = columns.map((_column, index) =>
+    Math.min(60, Math.max(...grid.map((line) => (line[index] ?? "").length))),
+  );
+  return grid
+    .map((line) =>
+      line
+        .map((text, index) => (text.length > 60 ? `${text.slice(0, 57)}...` : text).padEnd(widths[index] ?? 0))
+        .join("  ")
+        .trimEnd(),
+    )
+    .join("\n");
 }

@@ -14,9 +14,16 @@ export async function syncCommand(context: CommandContext, options: SyncCommandO
   const config = await openConfig(context, options);
   const unknown = options.sources.filter((name) => !config.sources.some((source) => source.name === name));
   if (unknown.length > 0) {
-    throw new ConfigError(unknown.map((name) => ({ path: "--source", message: `no source named "${name}" in ${config.path} (configured: ${config.sources.map((source) => source.name).join(", ")})` })));
+    throw new ConfigError(
+      unknown.map((name) => ({
+        path: "--source",
+        message: `no source named "${name}" in ${config.path} (configured: ${config.sources.map((source) => source.name).join(", ")})`,
+      })),
+    );
   }
-  const chosen = config.sources.filter((source) => (options.sources.length === 0 ? source.enabled : options.sources.includes(source.name)));
+  const chosen = config.sources.filter((source) =>
+    options.sources.length === 0 ? source.enabled : options.sources.includes(source.name),
+  );
   const logger = loggerFor(context);
   const sink = openSink(config);
   const results: SyncResult[] = [];
@@ -24,7 +31,9 @@ export async function syncCommand(context: CommandContext, options: SyncCommandO
     for (const configured of chosen) {
       const mode = context.logFormat === "json" ? "json" : context.stderr.isTTY === true ? "tty" : "lines";
       const progress = createProgressDisplay({ source: configured.name, stream: context.stderr, logger, mode });
-      logger.info(`syncing ${configured.name} (${configured.type}) into ${config.sink.type}${options.fullRefresh ? " (full refresh)" : ""}`);
+      logger.info(
+        `syncing ${configured.name} (${configured.type}) into ${config.sink.type}${options.fullRefresh ? " (full refresh)" : ""}`,
+      );
       const result = await runSync({
         sourceName: configured.name,
         source: configured.factory.create(configured.config),
@@ -39,14 +48,20 @@ export async function syncCommand(context: CommandContext, options: SyncCommandO
       });
       progress.stop();
       results.push(result);
-      if (result.status === "failed") logger.error(`${configured.name} failed`, { loadId: result.loadId, error: result.error });
+      if (result.status === "failed")
+        logger.error(`${configured.name} failed`, { loadId: result.loadId, error: result.error });
     }
   } finally {
     await sink.close();
   }
   if (context.logFormat === "json") {
     for (const result of results) {
-      logger.info("summary", { source: result.sourceName, loadId: result.loadId, status: result.status, streams: result.streams });
+      logger.info("summary", {
+        source: result.sourceName,
+        loadId: result.loadId,
+        status: result.status,
+        streams: result.streams,
+      });
     }
   } else {
     context.stdout.write(`${formatSummary(results)}\n`);

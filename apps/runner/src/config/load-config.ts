@@ -1,5 +1,5 @@
 import { readFile } from "node:fs/promises";
-import { type ConfigIssue, ConfigError, parseConfig, type SinkFactory, type SourceFactory } from "@parley/core";
+import { ConfigError, type ConfigIssue, parseConfig, type SinkFactory, type SourceFactory } from "@parley/core";
 import { parse as parseYaml, YAMLParseError } from "yaml";
 import type { Registry } from "../registry.ts";
 import { interpolateEnv } from "./interpolate-env.ts";
@@ -31,7 +31,12 @@ function available(factories: Readonly<Record<string, unknown>>): string {
 }
 
 /** Validates a parsed config document: the runner's keys, then each plugin's own schema, reporting every issue with its path. */
-export function resolveConfig(document: unknown, registry: Registry, environment: NodeJS.ProcessEnv, path = "parley.yaml"): RunnerConfig {
+export function resolveConfig(
+  document: unknown,
+  registry: Registry,
+  environment: NodeJS.ProcessEnv,
+  path = "parley.yaml",
+): RunnerConfig {
   const issues: ConfigIssue[] = [];
   const interpolated = interpolateEnv(document ?? {}, environment, issues);
   const parsed = parseConfig(runnerConfigSchema, interpolated);
@@ -41,7 +46,10 @@ export function resolveConfig(document: unknown, registry: Registry, environment
   const sinkFactory = registry.sinks[file.sink.type];
   let sinkConfig: unknown;
   if (sinkFactory === undefined) {
-    issues.push({ path: "sink.type", message: `unknown sink type "${file.sink.type}" (available: ${available(registry.sinks)})` });
+    issues.push({
+      path: "sink.type",
+      message: `unknown sink type "${file.sink.type}" (available: ${available(registry.sinks)})`,
+    });
   } else {
     const sink = parseConfig(sinkFactory.configSchema, omit(file.sink, ["type"]), "sink");
     if (sink.ok) sinkConfig = sink.config;
@@ -52,7 +60,10 @@ export function resolveConfig(document: unknown, registry: Registry, environment
   for (const [name, entry] of Object.entries(file.sources)) {
     const factory = registry.sources[entry.type];
     if (factory === undefined) {
-      issues.push({ path: `sources.${name}.type`, message: `unknown source type "${entry.type}" (available: ${available(registry.sources)})` });
+      issues.push({
+        path: `sources.${name}.type`,
+        message: `unknown source type "${entry.type}" (available: ${available(registry.sources)})`,
+      });
       continue;
     }
     const source = parseConfig(factory.configSchema, omit(entry, runnerOwnSourceKeys), `sources.${name}`);
@@ -60,25 +71,55 @@ export function resolveConfig(document: unknown, registry: Registry, environment
       issues.push(...source.issues);
       continue;
     }
-    sources.push({ name, type: entry.type, tablePrefix: entry.tablePrefix ?? entry.type, enabled: entry.enabled, factory, config: source.config });
+    sources.push({
+      name,
+      type: entry.type,
+      tablePrefix: entry.tablePrefix ?? entry.type,
+      enabled: entry.enabled,
+      factory,
+      config: source.config,
+    });
   }
   if (issues.length > 0) throw new ConfigError(issues, { subject: `configuration in ${path}` });
-  return { path, sink: { type: file.sink.type, factory: sinkFactory as SinkFactory, config: sinkConfig }, sources, sync: file.sync };
+  return {
+    path,
+    sink: { type: file.sink.type, factory: sinkFactory as SinkFactory, config: sinkConfig },
+    sources,
+    sync: file.sync,
+  };
 }
 
-export async function loadConfig(path: string, registry: Registry, environment: NodeJS.ProcessEnv = process.env): Promise<RunnerConfig> {
+export async function loadConfig(
+  path: string,
+  registry: Registry,
+  environment: NodeJS.ProcessEnv = process.env,
+): Promise<RunnerConfig> {
   let text: string;
   try {
     text = await readFile(path, "utf8");
   } catch (cause) {
-    throw new ConfigError([{ path: "", message: `cannot read ${path} (${(cause as NodeJS.ErrnoException).code ?? "error"}); pass another file with -c` }], { cause, subject: "configuration" });
+    throw new ConfigError(
+      [
+        {
+          path: "",
+          message: `cannot read ${path} (${(cause as NodeJS.ErrnoException).code ?? "error"}); pass another file with -c`,
+        },
+      ],
+      { cause, subject: "configuration" },
+    );
   }
   let document: unknown;
   try {
     document = parseYaml(text);
   } catch (cause) {
-    const where = cause instanceof YAMLParseError && cause.linePos !== undefined ? `line ${cause.linePos[0].line}, column ${cause.linePos[0].col}` : "";
-    throw new ConfigError([{ path: where, message: `not valid YAML: ${(cause as Error).message.split("\n")[0]}` }], { cause, subject: `configuration in ${path}` });
+    const where =
+      cause instanceof YAMLParseError && cause.linePos !== undefined
+        ? `line ${cause.linePos[0].line}, column ${cause.linePos[0].col}`
+        : "";
+    throw new ConfigError([{ path: where, message: `not valid YAML: ${(cause as Error).message.split("\n")[0]}` }], {
+      cause,
+      subject: `configuration in ${path}`,
+    });
   }
   return resolveConfig(document, registry, environment, path);
 }

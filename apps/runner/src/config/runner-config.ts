@@ -9,7 +9,10 @@ const sourceEntrySchema = z.looseObject({
     .string()
     .regex(identifier, { error: "must be a plain identifier (letters, digits, underscores)" })
     .optional()
-    .meta({ description: "Tables are named <tablePrefix>_<stream>; defaults to the connector type, which the shipped views expect." }),
+    .meta({
+      description:
+        "Tables are named <tablePrefix>_<stream>; defaults to the connector type, which the shipped views expect.",
+    }),
   enabled: z.boolean().default(true),
 });
 
@@ -23,8 +26,18 @@ export const runnerConfigSchema = z.strictObject({
     .refine((sources) => Object.keys(sources).length > 0, { error: "configure at least one source" }),
   sync: z
     .strictObject({
-      batchRows: z.int().min(1).max(1_000_000).default(50_000).meta({ description: "Rows per stream buffered before a write." }),
-      flushIntervalSeconds: z.number().min(0).max(3600).default(5).meta({ description: "A checkpoint older than this is written even with fewer rows." }),
+      batchRows: z
+        .int()
+        .min(1)
+        .max(1_000_000)
+        .default(50_000)
+        .meta({ description: "Rows per stream buffered before a write." }),
+      flushIntervalSeconds: z
+        .number()
+        .min(0)
+        .max(3600)
+        .default(5)
+        .meta({ description: "A checkpoint older than this is written even with fewer rows." }),
     })
     .default({ batchRows: 50_000, flushIntervalSeconds: 5 }),
 });

@@ -4,7 +4,11 @@ import { type JsonValue, type Source, StateError, type StoredState } from "@parl
  * Turns the sink's stored rows into the per-stream state a source reads, refusing state it cannot
  * trust (written by a newer connector, or of the wrong shape) instead of silently starting over.
  */
-export function usableState(sourceName: string, source: Source, stored: readonly StoredState[]): Map<string, JsonValue> {
+export function usableState(
+  sourceName: string,
+  source: Source,
+  stored: readonly StoredState[],
+): Map<string, JsonValue> {
   const state = new Map<string, JsonValue>();
   for (const entry of stored) {
     if (entry.version > source.stateVersion) {

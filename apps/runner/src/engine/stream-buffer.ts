@@ -34,7 +34,14 @@ export class StreamBuffer {
     this.rows = upTo === this.rows.length ? [] : this.rows.slice(upTo);
     const rejects = this.rejects;
     this.rejects = [];
-    this.checkpoint = checkpoint !== undefined && checkpoint.coveredRows > upTo ? { state: checkpoint.state, coveredRows: checkpoint.coveredRows - upTo } : undefined;
-    return { rows, rejects, state: checkpoint !== undefined && checkpoint.coveredRows <= upTo ? checkpoint.state : undefined };
+    this.checkpoint =
+      checkpoint !== undefined && checkpoint.coveredRows > upTo
+        ? { state: checkpoint.state, coveredRows: checkpoint.coveredRows - upTo }
+        : undefined;
+    return {
+      rows,
+      rejects,
+      state: checkpoint !== undefined && checkpoint.coveredRows <= upTo ? checkpoint.state : undefined,
+    };
   }
 }

@@ -69,7 +69,10 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
   const loadedAt = startedAt.toISOString();
   const batchRows = options.batchRows ?? 50_000;
   const flushIntervalMs = options.flushIntervalMs ?? 5_000;
-  const selected = options.streams === undefined ? source.streams : source.streams.filter((stream) => options.streams?.includes(stream.name));
+  const selected =
+    options.streams === undefined
+      ? source.streams
+      : source.streams.filter((stream) => options.streams?.includes(stream.name));
   const targets: TableTarget[] = selected.map((stream) => ({
     table: `${options.tablePrefix}_${stream.name}`,
     stream: options.fullRefresh === true ? asReplace(stream) : stream,
@@ -90,12 +93,31 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
     await pendingWrite;
     const write = sink
       .writeBatch({
-        loadId, loadedAt, source: sourceName, target: buffer.target, rows: taken.rows, rejects: taken.rejects,
-        ...(state === undefined ? {} : { state: { source: sourceName, stream: buffer.target.stream.name, version: source.stateVersion, value: state } }),
+        loadId,
+        loadedAt,
+        source: sourceName,
+        target: buffer.target,
+        rows: taken.rows,
+        rejects: taken.rejects,
+        ...(state === undefined
+          ? {}
+          : {
+              state: {
+                source: sourceName,
+                stream: buffer.target.stream.name,
+                version: source.stateVersion,
+                value: state,
+              },
+            }),
       })
       .then(() => {
         if (state !== undefined) buffer.storedState = state;
-        options.onProgress?.({ kind: "flushed", stream: buffer.target.stream.name, rows: taken.rows.length, withState: state !== undefined });
+        options.onProgress?.({
+          kind: "flushed",
+          stream: buffer.target.stream.name,
+          rows: taken.rows.length,
+          withState: state !== undefined,
+        });
       });
     // Marked handled now; the failure surfaces at the next flush or at the end, where it is awaited.
     write.catch(() => undefined);
@@ -106,7 +128,10 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
 
   const bufferFor = (stream: string): StreamBuffer => {
     const buffer = buffers.get(stream);
-    if (buffer === undefined) throw new Error(`The ${source.type} source emitted stream "${stream}", which was not selected or does not exist (a connector bug).`);
+    if (buffer === undefined)
+      throw new Error(
+        `The ${source.type} source emitted stream "${stream}", which was not selected or does not exist (a connector bug).`,
+      );
     return buffer;
   };
 
@@ -115,7 +140,10 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
   try {
     stateBefore = usableState(sourceName, source, await sink.readState(sourceName));
     for (const target of targets) {
-      buffers.set(target.stream.name, new StreamBuffer(target, stateBefore.get(target.stream.name) ?? null, Date.now()));
+      buffers.set(
+        target.stream.name,
+        new StreamBuffer(target, stateBefore.get(target.stream.name) ?? null, Date.now()),
+      );
     }
     const readState = options.fullRefresh === true ? new Map<string, JsonValue>() : stateBefore;
     const signal = options.signal ?? new AbortController().signal;
@@ -137,24 +165,39 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
           buffer.rows.push(validation.row);
           buffer.recordCount += 1;
         } else {
-          buffer.rejects.push({ stream: message.stream, payload: rejectPayload(message.record), reason: validation.reason });
+          buffer.rejects.push({
+            stream: message.stream,
+            payload: rejectPayload(message.record),
+            reason: validation.reason,
+          });
           buffer.rejectCount += 1;
         }
         if (buffer.rows.length >= batchRows && buffer.rereadIsHarmless) await flush(buffer, false);
         else if (buffer.rows.length >= batchRows * 10) {
-          throw new Error(`Stream ${message.stream} (append) emitted ${buffer.rows.length} records without a checkpoint; the ${source.type} connector must checkpoint more often.`);
+          throw new Error(
+            `Stream ${message.stream} (append) emitted ${buffer.rows.length} records without a checkpoint; the ${source.type} connector must checkpoint more often.`,
+          );
         }
         if ((buffer.recordCount + buffer.rejectCount) % 1000 === 0) {
-          options.onProgress?.({ kind: "records", stream: message.stream, records: buffer.recordCount, rejects: buffer.rejectCount });
+          options.onProgress?.({
+            kind: "records",
+            stream: message.stream,
+            records: buffer.recordCount,
+            rejects: buffer.rejectCount,
+          });
         }
       } else if (message.kind === "reject") {
         buffer.rejects.push({ stream: message.stream, payload: rejectPayload(message.raw), reason: message.reason });
         buffer.rejectCount += 1;
       } else {
         const parsed = source.stateSchema.safeParse(message.state);
-        if (!parsed.success) throw new Error(`The ${source.type} connector emitted a checkpoint of the wrong shape for ${message.stream} (a connector bug): ${parsed.error.issues[0]?.message}`);
+        if (!parsed.success)
+          throw new Error(
+            `The ${source.type} connector emitted a checkpoint of the wrong shape for ${message.stream} (a connector bug): ${parsed.error.issues[0]?.message}`,
+          );
         buffer.checkpoint = { state: parsed.data, coveredRows: buffer.rows.length };
-        if (buffer.rows.length >= batchRows || Date.now() - buffer.lastFlushAt >= flushIntervalMs) await flush(buffer, false);
+        if (buffer.rows.length >= batchRows || Date.now() - buffer.lastFlushAt >= flushIntervalMs)
+          await flush(buffer, false);
       }
     }
     for (const buffer of buffers.values()) await flush(buffer, true);
@@ -162,20 +205,47 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
     for (const buffer of buffers.values()) {
       const finalState = buffer.target.stream.writeDisposition === "replace" ? buffer.checkpoint?.state : undefined;
       await sink.completeStream({
-        loadId, source: sourceName, target: buffer.target,
-        ...(finalState === undefined ? {} : { state: { source: sourceName, stream: buffer.target.stream.name, version: source.stateVersion, value: finalState } }),
+        loadId,
+        source: sourceName,
+        target: buffer.target,
+        ...(finalState === undefined
+          ? {}
+          : {
+              state: {
+                source: sourceName,
+                stream: buffer.target.stream.name,
+                version: source.stateVersion,
+                value: finalState,
+              },
+            }),
       });
       if (finalState !== undefined) buffer.storedState = finalState;
     }
     const streams = summarise(buffers, stateBefore, streamStarted);
-    await sink.finishLoad({ loadId, source: sourceName, startedAt: loadedAt, finishedAt: now().toISOString(), status: "succeeded", streams, error: null });
+    await sink.finishLoad({
+      loadId,
+      source: sourceName,
+      startedAt: loadedAt,
+      finishedAt: now().toISOString(),
+      status: "succeeded",
+      streams,
+      error: null,
+    });
     return { loadId, sourceName, status: "succeeded", streams };
   } catch (error) {
     await pendingWrite.catch(() => undefined);
     const streams = summarise(buffers, stateBefore, streamStarted);
     const message = redact(error instanceof Error ? error.message : String(error));
     await sink
-      .finishLoad({ loadId, source: sourceName, startedAt: loadedAt, finishedAt: now().toISOString(), status: "failed", streams, error: message })
+      .finishLoad({
+        loadId,
+        source: sourceName,
+        startedAt: loadedAt,
+        finishedAt: now().toISOString(),
+        status: "failed",
+        streams,
+        error: message,
+      })
       .catch((ledgerError: unknown) => logger.warn("could not record the failed load", { loadId, error: ledgerError }));
     return { loadId, sourceName, status: "failed", streams, error };
   } finally {
@@ -183,7 +253,11 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
   }
 }
 
-function summarise(buffers: Map<string, StreamBuffer>, stateBefore: Map<string, JsonValue>, started: Map<string, number>): StreamResult[] {
+function summarise(
+  buffers: Map<string, StreamBuffer>,
+  stateBefore: Map<string, JsonValue>,
+  started: Map<string, number>,
+): StreamResult[] {
   return [...buffers.values()].map((buffer) => ({
     stream: buffer.target.stream.name,
     table: buffer.target.table,
@@ -191,6 +265,8 @@ function summarise(buffers: Map<string, StreamBuffer>, stateBefore: Map<string, 
     rejects: buffer.rejectCount,
     stateBefore: stateBefore.get(buffer.target.stream.name) ?? null,
     stateAfter: buffer.storedState,
-    durationMs: started.has(buffer.target.stream.name) ? Date.now() - (started.get(buffer.target.stream.name) as number) : 0,
+    durationMs: started.has(buffer.target.stream.name)
+      ? Date.now() - (started.get(buffer.target.stream.name) as number)
+      : 0,
   }));
 }

@@ -26,7 +26,10 @@ function formatBytes(bytes: number): string {
 function line(source: string, stream: string, figures: StreamFigures, now: number): string {
   const seconds = Math.max((now - figures.startedAt) / 1000, 0.001);
   const rate = Math.round(figures.records / seconds);
-  const waiting = figures.waitingUntil > now ? `  waiting ${Math.ceil((figures.waitingUntil - now) / 1000)}s (${figures.waitReason})` : "";
+  const waiting =
+    figures.waitingUntil > now
+      ? `  waiting ${Math.ceil((figures.waitingUntil - now) / 1000)}s (${figures.waitReason})`
+      : "";
   return `${source}/${stream}: ${figures.records.toLocaleString("en-US")} records (${rate.toLocaleString("en-US")}/s), ${figures.rejects} rejected, ${formatBytes(figures.bytes)}, ${figures.pages} pages${waiting}`;
 }
 
@@ -60,7 +63,15 @@ export function createProgressDisplay(options: {
       drawnLines = lines.length;
     } else if (!final || options.mode === "lines") {
       for (const [stream, entry] of figures) {
-        if (options.mode === "json") options.logger.info("progress", { source: options.source, stream, records: entry.records, rejects: entry.rejects, bytes: entry.bytes, pages: entry.pages });
+        if (options.mode === "json")
+          options.logger.info("progress", {
+            source: options.source,
+            stream,
+            records: entry.records,
+            rejects: entry.rejects,
+            bytes: entry.bytes,
+            pages: entry.pages,
+          });
         else options.logger.info(line(options.source, stream, entry, now));
       }
     }
@@ -83,7 +94,11 @@ export function createProgressDisplay(options: {
         else if (source.kind === "waiting") {
           entry.waitingUntil = Date.now() + source.milliseconds;
           entry.waitReason = source.reason;
-          if (options.mode !== "tty") options.logger.info(`waiting ${Math.ceil(source.milliseconds / 1000)}s: ${source.reason}`, { source: options.source, stream: source.stream });
+          if (options.mode !== "tty")
+            options.logger.info(`waiting ${Math.ceil(source.milliseconds / 1000)}s: ${source.reason}`, {
+              source: options.source,
+              stream: source.stream,
+            });
         } else options.logger.info(source.message, { source: options.source, stream: source.stream });
       }
     },

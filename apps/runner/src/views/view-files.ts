@@ -28,10 +28,17 @@ export function toDialect(sql: string, dialect: SqlDialect): string {
  * The views for `dialect`, in file-name order per source type: `NN_name.<dialect>.sql` where a dialect
  * truly differs, else the portable `NN_name.sql`.
  */
-export async function listViewFiles(directory: string, dialect: SqlDialect, sourceTypes?: readonly string[]): Promise<ViewFile[]> {
+export async function listViewFiles(
+  directory: string,
+  dialect: SqlDialect,
+  sourceTypes?: readonly string[],
+): Promise<ViewFile[]> {
   const entries = await readdir(directory, { withFileTypes: true });
   const files: ViewFile[] = [];
-  for (const folder of entries.filter((entry) => entry.isDirectory()).map((entry) => entry.name).sort()) {
+  for (const folder of entries
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => entry.name)
+    .sort()) {
     if (sourceTypes !== undefined && !sourceTypes.includes(folder)) continue;
     const names = (await readdir(join(directory, folder))).filter((name) => name.endsWith(".sql")).sort();
     const chosen = new Map<string, { name: string; isVariant: boolean }>();

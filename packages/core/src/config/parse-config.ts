@@ -1,9 +1,11 @@
 import type { z } from "zod";
-import { type ConfigIssue, ConfigError } from "../errors/config-error.ts";
+import { ConfigError, type ConfigIssue } from "../errors/config-error.ts";
 import { redact } from "./redactor.ts";
 
 /** The result of checking a config: either the typed config, or every problem found. */
-export type ParsedConfig<T> = { readonly ok: true; readonly config: T } | { readonly ok: false; readonly issues: readonly ConfigIssue[] };
+export type ParsedConfig<T> =
+  | { readonly ok: true; readonly config: T }
+  | { readonly ok: false; readonly issues: readonly ConfigIssue[] };
 
 /** Formats a zod issue path as `a.b[0].c`, the form users see in YAML and in docs. */
 export function formatPath(path: readonly PropertyKey[], prefix = ""): string {
@@ -26,7 +28,11 @@ function describeIssue(issue: z.core.$ZodIssue): string {
  * Parses `input` with `schema` and turns zod's issues into `path: message` pairs rooted at
  * `pathPrefix` (e.g. `sources.ultimate`), so an error points at the exact field in the user's file.
  */
-export function parseConfig<S extends z.ZodType>(schema: S, input: unknown, pathPrefix = ""): ParsedConfig<z.output<S>> {
+export function parseConfig<S extends z.ZodType>(
+  schema: S,
+  input: unknown,
+  pathPrefix = "",
+): ParsedConfig<z.output<S>> {
   const result = schema.safeParse(input);
   if (result.success) return { ok: true, config: result.data };
   const issues = result.error.issues.map((issue) => ({
@@ -37,7 +43,11 @@ export function parseConfig<S extends z.ZodType>(schema: S, input: unknown, path
 }
 
 /** Like `parseConfig`, but throws a `ConfigError` listing every issue. */
-export function parseConfigOrThrow<S extends z.ZodType>(schema: S, input: unknown, options: { pathPrefix?: string; subject?: string } = {}): z.output<S> {
+export function parseConfigOrThrow<S extends z.ZodType>(
+  schema: S,
+  input: unknown,
+  options: { pathPrefix?: string; subject?: string } = {},
+): z.output<S> {
   const parsed = parseConfig(schema, input, options.pathPrefix ?? "");
   if (parsed.ok) return parsed.config;
   throw new ConfigError(parsed.issues, options.subject === undefined ? {} : { subject: options.subject });

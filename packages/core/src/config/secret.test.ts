@@ -17,7 +17,9 @@ describe("Secret", () => {
 
   test("registers its value so it is redacted from any later text", () => {
     new Secret("s3cr3t-value-987");
-    expect(redact("server said: invalid key s3cr3t-value-987 for org")).toBe("server said: invalid key [REDACTED] for org");
+    expect(redact("server said: invalid key s3cr3t-value-987 for org")).toBe(
+      "server said: invalid key [REDACTED] for org",
+    );
   });
 });
 
@@ -37,7 +39,8 @@ describe("redact", () => {
   });
 
   test("drops signed URL query strings entirely", () => {
-    const url = "https://storage.example/b/f.json?X-Goog-Algorithm=GOOG4-RSA-SHA256&X-Goog-Credential=sa%40p&X-Goog-Signature=deadbeef";
+    const url =
+      "https://storage.example/b/f.json?X-Goog-Algorithm=GOOG4-RSA-SHA256&X-Goog-Credential=sa%40p&X-Goog-Signature=deadbeef";
     expect(redactUrl(url)).toBe("https://storage.example/b/f.json?[REDACTED]");
     expect(redact(url)).not.toContain("deadbeef");
   });
@@ -51,7 +54,11 @@ describe("parseConfig", () => {
   });
 
   test("names the path of every bad field and what is expected", () => {
-    const parsed = parseConfig(schema, { organizationId: "", botIds: ["ok12", "NOT HEX"], tokn: "x" }, "sources.ultimate");
+    const parsed = parseConfig(
+      schema,
+      { organizationId: "", botIds: ["ok12", "NOT HEX"], tokn: "x" },
+      "sources.ultimate",
+    );
     expect(parsed.ok).toBe(false);
     if (parsed.ok) return;
     const byPath = Object.fromEntries(parsed.issues.map((issue) => [issue.path, issue.message]));
@@ -62,9 +69,13 @@ describe("parseConfig", () => {
   });
 
   test("throws a ConfigError whose message lists the paths, never the secret", () => {
-    expect(() => parseConfigOrThrow(schema, { organizationId: "o", botIds: [], token: "super-secret-token" }, { pathPrefix: "sources.u" })).toThrow(
-      /sources\.u\.botIds: .*1/,
-    );
+    expect(() =>
+      parseConfigOrThrow(
+        schema,
+        { organizationId: "o", botIds: [], token: "super-secret-token" },
+        { pathPrefix: "sources.u" },
+      ),
+    ).toThrow(/sources\.u\.botIds: .*1/);
     try {
       parseConfigOrThrow(schema, { organizationId: 5, botIds: ["a"], token: "super-secret-token" });
     } catch (error) {

@@ -1,5 +1,5 @@
 export { AuthError } from "./auth-error.ts";
-export { type ConfigIssue, ConfigError } from "./config-error.ts";
+export { ConfigError, type ConfigIssue } from "./config-error.ts";
 export { HttpError } from "./http-error.ts";
 export { ParleyError } from "./parley-error.ts";
 export { SchemaError } from "./schema-error.ts";

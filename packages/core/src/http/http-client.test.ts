@@ -18,7 +18,13 @@ async function startServer(handler: Handler): Promise<{ url: string; hits: () =>
     handler(request, response, seen.length);
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  servers.push({ close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }) });
+  servers.push({
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  });
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, hits: () => seen };
 }
 
@@ -57,10 +63,15 @@ describe("createHttpClient", () => {
   });
 
   test("does not retry a 400 and does not retry a request marked not retryable", async () => {
-    const server = await startServer((request, response) => response.writeHead(request.url === "/bad" ? 400 : 500).end("no"));
+    const server = await startServer((request, response) =>
+      response.writeHead(request.url === "/bad" ? 400 : 500).end("no"),
+    );
     const client = createHttpClient({ baseUrl: server.url, retry: fast });
     await expect(client.request({ path: "/bad" })).rejects.toMatchObject({ status: 400, attempts: 1 });
-    await expect(client.request({ path: "/once", method: "POST", retryable: false })).rejects.toMatchObject({ status: 500, attempts: 1 });
+    await expect(client.request({ path: "/once", method: "POST", retryable: false })).rejects.toMatchObject({
+      status: 500,
+      attempts: 1,
+    });
     expect(server.hits()).toHaveLength(2);
     await client.close();
   });
@@ -70,7 +81,11 @@ describe("createHttpClient", () => {
       response.writeHead(401).end(`invalid key ${String(request.headers.authorization)}`),
     );
     const token = new Secret("raw-api-key-0123456789");
-    const client = createHttpClient({ baseUrl: server.url, headers: { authorization: token }, credentialName: "the `token` setting" });
+    const client = createHttpClient({
+      baseUrl: server.url,
+      headers: { authorization: token },
+      credentialName: "the `token` setting",
+    });
     const error = await client.request({ path: "/z" }).catch((caught: unknown) => caught);
     expect(AuthError.isInstance(error)).toBe(true);
     expect(String((error as Error).message)).toContain("the `token` setting");
@@ -81,9 +96,15 @@ describe("createHttpClient", () => {
 
   test("sends no default headers to a signed URL and redacts its signature in errors", async () => {
     const server = await startServer((_request, response) => response.writeHead(404).end("gone"));
-    const client = createHttpClient({ baseUrl: "http://unused.invalid", headers: { authorization: new Secret("key-abcdef-999") }, retry: fast });
+    const client = createHttpClient({
+      baseUrl: "http://unused.invalid",
+      headers: { authorization: new Secret("key-abcdef-999") },
+      retry: fast,
+    });
     const signed = `${server.url}/bucket/file.json?X-Goog-Signature=cafebabe1234&X-Goog-Expires=60`;
-    const error = await client.request({ path: signed, withoutDefaultHeaders: true }).catch((caught: unknown) => caught);
+    const error = await client
+      .request({ path: signed, withoutDefaultHeaders: true })
+      .catch((caught: unknown) => caught);
     expect(server.hits()[0]?.headers.authorization).toBeUndefined();
     expect((error as HttpError).url).toBe(`${server.url}/bucket/file.json?[REDACTED]`);
     expect((error as Error).message).not.toContain("cafebabe1234");

@@ -5,7 +5,13 @@ import { Secret } from "../config/secret.ts";
 import { AuthError } from "../errors/auth-error.ts";
 import { HttpError } from "../errors/http-error.ts";
 import { type BudgetWindow, RequestBudget } from "./request-budget.ts";
-import { defaultRetryOptions, isRetryableStatus, parseRetryAfter, type RetryOptions, retryDelay } from "./retry-policy.ts";
+import {
+  defaultRetryOptions,
+  isRetryableStatus,
+  parseRetryAfter,
+  type RetryOptions,
+  retryDelay,
+} from "./retry-policy.ts";
 
 export type QueryValue = string | number | boolean | readonly (string | number)[] | undefined;
 
@@ -62,7 +68,9 @@ export interface HttpClient {
 }
 
 function buildUrl(baseUrl: string, path: string, query: HttpRequest["query"]): URL {
-  const url = /^https?:\/\//i.test(path) ? new URL(path) : new URL(baseUrl.replace(/\/+$/, "") + (path.startsWith("/") ? path : `/${path}`));
+  const url = /^https?:\/\//i.test(path)
+    ? new URL(path)
+    : new URL(baseUrl.replace(/\/+$/, "") + (path.startsWith("/") ? path : `/${path}`));
   for (const [key, value] of Object.entries(query ?? {})) {
     if (value === undefined) continue;
     if (Array.isArray(value)) for (const item of value) url.searchParams.append(key, String(item));
@@ -73,13 +81,15 @@ function buildUrl(baseUrl: string, path: string, query: HttpRequest["query"]): U
 
 function revealHeaders(headers: Readonly<Record<string, string | Secret>>): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers)) out[name.toLowerCase()] = value instanceof Secret ? value.reveal() : value;
+  for (const [name, value] of Object.entries(headers))
+    out[name.toLowerCase()] = value instanceof Secret ? value.reveal() : value;
   return out;
 }
 
 function flattenHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string | undefined> {
   const out: Record<string, string | undefined> = {};
-  for (const [name, value] of Object.entries(headers)) out[name.toLowerCase()] = Array.isArray(value) ? value.join(", ") : value;
+  for (const [name, value] of Object.entries(headers))
+    out[name.toLowerCase()] = Array.isArray(value) ? value.join(", ") : value;
   return out;
 }
 
@@ -87,9 +97,11 @@ function flattenHeaders(headers: Record<string, string | string[] | undefined>):
 export function createHttpClient(options: HttpClientOptions): HttpClient {
   const retry: RetryOptions = { ...defaultRetryOptions, ...options.retry };
   const timeoutMs = options.timeoutMs ?? 60_000;
-  const ownedAgent = options.dispatcher === undefined ? new Agent({ keepAliveTimeout: 30_000, connections: 16 }) : undefined;
+  const ownedAgent =
+    options.dispatcher === undefined ? new Agent({ keepAliveTimeout: 30_000, connections: 16 }) : undefined;
   const dispatcher = options.dispatcher ?? (ownedAgent as Agent);
-  const budget = options.budget !== undefined && options.budget.length > 0 ? new RequestBudget(options.budget) : undefined;
+  const budget =
+    options.budget !== undefined && options.budget.length > 0 ? new RequestBudget(options.budget) : undefined;
   const random = options.random ?? Math.random;
   const authStatuses = options.authStatuses ?? [401, 403];
   const credentialName = options.credentialName ?? "the configured credentials";
@@ -137,7 +149,11 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         }
         const accepted = input.acceptStatuses?.includes(response.statusCode) === true;
         if ((response.statusCode >= 200 && response.statusCode < 300) || accepted) {
-          return { status: response.statusCode, headers: responseHeaders, body: response.body as unknown as HttpResponse["body"] };
+          return {
+            status: response.statusCode,
+            headers: responseHeaders,
+            body: response.body as unknown as HttpResponse["body"],
+          };
         }
         const text = await response.body.text().catch(() => "");
         const excerpt = redact(text.slice(0, 500));
@@ -152,7 +168,12 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         if (retryAfterMs !== undefined) failure.retryAfterMs = retryAfterMs;
         if (!isRetryableStatus(response.statusCode)) {
           throw new HttpError(`${method} ${shownUrl} failed with HTTP ${response.statusCode}: ${excerpt}`, {
-            status: response.statusCode, method, url: shownUrl, responseExcerpt: excerpt, attempts: attempt, isRetryable: false,
+            status: response.statusCode,
+            method,
+            url: shownUrl,
+            responseExcerpt: excerpt,
+            attempts: attempt,
+            isRetryable: false,
           });
         }
       } catch (error) {
@@ -162,16 +183,32 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       }
       const retryAfterTooLong = failure.retryAfterMs !== undefined && failure.retryAfterMs > retry.maxRetryAfterMs;
       if (attempt >= maxAttempts || retryAfterTooLong) {
-        const what = failure.status === undefined ? `a network error (${redact(String((failure.cause as Error)?.message ?? failure.cause))})` : `HTTP ${failure.status}`;
-        throw new HttpError(`${method} ${shownUrl} failed after ${attempt} attempt(s) with ${what}${failure.excerpt ? `: ${failure.excerpt}` : ""}`, {
-          ...(failure.status === undefined ? {} : { status: failure.status }),
-          ...(failure.excerpt === undefined ? {} : { responseExcerpt: failure.excerpt }),
-          method, url: shownUrl, attempts: attempt, isRetryable: true, cause: failure.cause,
-        });
+        const what =
+          failure.status === undefined
+            ? `a network error (${redact(String((failure.cause as Error)?.message ?? failure.cause))})`
+            : `HTTP ${failure.status}`;
+        throw new HttpError(
+          `${method} ${shownUrl} failed after ${attempt} attempt(s) with ${what}${failure.excerpt ? `: ${failure.excerpt}` : ""}`,
+          {
+            ...(failure.status === undefined ? {} : { status: failure.status }),
+            ...(failure.excerpt === undefined ? {} : { responseExcerpt: failure.excerpt }),
+            method,
+            url: shownUrl,
+            attempts: attempt,
+            isRetryable: true,
+            cause: failure.cause,
+          },
+        );
       }
       const delay = retryDelay(retry, attempt, failure.retryAfterMs, random);
       if (failure.retryAfterMs !== undefined && budget !== undefined) budget.blockFor(Date.now(), delay);
-      await wait(delay, failure.status === 429 ? "rate limited by the server (429)" : `retrying after ${failure.status ?? "a network error"}`, input.signal);
+      await wait(
+        delay,
+        failure.status === 429
+          ? "rate limited by the server (429)"
+          : `retrying after ${failure.status ?? "a network error"}`,
+        input.signal,
+      );
     }
   };
 
@@ -181,11 +218,23 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       const response = await request({ ...input, headers: { accept: "application/json", ...input.headers } });
       const text = await response.body.text();
       try {
-        return { status: response.status, headers: response.headers, data: (text === "" ? undefined : JSON.parse(text)) as T };
+        return {
+          status: response.status,
+          headers: response.headers,
+          data: (text === "" ? undefined : JSON.parse(text)) as T,
+        };
       } catch (cause) {
-        throw new HttpError(`${input.method ?? "GET"} ${redactUrl(input.path)} answered ${response.status} with a body that is not JSON: ${redact(text.slice(0, 200))}`, {
-          status: response.status, method: input.method ?? "GET", url: redactUrl(input.path), attempts: 1, isRetryable: false, cause,
-        });
+        throw new HttpError(
+          `${input.method ?? "GET"} ${redactUrl(input.path)} answered ${response.status} with a body that is not JSON: ${redact(text.slice(0, 200))}`,
+          {
+            status: response.status,
+            method: input.method ?? "GET",
+            url: redactUrl(input.path),
+            attempts: 1,
+            isRetryable: false,
+            cause,
+          },
+        );
       }
     },
     async close() {

@@ -32,7 +32,12 @@ export function parseRetryAfter(value: string | undefined, now: number): number 
  * Delay before attempt `attempt + 1` (attempt counts from 1): exponential backoff with jitter (half fixed, half random),
  * unless the server said how long to wait, which wins (plus a little jitter so clients spread out).
  */
-export function retryDelay(options: RetryOptions, attempt: number, retryAfterMs: number | undefined, random: () => number): number {
+export function retryDelay(
+  options: RetryOptions,
+  attempt: number,
+  retryAfterMs: number | undefined,
+  random: () => number,
+): number {
   if (retryAfterMs !== undefined) return retryAfterMs + Math.floor(random() * 250);
   const ceiling = Math.min(options.maxDelayMs, options.initialDelayMs * 2 ** (attempt - 1));
   return Math.floor(ceiling / 2 + (random() * ceiling) / 2);

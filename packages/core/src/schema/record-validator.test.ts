@@ -1,6 +1,6 @@
 import { describe, expect, test } from "vitest";
-import type { StreamDefinition } from "./stream-definition.ts";
 import { createRecordValidator } from "./record-validator.ts";
+import type { StreamDefinition } from "./stream-definition.ts";
 
 const stream: StreamDefinition = {
   name: "calls",

@@ -7,14 +7,17 @@ export type SourceRecord = Readonly<Record<string, unknown>>;
 /** A record checked against its stream's columns: exactly the declared columns, values normalised. */
 export type ValidatedRow = Record<string, unknown>;
 
-export type RecordValidation = { readonly ok: true; readonly row: ValidatedRow } | { readonly ok: false; readonly reason: string };
+export type RecordValidation =
+  | { readonly ok: true; readonly row: ValidatedRow }
+  | { readonly ok: false; readonly reason: string };
 
 // Offsets are required: a naive time is ambiguous, and guessing a zone silently shifts data.
 const timestampPattern = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?)(Z|[+-]\d{2}(?::?\d{2})?)$/i;
 const datePattern = /^\d{4}-\d{2}-\d{2}$/;
 
 function describe(value: unknown): string {
-  if (typeof value === "string") return `string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}...` : value)}`;
+  if (typeof value === "string")
+    return `string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}...` : value)}`;
   if (Array.isArray(value)) return "a list";
   if (value instanceof Date) return "a Date";
   return value === null ? "null" : `${typeof value} ${typeof value === "object" ? "" : String(value)}`.trim();
@@ -35,11 +38,15 @@ const normalisers: Record<LogicalType, Normaliser> = {
     return `expected an integer, got ${describe(value)}`;
   },
   float: (value) =>
-    typeof value === "number" && Number.isFinite(value) ? { value } : `expected a finite number, got ${describe(value)}`,
+    typeof value === "number" && Number.isFinite(value)
+      ? { value }
+      : `expected a finite number, got ${describe(value)}`,
   boolean: (value) => (typeof value === "boolean" ? { value } : `expected a boolean, got ${describe(value)}`),
   timestamp: (value) => {
     if (value instanceof Date) {
-      return Number.isNaN(value.getTime()) ? "expected a timestamp, got an invalid Date" : { value: value.toISOString() };
+      return Number.isNaN(value.getTime())
+        ? "expected a timestamp, got an invalid Date"
+        : { value: value.toISOString() };
     }
     if (typeof value !== "string") return `expected an ISO 8601 timestamp with a time zone, got ${describe(value)}`;
     const match = timestampPattern.exec(value);

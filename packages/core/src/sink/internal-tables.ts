@@ -45,7 +45,10 @@ export const internalTables = {
       { name: "rejected_at", type: "timestamp", nullable: false },
     ],
   },
-} as const satisfies Record<string, { name: string; primaryKey: readonly string[]; columns: readonly ColumnDefinition[] }>;
+} as const satisfies Record<
+  string,
+  { name: string; primaryKey: readonly string[]; columns: readonly ColumnDefinition[] }
+>;
 
 /** Upper bound for a stored reject payload; longer payloads are cut and marked. */
 export const maxRejectPayloadBytes = 1_000_000;

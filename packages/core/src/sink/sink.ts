@@ -1,7 +1,7 @@
 import type { ValidatedRow } from "../schema/record-validator.ts";
 import type { TableTarget } from "../schema/stream-definition.ts";
-import type { StateUpdate, StoredState } from "../state/stored-state.ts";
 import type { PluginApiVersion } from "../source/source.ts";
+import type { StateUpdate, StoredState } from "../state/stored-state.ts";
 
 /** The SQL dialect a sink speaks; `parley views apply` picks each view's variant by it. */
 export type SqlDialect = "duckdb" | "postgres" | "bigquery";

@@ -62,12 +62,32 @@ export function describeSinkConformance(name: string, harness: SinkHarness): voi
       await sink.prepare([everyType]);
       const rows: Row[] = [
         {
-          id: "full", count: 9007199254740991, ratio: 0.1 + 0.2, flag: true,
-          happened_at: "2024-05-03T08:10:01.123456Z", day: "2024-02-29",
-          payload: { list: [{ intent_name: "Greeting" }, { intent_name: "Refund" }], quote: 'a "q"\nline', n: 1.5, none: null },
-          select: "keyword column", conversationName: "projects/p/locations/l/conversations/c",
+          id: "full",
+          count: 9007199254740991,
+          ratio: 0.1 + 0.2,
+          flag: true,
+          happened_at: "2024-05-03T08:10:01.123456Z",
+          day: "2024-02-29",
+          payload: {
+            list: [{ intent_name: "Greeting" }, { intent_name: "Refund" }],
+            quote: 'a "q"\nline',
+            n: 1.5,
+            none: null,
+          },
+          select: "keyword column",
+          conversationName: "projects/p/locations/l/conversations/c",
         },
-        { id: "negatives", count: -42, ratio: -1e-9, flag: false, happened_at: "2024-05-03T10:10:01+02:00", day: "1970-01-01", payload: [], select: "", conversationName: "ünïcødé ✓ 日本" },
+        {
+          id: "negatives",
+          count: -42,
+          ratio: -1e-9,
+          flag: false,
+          happened_at: "2024-05-03T10:10:01+02:00",
+          day: "1970-01-01",
+          payload: [],
+          select: "",
+          conversationName: "ünïcødé ✓ 日本",
+        },
         { ...emptyRow(), id: "nulls" },
       ];
       await sink.writeBatch(batch({ target: everyType, rows }));
@@ -82,7 +102,14 @@ export function describeSinkConformance(name: string, harness: SinkHarness): voi
       expect(full.payload).toEqual(rows[0]?.payload);
       expect(full.select).toBe("keyword column");
       expect(full.conversationName).toBe("projects/p/locations/l/conversations/c");
-      expect(negatives).toMatchObject({ count: -42, flag: false, day: "1970-01-01", payload: [], select: "", conversationName: "ünïcødé ✓ 日本" });
+      expect(negatives).toMatchObject({
+        count: -42,
+        flag: false,
+        day: "1970-01-01",
+        payload: [],
+        select: "",
+        conversationName: "ünïcødé ✓ 日本",
+      });
       expect(epochMicros(String(negatives.happened_at))).toBe(epochMicros("2024-05-03T08:10:01Z"));
       for (const column of ["count", "ratio", "flag", "happened_at", "day", "payload", "select", "conversationName"]) {
         expect(nulls[column], column).toBeNull();
@@ -93,7 +120,15 @@ export function describeSinkConformance(name: string, harness: SinkHarness): voi
       const { sink } = await freshSink();
       const events = target(simpleStream("events", "append"));
       await sink.prepare([events]);
-      await sink.writeBatch(batch({ target: events, rows: [{ id: "1", value: 1 }, { id: "2", value: 2 }] }));
+      await sink.writeBatch(
+        batch({
+          target: events,
+          rows: [
+            { id: "1", value: 1 },
+            { id: "2", value: 2 },
+          ],
+        }),
+      );
       await sink.writeBatch(batch({ target: events, rows: [{ id: "1", value: 3 }] }));
       expect(await sink.query(`SELECT COUNT(*) AS n FROM ${quote(sink, events.table)}`)).toEqual([{ n: 3 }]);
     });
@@ -102,30 +137,66 @@ export function describeSinkConformance(name: string, harness: SinkHarness): voi
       const { sink } = await freshSink();
       const calls = target(simpleStream("calls", "merge"));
       await sink.prepare([calls]);
-      const input = [{ id: "1", value: 1 }, { id: "2", value: 2 }, { id: "1", value: 10 }];
+      const input = [
+        { id: "1", value: 1 },
+        { id: "2", value: 2 },
+        { id: "1", value: 10 },
+      ];
       await sink.writeBatch(batch({ target: calls, rows: input }));
       const once = (await select(sink, calls.table)).map(({ id, value }) => ({ id, value }));
-      expect(once).toEqual([{ id: "1", value: 10 }, { id: "2", value: 2 }]);
+      expect(once).toEqual([
+        { id: "1", value: 10 },
+        { id: "2", value: 2 },
+      ]);
       await sink.writeBatch(batch({ target: calls, rows: input }));
       expect((await select(sink, calls.table)).map(({ id, value }) => ({ id, value }))).toEqual(once);
-      await sink.writeBatch(batch({ target: calls, rows: [{ id: "2", value: 20 }, { id: "3", value: 3 }] }));
+      await sink.writeBatch(
+        batch({
+          target: calls,
+          rows: [
+            { id: "2", value: 20 },
+            { id: "3", value: 3 },
+          ],
+        }),
+      );
       expect((await select(sink, calls.table)).map(({ id, value }) => ({ id, value }))).toEqual([
-        { id: "1", value: 10 }, { id: "2", value: 20 }, { id: "3", value: 3 },
+        { id: "1", value: 10 },
+        { id: "2", value: 20 },
+        { id: "3", value: 3 },
       ]);
     });
 
     test("merge on a composite key keeps rows that share only part of it", async () => {
       const { sink } = await freshSink();
       const stream: StreamDefinition = {
-        name: "conversations", writeDisposition: "merge", primaryKey: ["bot_id", "id"],
-        columns: [{ name: "bot_id", type: "string" }, { name: "id", type: "string" }, { name: "value", type: "integer" }],
+        name: "conversations",
+        writeDisposition: "merge",
+        primaryKey: ["bot_id", "id"],
+        columns: [
+          { name: "bot_id", type: "string" },
+          { name: "id", type: "string" },
+          { name: "value", type: "integer" },
+        ],
       };
       const conversations = target(stream);
       await sink.prepare([conversations]);
-      await sink.writeBatch(batch({ target: conversations, rows: [{ bot_id: "a", id: "1", value: 1 }, { bot_id: "b", id: "1", value: 2 }] }));
+      await sink.writeBatch(
+        batch({
+          target: conversations,
+          rows: [
+            { bot_id: "a", id: "1", value: 1 },
+            { bot_id: "b", id: "1", value: 2 },
+          ],
+        }),
+      );
       await sink.writeBatch(batch({ target: conversations, rows: [{ bot_id: "a", id: "1", value: 5 }] }));
-      const rows = await sink.query(`SELECT ${quote(sink, "bot_id")}, ${quote(sink, "value")} FROM ${quote(sink, conversations.table)} ORDER BY 1`);
-      expect(rows).toEqual([{ bot_id: "a", value: 5 }, { bot_id: "b", value: 2 }]);
+      const rows = await sink.query(
+        `SELECT ${quote(sink, "bot_id")}, ${quote(sink, "value")} FROM ${quote(sink, conversations.table)} ORDER BY 1`,
+      );
+      expect(rows).toEqual([
+        { bot_id: "a", value: 5 },
+        { bot_id: "b", value: 2 },
+      ]);
     });
 
     test("replace shows the new rows only when the stream completes, and an unfinished replace leaves the old rows", async () => {
@@ -141,9 +212,25 @@ export function describeSinkConformance(name: string, harness: SinkHarness): voi
       const again = reopen();
       await again.prepare([snapshot]);
       expect((await select(again, snapshot.table)).map((row) => row.id)).toEqual(["old"]);
-      await again.writeBatch(batch({ loadId: "replace-3", target: snapshot, rows: [{ id: "newer", value: 3 }, { id: "newer", value: 4 }] }));
-      await again.completeStream({ loadId: "replace-3", source: "conformance", target: snapshot, state: state("snapshot", { done: true }) });
-      expect((await select(again, snapshot.table)).map(({ id, value }) => ({ id, value }))).toEqual([{ id: "newer", value: 4 }]);
+      await again.writeBatch(
+        batch({
+          loadId: "replace-3",
+          target: snapshot,
+          rows: [
+            { id: "newer", value: 3 },
+            { id: "newer", value: 4 },
+          ],
+        }),
+      );
+      await again.completeStream({
+        loadId: "replace-3",
+        source: "conformance",
+        target: snapshot,
+        state: state("snapshot", { done: true }),
+      });
+      expect((await select(again, snapshot.table)).map(({ id, value }) => ({ id, value }))).toEqual([
+        { id: "newer", value: 4 },
+      ]);
       expect((await again.readState("conformance")).map((stored) => stored.value)).toEqual([{ done: true }]);
     });
 
@@ -152,33 +239,57 @@ export function describeSinkConformance(name: string, harness: SinkHarness): voi
       const v1 = target(simpleStream("evolving", "merge"));
       await sink.prepare([v1]);
       await sink.writeBatch(batch({ target: v1, rows: [{ id: "1", value: 1 }] }));
-      const v2 = target({ ...v1.stream, columns: [...v1.stream.columns, { name: "added", type: "string" }] } as StreamDefinition, v1.table);
+      const v2 = target(
+        { ...v1.stream, columns: [...v1.stream.columns, { name: "added", type: "string" }] } as StreamDefinition,
+        v1.table,
+      );
       await sink.prepare([v2]);
       await sink.writeBatch(batch({ target: v2, rows: [{ id: "2", value: 2, added: "x" }] }));
       expect((await select(sink, v1.table)).map(({ id, value, added }) => ({ id, value, added }))).toEqual([
-        { id: "1", value: 1, added: null }, { id: "2", value: 2, added: "x" },
+        { id: "1", value: 1, added: null },
+        { id: "2", value: 2, added: "x" },
       ]);
-      const incompatible = target({ ...v1.stream, columns: [{ name: "id", type: "string" }, { name: "value", type: "timestamp" }] } as StreamDefinition, v1.table);
+      const incompatible = target(
+        {
+          ...v1.stream,
+          columns: [
+            { name: "id", type: "string" },
+            { name: "value", type: "timestamp" },
+          ],
+        } as StreamDefinition,
+        v1.table,
+      );
       const error = await sink.prepare([incompatible]).catch((caught: unknown) => caught);
       expect(SchemaError.isInstance(error)).toBe(true);
       expect(String((error as Error).message)).toMatch(new RegExp(`${v1.table}.*value|value.*${v1.table}`));
       expect((error as SchemaError).column).toBe("value");
-      expect((await select(sink, v1.table))).toHaveLength(2);
+      expect(await select(sink, v1.table)).toHaveLength(2);
     });
 
     test("stores state with its batch, and a failing batch stores neither rows nor state", async () => {
       const { sink, reopen } = await freshSink();
       const calls = target(simpleStream("calls", "merge"));
       await sink.prepare([calls]);
-      await sink.writeBatch(batch({ target: calls, rows: [{ id: "1", value: 1 }], state: state("calls", { cursor: 1 }) }));
-      const broken = batch({ target: calls, rows: [{ id: "2", value: 2 }, { id: "3", value: "not an integer" }], state: state("calls", { cursor: 3 }) });
+      await sink.writeBatch(
+        batch({ target: calls, rows: [{ id: "1", value: 1 }], state: state("calls", { cursor: 1 }) }),
+      );
+      const broken = batch({
+        target: calls,
+        rows: [
+          { id: "2", value: 2 },
+          { id: "3", value: "not an integer" },
+        ],
+        state: state("calls", { cursor: 3 }),
+      });
       await expect(sink.writeBatch(broken)).rejects.toThrow();
       await sink.close();
       const again = reopen();
       await again.prepare([calls]);
       expect((await select(again, calls.table)).map((row) => row.id)).toEqual(["1"]);
       const stored = await again.readState("conformance");
-      expect(stored.map(({ stream, value, version }) => ({ stream, value, version }))).toEqual([{ stream: "calls", value: { cursor: 1 }, version: 1 }]);
+      expect(stored.map(({ stream, value, version }) => ({ stream, value, version }))).toEqual([
+        { stream: "calls", value: { cursor: 1 }, version: 1 },
+      ]);
     });
 
     test("keeps state per source and stream, and resets it on request", async () => {
@@ -188,10 +299,15 @@ export function describeSinkConformance(name: string, harness: SinkHarness): voi
       await sink.prepare([a, b]);
       await sink.writeBatch(batch({ target: a, rows: [], state: state("a", { day: "2024-01-01" }) }));
       await sink.writeBatch(batch({ target: b, rows: [], state: state("b", { page: 2 }) }));
-      await sink.writeBatch(batch({ source: "other", target: a, rows: [], state: state("a", { day: "2025-01-01" }, "other") }));
+      await sink.writeBatch(
+        batch({ source: "other", target: a, rows: [], state: state("a", { day: "2025-01-01" }, "other") }),
+      );
       await sink.writeBatch(batch({ target: a, rows: [], state: state("a", { day: "2024-01-02" }) }));
       const stored = await sink.readState("conformance");
-      expect(Object.fromEntries(stored.map((entry) => [entry.stream, entry.value]))).toEqual({ a: { day: "2024-01-02" }, b: { page: 2 } });
+      expect(Object.fromEntries(stored.map((entry) => [entry.stream, entry.value]))).toEqual({
+        a: { day: "2024-01-02" },
+        b: { page: 2 },
+      });
       expect(await sink.resetState("conformance", ["b"])).toBe(1);
       expect((await sink.readState("conformance")).map((entry) => entry.stream)).toEqual(["a"]);
       expect(await sink.resetState("conformance")).toBe(1);
@@ -203,14 +319,30 @@ export function describeSinkConformance(name: string, harness: SinkHarness): voi
       const { sink } = await freshSink();
       const calls = target(simpleStream("calls", "merge"));
       await sink.prepare([calls]);
-      await sink.writeBatch(batch({
-        loadId: "with-rejects", target: calls, rows: [{ id: "1", value: 1 }],
-        rejects: [{ stream: "calls", payload: '{"id":"2","value":"x7"}', reason: 'column "value": expected an integer' }],
-      }));
+      await sink.writeBatch(
+        batch({
+          loadId: "with-rejects",
+          target: calls,
+          rows: [{ id: "1", value: 1 }],
+          rejects: [
+            { stream: "calls", payload: '{"id":"2","value":"x7"}', reason: 'column "value": expected an integer' },
+          ],
+        }),
+      );
       const rejects = await sink.query(`SELECT * FROM ${quote(sink, "_parley_rejects")}`);
       expect(rejects).toHaveLength(1);
-      expect(rejects[0]).toMatchObject({ load_id: "with-rejects", source: "conformance", stream: "calls", reason: 'column "value": expected an integer', payload: '{"id":"2","value":"x7"}' });
-      const failing = batch({ target: calls, rows: [{ id: "9", value: "bad" }], rejects: [{ stream: "calls", payload: "{}", reason: "r" }] });
+      expect(rejects[0]).toMatchObject({
+        load_id: "with-rejects",
+        source: "conformance",
+        stream: "calls",
+        reason: 'column "value": expected an integer',
+        payload: '{"id":"2","value":"x7"}',
+      });
+      const failing = batch({
+        target: calls,
+        rows: [{ id: "9", value: "bad" }],
+        rejects: [{ stream: "calls", payload: "{}", reason: "r" }],
+      });
       await expect(sink.writeBatch(failing)).rejects.toThrow();
       expect(await sink.query(`SELECT * FROM ${quote(sink, "_parley_rejects")}`)).toHaveLength(1);
     });
@@ -220,12 +352,36 @@ export function describeSinkConformance(name: string, harness: SinkHarness): voi
       await sink.prepare([]);
       await sink.startLoad({ loadId: "L1", source: "conformance", startedAt: "2026-01-01T00:00:00.000Z" });
       await sink.startLoad({ loadId: "L2", source: "conformance", startedAt: "2026-01-01T01:00:00.000Z" });
-      expect((await sink.listLoads("conformance")).map((load) => [load.loadId, load.status])).toEqual([["L2", "running"], ["L1", "running"]]);
-      const streams = [{ stream: "calls", table: "t", records: 3, rejects: 1, stateBefore: null, stateAfter: { cursor: 3 } }];
-      await sink.finishLoad({ loadId: "L1", source: "conformance", startedAt: "2026-01-01T00:00:00.000Z", finishedAt: "2026-01-01T00:05:00.000Z", status: "succeeded", streams, error: null });
-      await sink.finishLoad({ loadId: "L2", source: "conformance", startedAt: "2026-01-01T01:00:00.000Z", finishedAt: "2026-01-01T01:00:01.000Z", status: "failed", streams: [], error: "HTTP 500" });
+      expect((await sink.listLoads("conformance")).map((load) => [load.loadId, load.status])).toEqual([
+        ["L2", "running"],
+        ["L1", "running"],
+      ]);
+      const streams = [
+        { stream: "calls", table: "t", records: 3, rejects: 1, stateBefore: null, stateAfter: { cursor: 3 } },
+      ];
+      await sink.finishLoad({
+        loadId: "L1",
+        source: "conformance",
+        startedAt: "2026-01-01T00:00:00.000Z",
+        finishedAt: "2026-01-01T00:05:00.000Z",
+        status: "succeeded",
+        streams,
+        error: null,
+      });
+      await sink.finishLoad({
+        loadId: "L2",
+        source: "conformance",
+        startedAt: "2026-01-01T01:00:00.000Z",
+        finishedAt: "2026-01-01T01:00:01.000Z",
+        status: "failed",
+        streams: [],
+        error: "HTTP 500",
+      });
       const loads = await sink.listLoads("conformance");
-      expect(loads.map((load) => [load.loadId, load.status, load.error])).toEqual([["L2", "failed", "HTTP 500"], ["L1", "succeeded", null]]);
+      expect(loads.map((load) => [load.loadId, load.status, load.error])).toEqual([
+        ["L2", "failed", "HTTP 500"],
+        ["L1", "succeeded", null],
+      ]);
       expect(loads[1]?.streams).toEqual(streams);
       expect(epochMicros(String(loads[1]?.finishedAt))).toBe(epochMicros("2026-01-01T00:05:00.000Z"));
       expect(await sink.listLoads("nobody")).toEqual([]);
@@ -235,7 +391,9 @@ export function describeSinkConformance(name: string, harness: SinkHarness): voi
       const { sink, reopen } = await freshSink();
       const calls = target(simpleStream("calls", "merge"));
       await sink.prepare([calls]);
-      await sink.writeBatch(batch({ target: calls, rows: [{ id: "1", value: 1 }], state: state("calls", { cursor: 1 }) }));
+      await sink.writeBatch(
+        batch({ target: calls, rows: [{ id: "1", value: 1 }], state: state("calls", { cursor: 1 }) }),
+      );
       await sink.close();
       const again = reopen();
       expect((await again.readState("conformance")).map((entry) => entry.value)).toEqual([{ cursor: 1 }]);
@@ -245,7 +403,10 @@ export function describeSinkConformance(name: string, harness: SinkHarness): voi
 }
 
 function simpleStream(name: string, writeDisposition: StreamDefinition["writeDisposition"]): StreamDefinition {
-  const columns = [{ name: "id", type: "string" }, { name: "value", type: "integer" }] as const;
+  const columns = [
+    { name: "id", type: "string" },
+    { name: "value", type: "integer" },
+  ] as const;
   return writeDisposition === "merge"
     ? { name, writeDisposition, primaryKey: ["id"], columns }
     : writeDisposition === "replace"

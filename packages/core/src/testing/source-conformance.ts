@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, test } from "vitest";
-import { AuthError } from "../errors/auth-error.ts";
 import { parseConfig } from "../config/parse-config.ts";
+import { AuthError } from "../errors/auth-error.ts";
+import { silentLogger } from "../logging/logger.ts";
 import { isValidIdentifier } from "../schema/logical-type.ts";
 import { createRecordValidator, type SourceRecord } from "../schema/record-validator.ts";
-import { silentLogger } from "../logging/logger.ts";
 import type { ReadContext, Source, SourceFactory, SourceMessage } from "../source/source.ts";
 import type { JsonValue } from "../state/json-value.ts";
 
@@ -33,7 +33,11 @@ export interface SourceHarness {
 
 interface ReadLog {
   readonly records: Map<string, SourceRecord[]>;
-  readonly checkpoints: { readonly stream: string; readonly state: JsonValue; readonly recordsBefore: Map<string, number> }[];
+  readonly checkpoints: {
+    readonly stream: string;
+    readonly state: JsonValue;
+    readonly recordsBefore: Map<string, number>;
+  }[];
   readonly finalState: Map<string, JsonValue>;
   rejects: number;
 }
@@ -62,7 +66,11 @@ async function readAll(source: Source, state: Map<string, JsonValue>, now?: () =
     } else if (message.kind === "reject") {
       log.rejects += 1;
     } else {
-      log.checkpoints.push({ stream: message.stream, state: message.state, recordsBefore: new Map([...log.records].map(([name, list]) => [name, list.length])) });
+      log.checkpoints.push({
+        stream: message.stream,
+        state: message.state,
+        recordsBefore: new Map([...log.records].map(([name, list]) => [name, list.length])),
+      });
       log.finalState.set(message.stream, message.state);
     }
   }
@@ -121,7 +129,9 @@ export function describeSourceConformance(name: string, harness: SourceHarness):
         .check({ logger: silentLogger, signal: new AbortController().signal })
         .catch((error: unknown) => error);
       expect(AuthError.isInstance(refused), String(refused)).toBe(true);
-      const bad = await readAll(create(scenario.badCredentialSettings), new Map(), scenario.now).catch((error: unknown) => error);
+      const bad = await readAll(create(scenario.badCredentialSettings), new Map(), scenario.now).catch(
+        (error: unknown) => error,
+      );
       expect(AuthError.isInstance(bad), String(bad)).toBe(true);
       for (const secret of scenario.secrets) {
         expect(String((refused as Error).message) + JSON.stringify(refused)).not.toContain(secret);
@@ -140,7 +150,10 @@ export function describeSourceConformance(name: string, harness: SourceHarness):
         expect(invalid.slice(0, 3), `${stream.name} records that fail their own schema`).toEqual([]);
         const keys = new Set(records.map((record) => keyOf(source, stream.name, record)));
         expect(keys.size, `${stream.name} distinct keys`).toBe(scenario.expectedKeys[stream.name]);
-        expect(log.checkpoints.some((checkpoint) => checkpoint.stream === stream.name), `${stream.name} checkpoints`).toBe(true);
+        expect(
+          log.checkpoints.some((checkpoint) => checkpoint.stream === stream.name),
+          `${stream.name} checkpoints`,
+        ).toBe(true);
       }
     });
 
@@ -174,8 +187,12 @@ export function describeSourceConformance(name: string, harness: SourceHarness):
       const resumed = await readAll(source, resumeState, scenario.now);
       for (const stream of source.streams) {
         const before = (full.records.get(stream.name) ?? []).slice(0, coveredCount.get(stream.name) ?? 0);
-        const keys = new Set([...before, ...(resumed.records.get(stream.name) ?? [])].map((record) => keyOf(source, stream.name, record)));
-        expect(keys.size, `${stream.name}: keys after resuming from a checkpoint`).toBe(scenario.expectedKeys[stream.name]);
+        const keys = new Set(
+          [...before, ...(resumed.records.get(stream.name) ?? [])].map((record) => keyOf(source, stream.name, record)),
+        );
+        expect(keys.size, `${stream.name}: keys after resuming from a checkpoint`).toBe(
+          scenario.expectedKeys[stream.name],
+        );
       }
       const again = await readAll(create(scenario.settings), full.finalState, scenario.now);
       const reread = [...again.records.values()].reduce((sum, list) => sum + list.length, 0);
