@@ -1,0 +1,124 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import { type BudgetWindow, createHttpClient, type HttpClient, HttpError, ParleyError, redact, Secret } from "@parley/core";
+import type { VoicegainConfig } from "./voicegain-config.ts";
+import { type PageEntry, readCsvBody, readJsonBody, UnreadableBody } from "./voicegain-page.ts";
+
+/** What one request of `GET /sa/call` asks for, beyond the configured format and filters. */
+export interface CallQuery {
+  readonly page: number;
+  readonly consecutive?: boolean;
+  readonly afterCallId?: number;
+  /** RFC 3339 UTC. */
+  readonly fromTime?: string | undefined;
+  readonly toTime?: string | undefined;
+}
+
+export interface CallPage {
+  readonly entries: PageEntry[];
+  /** `X-Total-Count`: calls matching the query (in consecutive mode, up to the first call still processing). */
+  readonly total: number | undefined;
+  /** Whether the `Link` header names a next page; undefined without a Link header. */
+  readonly hasNext: boolean | undefined;
+  readonly bytes: number;
+}
+
+/** A body cut mid-way (connection reset) is retried this many times in all, the whole page again. */
+const bodyAttempts = 4;
+
+/**
+ * Sliding windows a little longer than the vendor's fixed ones: a request sent just inside a window can arrive
+ * just after it (vendor-apis §2.7 counts fixed 1-minute and 1-hour windows).
+ */
+export function budgetWindows(rateLimit: VoicegainConfig["rateLimit"]): BudgetWindow[] {
+  if (rateLimit === false) return [];
+  return [
+    { requests: rateLimit.requestsPerMinute, windowMs: 61_000 },
+    { requests: rateLimit.requestsPerHour, windowMs: 3_601_000 },
+  ];
+}
+
+export class VoicegainClient {
+  readonly #config: VoicegainConfig;
+  readonly #http: HttpClient;
+  #onWait: (milliseconds: number, reason: string) => void = () => {};
+
+  constructor(config: VoicegainConfig) {
+    this.#config = config;
+    // Users sometimes paste the header value; send exactly one `Bearer ` either way.
+    const jwt = config.token.reveal().replace(/^Bearer\s+/i, "");
+    this.#http = createHttpClient({
+      baseUrl: config.baseUrl,
+      headers: { authorization: new Secret(`Bearer ${jwt}`) },
+      budget: budgetWindows(config.rateLimit),
+      credentialName: "the `token` setting (Voicegain JWT, Authorization: Bearer)",
+      onWait: (milliseconds, reason) => this.#onWait(milliseconds, reason),
+    });
+  }
+
+  /** Where waits (pacing, 429 Retry-After, backoff) are reported; the source points it at the run's progress. */
+  set onWait(listener: (milliseconds: number, reason: string) => void) {
+    this.#onWait = listener;
+  }
+
+  #query(query: CallQuery, perPage: number): Record<string, string | number | boolean | readonly string[] | undefined> {
+    const config = this.#config;
+    // Never sort_by/sort_dir: with consecutive=true the API answers 400 (seed 002).
+    return {
+      format: config.format,
+      consecutive: query.consecutive === true ? true : undefined,
+      afterCallId: query.afterCallId,
+      fromTime: query.fromTime,
+      toTime: query.toTime,
+      agentId: config.agentIds,
+      queueId: config.queueIds,
+      aivrAppId: config.aivrAppIds,
+      page: query.page,
+      per_page: perPage,
+    };
+  }
+
+  /** Reads one page, retrying the whole request when the body is cut off mid-way. */
+  async page(query: CallQuery, signal: AbortSignal, perPage = this.#config.perPage): Promise<CallPage> {
+    const format = this.#config.format;
+    for (let attempt = 1; ; attempt++) {
+      const response = await this.#http.request({
+        path: "/sa/call",
+        query: this.#query(query, perPage),
+        headers: { accept: format === "csv" ? "text/csv" : "application/json" },
+        signal,
+      });
+      try {
+        const parsed = format === "csv" ? await readCsvBody(response.body, this.#config.timeZone ?? "UTC") : await readJsonBody(response.body);
+        const total = Number(response.headers["x-total-count"]);
+        const link = response.headers.link;
+        return {
+          ...parsed,
+          total: Number.isSafeInteger(total) && total >= 0 ? total : undefined,
+          hasNext: link === undefined ? undefined : /rel="?next"?/.test(link),
+        };
+      } catch (error) {
+        await response.body.dump().catch(() => undefined);
+        if (ParleyError.isParleyError(error) || signal.aborted) throw error;
+        const reason = error instanceof UnreadableBody ? error.message : `the body was cut off (${(error as Error).message})`;
+        if (attempt >= bodyAttempts) {
+          throw new HttpError(`GET /sa/call page ${query.page} failed after ${attempt} attempt(s): ${redact(reason)}`, {
+            method: "GET", url: "/sa/call", attempts: attempt, isRetryable: true, cause: error,
+          });
+        }
+        const delay = 500 * 2 ** (attempt - 1);
+        this.#onWait(delay, `retrying a page: ${reason}`);
+        await sleep(delay, undefined, { signal });
+      }
+    }
+  }
+
+  /** One small request: proves the URL and the token (401 becomes an AuthError naming the `token` setting). */
+  async check(signal: AbortSignal): Promise<void> {
+    const response = await this.#http.request({ path: "/sa/call", query: { format: "json", page: 1, per_page: 1 }, signal });
+    await response.body.dump();
+  }
+
+  close(): Promise<void> {
+    return this.#http.close();
+  }
+}

@@ -1,0 +1,76 @@
+import { HttpError, type ReadContext, type SourceMessage } from "@parley/core";
+import type { VoicegainClient } from "./voicegain-client.ts";
+import type { VoicegainConfig } from "./voicegain-config.ts";
+import { idFilters, type VoicegainState } from "./voicegain-state.ts";
+import { callsStream } from "./voicegain-streams.ts";
+
+export interface ExportBounds {
+  /** RFC 3339 UTC, already converted from the configured time zone. */
+  readonly fromTime: string | undefined;
+  readonly toTime: string | undefined;
+}
+
+const stream = callsStream.name;
+
+/**
+ * The vendor's incremental export (seed 002): `consecutive=true`, ascending callId, stopping at the first call still
+ * being processed. Every request asks for page 1 after the highest callId seen so far, instead of the KB loop's
+ * constant afterCallId with page 2, 3...: each request then stands alone (a resume from any checkpoint is the same
+ * request as continuing), and calls deleted or finished below the cursor mid-run cannot shift later pages and make
+ * the loop skip calls (vendor-apis §2.4 (b)).
+ */
+export async function* readConsecutive(
+  client: VoicegainClient,
+  config: VoicegainConfig,
+  bounds: ExportBounds,
+  state: VoicegainState,
+  context: ReadContext,
+): AsyncGenerator<SourceMessage> {
+  const filters = `${idFilters(config)};fromTime=${bounds.fromTime ?? "*"};toTime=${bounds.toTime ?? "*"}`;
+  const position = state.consecutive;
+  if (position !== null && position.filters !== filters) {
+    const message = `the filters changed since the last consecutive export (was ${position.filters}); calls of the new filters at or below callId ${position.afterCallId} are not re-exported: run a window-mode backfill for them`;
+    context.logger.warn(message);
+    context.progress({ kind: "note", stream, message });
+  }
+  let afterCallId = position?.afterCallId ?? 0;
+  let exported = 0;
+  let checkpointed = false;
+  for (;;) {
+    const page = await client.page(
+      { page: 1, consecutive: true, afterCallId, fromTime: bounds.fromTime, toTime: bounds.toTime },
+      context.signal,
+    );
+    context.progress({ kind: "page", stream, bytes: page.bytes, detail: `afterCallId=${afterCallId}, ${page.entries.length} call(s)` });
+    if (page.entries.length === 0) break;
+    let highest = afterCallId;
+    for (const entry of page.entries) {
+      if (entry.callId !== undefined && entry.callId > highest) highest = entry.callId;
+      yield entry.kind === "call"
+        ? { kind: "record", stream, record: entry.row }
+        : { kind: "reject", stream, raw: entry.raw, reason: entry.reason };
+    }
+    if (highest <= afterCallId) {
+      throw new HttpError(
+        `The consecutive export returned ${page.entries.length} call(s) but none with a callId above ${afterCallId}, so it cannot advance; see the rejects of this run for the unreadable rows.`,
+        { method: "GET", url: "/sa/call", attempts: 1, isRetryable: false },
+      );
+    }
+    afterCallId = highest;
+    exported += page.entries.length;
+    // Checkpoint after each page: the state covers exactly the calls emitted so far.
+    yield { kind: "checkpoint", stream, state: { consecutive: { afterCallId, filters }, window: state.window } };
+    checkpointed = true;
+    // A short page is where the export stops for now (end of data, or a call still processing); the next run goes on.
+    const more = page.total !== undefined ? page.total > page.entries.length : page.entries.length >= config.perPage;
+    if (!more) break;
+  }
+  if (!checkpointed) {
+    yield { kind: "checkpoint", stream, state: { consecutive: { afterCallId, filters }, window: state.window } };
+  }
+  context.progress({
+    kind: "note",
+    stream,
+    message: `consecutive export: ${exported} call(s), now after callId ${afterCallId}; calls still being processed come in a later run`,
+  });
+}

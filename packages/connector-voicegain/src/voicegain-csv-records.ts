@@ -1,0 +1,140 @@
+import { pickCallInstants, csvTimeInstants } from "./voicegain-time.ts";
+import {
+  booleanField,
+  type CallRow,
+  callIdField,
+  callIdFrom,
+  dtmfEvent,
+  FieldProblem,
+  floatField,
+  integerField,
+  type MappedCall,
+  marker,
+  stringField,
+  wordCloudItem,
+} from "./voicegain-values.ts";
+import { voicegainJsonOnlyColumns } from "./voicegain-streams.ts";
+
+type Cells = (name: string) => string | undefined;
+
+/** Pipe-joined lists (seed 002: `C_Member|NEW_TAG|V_Verified`); an empty cell is an absent list. */
+function split(cell: string | undefined): string[] | null {
+  return cell === undefined || cell === "" ? null : cell.split("|");
+}
+
+/** Splits `a,b,rest` into at most `count` parts; the last keeps any further commas (a marker note may hold one). */
+function parts(item: string, count: number): string[] {
+  const out: string[] = [];
+  let rest = item;
+  while (out.length < count - 1) {
+    const comma = rest.indexOf(",");
+    if (comma === -1) break;
+    out.push(rest.slice(0, comma));
+    rest = rest.slice(comma + 1);
+  }
+  out.push(rest);
+  return out;
+}
+
+function csvTime(field: string, cell: string | undefined, zone: string): number[] | undefined {
+  if (cell === undefined || cell === "") return undefined;
+  const instants = csvTimeInstants(cell, zone);
+  if (instants === undefined) throw new FieldProblem(`${field}: ${JSON.stringify(cell)} is not a time like 05-12-2024 6:15:45 PM`);
+  return instants;
+}
+
+function rowFrom(cell: Cells, zone: string): CallRow {
+  const duration = integerField("duration", cell("duration"));
+  const { start, end } = pickCallInstants(csvTime("startTime", cell("startTime"), zone), csvTime("endTime", cell("endTime"), zone), duration ?? undefined);
+  const row: CallRow = {
+    call_id: callIdField("callId", cell("callId")),
+    account_id: stringField("accountId", cell("accountId")),
+    context_id: stringField("contextId", cell("contextId")),
+    start_time: start === undefined ? null : new Date(start).toISOString(),
+    end_time: end === undefined ? null : new Date(end).toISOString(),
+    duration,
+    direction: stringField("direction", cell("direction")),
+    external_endpoint: stringField("externalEndpoint", cell("externalEndpoint")),
+    internal_endpoint: stringField("internalEndpoint", cell("internalEndpoint")),
+    recording: stringField("recording", cell("recording")),
+    sa_session_id: stringField("saSessionId", cell("saSessionId")),
+    agent_id: stringField("agent.id", cell("agent.id")),
+    agent_email: stringField("agent.email", cell("agent.email")),
+    agent_name: stringField("agent.name", cell("agent.name")),
+    agent_user_id: stringField("agent.userId", cell("agent.userId")),
+    agent_channel: stringField("agent.channel", cell("agent.channel")),
+    queue_id: stringField("queue.id", cell("queue.id")),
+    queue_name: stringField("queue.name", cell("queue.name")),
+    sentiment: floatField("sentiment", cell("sentiment")),
+    cr_answers_id: stringField("crAnswersId", cell("crAnswersId")),
+    score: floatField("score", cell("score")),
+    review_status: stringField("reviewStatus", cell("reviewStatus")),
+    review_notes: stringField("reviewNotes", cell("reviewNotes")),
+    notes: stringField("notes", cell("notes")),
+    tags: split(cell("tags")),
+    keywords: split(cell("keywords")),
+    topics: split(cell("topics")),
+    call_resolved: booleanField("isCallResolved", cell("isCallResolved")),
+    incidents: integerField("incidents", cell("incidents")),
+    // wordCloud and dtmfEvents encodings are undocumented; read like markers (`a,b|a,b`), phrase first.
+    word_cloud:
+      split(cell("wordCloud"))?.map((item, index) => {
+        const comma = item.lastIndexOf(",");
+        return wordCloudItem(`wordCloud[${index}]`, comma === -1 ? item : item.slice(0, comma), comma === -1 ? undefined : item.slice(comma + 1));
+      }) ?? null,
+    num_audio_channels: integerField("numAudioChannels", cell("numAudioChannels")),
+    num_spk_channels: integerField("numSpkChannels", cell("numSpkChannels")),
+    version: integerField("version", cell("version")),
+    aivr_app_id: stringField("aivrAppId", cell("aivrAppId")),
+    aivr_session_id: stringField("aivrSessionId", cell("aivrSessionId")),
+    originating_call_id: callIdField("originatingCallId", cell("originatingCallId")),
+    progress_phase: stringField("progressPhase", cell("progressPhase")),
+    aivr_transfer_dest_type: stringField("aivrTransferDestType", cell("aivrTransferDestType")),
+    call_center_call_id: stringField("callCenterCallId", cell("callCenterCallId")),
+    language: stringField("language", cell("language")),
+    dtmf_events:
+      split(cell("dtmfEvents"))?.map((item, index) => {
+        const [timestamp, dtmf, channel] = parts(item, 3);
+        return dtmfEvent(`dtmfEvents[${index}]`, dtmf, timestamp, channel);
+      }) ?? null,
+    daily_repeat_calls: integerField("dailyRepeatCalls", cell("dailyRepeatCalls")),
+    // Seed 002: `201897,CC_AGENT_ANSWER,null|179162,CC_ANSWER,null`; the literal `null` is a missing note.
+    markers:
+      split(cell("markers"))?.map((item, index) => {
+        const [time, type, note] = parts(item, 3);
+        return marker(`markers[${index}]`, time, type, note === "null" ? undefined : note);
+      }) ?? null,
+  };
+  for (const column of voicegainJsonOnlyColumns) row[column] = null;
+  return row;
+}
+
+/**
+ * Builds the mapping for one CSV page from its header row. Columns are found by name, not position
+ * (the vendor's own script does the same; vendor-apis §2.6); undefined when the header has no callId.
+ */
+export function createCsvMapper(header: readonly string[], zone: string): ((fields: readonly string[]) => MappedCall) | undefined {
+  const index = new Map<string, number>();
+  header.forEach((name, position) => {
+    if (!index.has(name.trim())) index.set(name.trim(), position);
+  });
+  const callIdAt = index.get("callId");
+  if (callIdAt === undefined) return undefined;
+  return (fields) => {
+    const callId = callIdFrom(fields[callIdAt]);
+    if (fields.length !== header.length) {
+      return { ok: false, callId, reason: `the line has ${fields.length} fields, the header ${header.length}` };
+    }
+    if (callId === undefined) return { ok: false, callId, reason: `callId: ${JSON.stringify(fields[callIdAt] ?? "")} is not a numeric call id` };
+    const cell: Cells = (name) => {
+      const position = index.get(name);
+      return position === undefined ? undefined : fields[position];
+    };
+    try {
+      return { ok: true, callId, row: rowFrom(cell, zone) };
+    } catch (error) {
+      if (error instanceof FieldProblem) return { ok: false, callId, reason: error.message };
+      throw error;
+    }
+  };
+}

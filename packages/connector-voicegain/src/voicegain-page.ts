@@ -1,0 +1,85 @@
+import { createCsvMapper } from "./voicegain-csv-records.ts";
+import { CsvParser, csvLine } from "./voicegain-csv-parser.ts";
+import { mapJsonCall } from "./voicegain-records.ts";
+import type { CallRow } from "./voicegain-values.ts";
+
+/** One call of a page: a row, or what arrived and why it cannot be a row. Both carry the callId when it is readable. */
+export type PageEntry =
+  | { readonly kind: "call"; readonly callId: number; readonly row: CallRow }
+  | { readonly kind: "reject"; readonly callId: number | undefined; readonly raw: unknown; readonly reason: string };
+
+export interface ParsedBody {
+  readonly entries: PageEntry[];
+  readonly bytes: number;
+}
+
+/** A body that cannot be read as a page at all (not a JSON list, a CSV without a callId column). */
+export class UnreadableBody extends Error {}
+
+/** A `format=json` page: a bare array of VoiceCall objects (vendor-apis §2.4). */
+export async function readJsonBody(body: AsyncIterable<Buffer>): Promise<ParsedBody> {
+  const chunks: Buffer[] = [];
+  let bytes = 0;
+  for await (const chunk of body) {
+    chunks.push(chunk);
+    bytes += chunk.length;
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.concat(chunks, bytes).toString("utf8"));
+  } catch (cause) {
+    throw new UnreadableBody(`the body is not JSON (${(cause as Error).message})`);
+  }
+  if (!Array.isArray(parsed)) throw new UnreadableBody("the body is not a JSON list of calls");
+  const entries = parsed.map((item): PageEntry => {
+    const mapped = mapJsonCall(item);
+    return mapped.ok
+      ? { kind: "call", callId: mapped.callId, row: mapped.row }
+      : { kind: "reject", callId: mapped.callId, raw: item, reason: mapped.reason };
+  });
+  return { entries, bytes };
+}
+
+/**
+ * A `format=csv` page: a header row, then one record per call; parsed as it streams in (RFC 4180), so only
+ * the mapped rows of the page are held, never the body text.
+ */
+export async function readCsvBody(body: AsyncIterable<Buffer>, zone: string): Promise<ParsedBody> {
+  const decoder = new TextDecoder("utf-8");
+  const parser = new CsvParser();
+  const entries: PageEntry[] = [];
+  let header: string[] | undefined;
+  let mapper: ReturnType<typeof createCsvMapper>;
+  let bytes = 0;
+  const take = (records: ReturnType<CsvParser["push"]>): void => {
+    for (const record of records) {
+      if ("broken" in record) {
+        entries.push({ kind: "reject", callId: undefined, raw: record.broken, reason: `broken CSV line: ${record.reason}` });
+        continue;
+      }
+      if (header === undefined) {
+        header = record.fields;
+        mapper = createCsvMapper(header, zone);
+        if (mapper === undefined) throw new UnreadableBody(`the CSV header has no callId column (columns: ${header.slice(0, 8).join(", ")}...)`);
+        continue;
+      }
+      const mapped = (mapper as NonNullable<typeof mapper>)(record.fields);
+      entries.push(
+        mapped.ok
+          ? { kind: "call", callId: mapped.callId, row: mapped.row }
+          : { kind: "reject", callId: mapped.callId, raw: csvLine(record.fields), reason: mapped.reason },
+      );
+    }
+  };
+  let first = true;
+  for await (const chunk of body) {
+    bytes += chunk.length;
+    let text = decoder.decode(chunk, { stream: true });
+    if (first && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    first = false;
+    take(parser.push(text));
+  }
+  take(parser.push(decoder.decode()));
+  take(parser.end());
+  return { entries, bytes };
+}

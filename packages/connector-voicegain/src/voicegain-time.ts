@@ -1,0 +1,154 @@
+// Wall-clock arithmetic for the account time zone: CSV times (seed 002: `05-12-2024 6:15:45 PM`) and query
+// times without an offset, which the vendor reads in the project's zone (vendor-apis §2.3, §2.8 #3-4).
+
+const quarterHourMs = 15 * 60_000;
+const dayMs = 86_400_000;
+
+export function isKnownTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** UTC offsets of one IANA zone, cached per quarter hour (real zones only change offset on those boundaries). */
+export class ZoneOffsets {
+  readonly #format: Intl.DateTimeFormat;
+  readonly #cache = new Map<number, number>();
+
+  constructor(zone: string) {
+    this.#format = new Intl.DateTimeFormat("en-US", {
+      timeZone: zone,
+      hourCycle: "h23",
+      year: "numeric",
+      month: "numeric",
+      day: "numeric",
+      hour: "numeric",
+      minute: "numeric",
+      second: "numeric",
+    });
+  }
+
+  /** Milliseconds to add to UTC to get the local wall clock at `epochMs`. */
+  offsetAt(epochMs: number): number {
+    const bucket = Math.floor(epochMs / quarterHourMs);
+    const cached = this.#cache.get(bucket);
+    if (cached !== undefined) return cached;
+    const start = bucket * quarterHourMs;
+    const parts: Record<string, number> = {};
+    for (const part of this.#format.formatToParts(start)) parts[part.type] = Number(part.value);
+    const wall = Date.UTC(parts.year ?? 0, (parts.month ?? 1) - 1, parts.day, parts.hour, parts.minute, parts.second);
+    if (this.#cache.size > 50_000) this.#cache.clear();
+    this.#cache.set(bucket, wall - start);
+    return wall - start;
+  }
+
+  /**
+   * Every instant at which the wall clock shows `wallMs` (a local time written as if it were UTC): one normally,
+   * two in the repeated hour when DST ends, none in the hour skipped when it starts.
+   */
+  instantsOf(wallMs: number): number[] {
+    const before = wallMs - this.offsetAt(wallMs - dayMs);
+    const after = wallMs - this.offsetAt(wallMs + dayMs);
+    const found: number[] = [];
+    for (const candidate of before === after ? [before] : [before, after]) {
+      if (candidate + this.offsetAt(candidate) === wallMs) found.push(candidate);
+    }
+    return found.sort((left, right) => left - right);
+  }
+
+  /** The instant for a wall time: the earlier one when repeated; for a skipped time, the offset from before the gap. */
+  toInstant(wallMs: number): number {
+    return this.instantsOf(wallMs)[0] ?? wallMs - this.offsetAt(wallMs - dayMs);
+  }
+}
+
+const zones = new Map<string, ZoneOffsets>();
+
+export function zoneOffsets(zone: string): ZoneOffsets {
+  let offsets = zones.get(zone);
+  if (offsets === undefined) {
+    offsets = new ZoneOffsets(zone);
+    zones.set(zone, offsets);
+  }
+  return offsets;
+}
+
+function validWall(year: number, month: number, day: number, hour: number, minute: number, second: number): number | undefined {
+  const wall = Date.UTC(year, month - 1, day, hour, minute, second);
+  const check = new Date(wall);
+  const ok =
+    check.getUTCFullYear() === year &&
+    check.getUTCMonth() === month - 1 &&
+    check.getUTCDate() === day &&
+    check.getUTCHours() === hour &&
+    check.getUTCMinutes() === minute;
+  return ok && second < 60 ? wall : undefined;
+}
+
+const queryPattern = /^(\d{4})-(\d{2})-(\d{2})(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?([Zz]|[+-]\d{2}:\d{2})?)?$/;
+
+/** Epoch milliseconds of an RFC 3339 date-time (or a date, meaning local midnight); without an offset it is read in `zone`. */
+export function parseQueryTime(text: string, zone: string): number | undefined {
+  const match = queryPattern.exec(text);
+  if (match === null) return undefined;
+  const [year, month, day, hour, minute, second] = [1, 2, 3, 4, 5, 6].map((index) => Number(match[index] ?? 0)) as [number, number, number, number, number, number];
+  const wall = validWall(year, month, day, hour, minute, second);
+  if (wall === undefined) return undefined;
+  const fraction = match[7] === undefined ? 0 : Math.floor(Number(`0${match[7]}`) * 1000);
+  const offset = match[8];
+  if (offset === undefined) return zoneOffsets(zone).toInstant(wall) + fraction;
+  if (offset === "Z" || offset === "z") return wall + fraction;
+  const sign = offset.startsWith("-") ? -1 : 1;
+  return wall + fraction - sign * (Number(offset.slice(1, 3)) * 60 + Number(offset.slice(4, 6))) * 60_000;
+}
+
+const csvPattern = /^(\d{1,2})-(\d{1,2})-(\d{4}) (\d{1,2}):(\d{2}):(\d{2}) ?([AaPp][Mm])$/;
+
+/**
+ * The instants a CSV time (`MM-DD-YYYY h:mm:ss AM/PM`, local to `zone`) may stand for: usually one, two in the hour
+ * repeated when DST ends. RFC 3339 text with an offset is accepted too. Undefined when the text is not a time.
+ */
+export function csvTimeInstants(text: string, zone: string): number[] | undefined {
+  const match = csvPattern.exec(text);
+  if (match === null) {
+    if (!/(?:[Zz]|[+-]\d{2}:\d{2})$/.test(text)) return undefined;
+    const instant = parseQueryTime(text, zone);
+    return instant === undefined ? undefined : [instant];
+  }
+  const [month, day, year, hour12, minute, second] = [1, 2, 3, 4, 5, 6].map((index) => Number(match[index])) as [number, number, number, number, number, number];
+  if (hour12 < 1 || hour12 > 12) return undefined;
+  const pm = (match[7] as string).toUpperCase() === "PM";
+  const wall = validWall(year, month, day, (hour12 % 12) + (pm ? 12 : 0), minute, second);
+  if (wall === undefined) return undefined;
+  const offsets = zoneOffsets(zone);
+  const instants = offsets.instantsOf(wall);
+  return instants.length > 0 ? instants : [offsets.toInstant(wall)];
+}
+
+/**
+ * Picks start and end among their candidate instants so that end - start best matches `duration` (seconds):
+ * the only way to place a call inside the repeated DST hour, since the CSV text is the same for both passes.
+ * Ties (a call wholly inside the repeated hour) take the earlier instants.
+ */
+export function pickCallInstants(
+  starts: readonly number[] | undefined,
+  ends: readonly number[] | undefined,
+  durationSeconds: number | undefined,
+): { start: number | undefined; end: number | undefined } {
+  const start = starts?.[0];
+  const end = ends?.[0];
+  if (starts === undefined || ends === undefined || durationSeconds === undefined || (starts.length < 2 && ends.length < 2)) {
+    return { start, end };
+  }
+  let best = { start, end, error: Number.POSITIVE_INFINITY };
+  for (const candidateStart of starts) {
+    for (const candidateEnd of ends) {
+      const error = Math.abs((candidateEnd - candidateStart) / 1000 - durationSeconds);
+      if (error < best.error) best = { start: candidateStart, end: candidateEnd, error };
+    }
+  }
+  return { start: best.start, end: best.end };
+}
