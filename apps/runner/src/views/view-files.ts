@@ -21,7 +21,12 @@ export interface ViewFile {
  * BigQuery quotes them with backticks. This is the only rewrite applied to a portable file.
  */
 export function toDialect(sql: string, dialect: SqlDialect): string {
-  return dialect === "bigquery" ? sql.replace(/"([A-Za-z_][A-Za-z0-9_]*)"/g, "`$1`") : sql;
+  if (dialect !== "bigquery") return sql;
+  // Skips string literals ('it''s') and comments, so only real identifiers are rewritten.
+  return sql.replace(
+    /'(?:[^']|'')*'|--[^\n]*|\/\*[\s\S]*?\*\/|"([A-Za-z_][A-Za-z0-9_]*)"/g,
+    (match, identifier: string | undefined) => (identifier === undefined ? match : `\`${identifier}\``),
+  );
 }
 
 /**
