@@ -1,0 +1,95 @@
+import type { SourceHarness, SourceScenario } from "@parley/core/testing";
+import { createUltimateEmulator, type UltimateEmulator, type UltimateEmulatorOptions } from "@parley/sandbox/ultimate";
+import { ultimateSourceFactory } from "../ultimate-source.ts";
+
+/** The emulator's clock in tests: the export of 2024-06-19 is the latest complete day. */
+export const testNow = "2024-06-20T09:00:00Z";
+
+export async function startEmulator(options: UltimateEmulatorOptions = {}): Promise<UltimateEmulator> {
+  return createUltimateEmulator({ seed: 7, now: testNow, conversationsPerDay: { min: 5, max: 12 }, ...options });
+}
+
+/** Settings pointing at `emulator` for its first `bots` bots. */
+export function settingsFor(
+  emulator: UltimateEmulator,
+  overrides: Record<string, unknown> = {},
+  bots = 2,
+): Record<string, unknown> {
+  return {
+    organizationId: emulator.organizationId,
+    botIds: emulator.bots.slice(0, bots).map((bot) => bot.id),
+    token: emulator.apiKey,
+    baseUrl: emulator.url,
+    startDate: "2024-06-14",
+    ...overrides,
+  };
+}
+
+/** Distinct (bot, conversation) keys the emulator serves for these bots and days. */
+export function expectedKeys(
+  emulator: UltimateEmulator,
+  botIds: readonly string[],
+  days: readonly string[],
+): Set<string> {
+  const keys = new Set<string>();
+  for (const botId of botIds)
+    for (const day of days)
+      for (const record of emulator.records(botId, day)) keys.add(`${botId}/${String(record.conversation_id)}`);
+  return keys;
+}
+
+export const ultimateHarness: SourceHarness = {
+  factory: ultimateSourceFactory,
+  async start(): Promise<SourceScenario> {
+    // Two files per day, duplicates within a day, and a day before the bot existed (404) in the range.
+    const emulator = await startEmulator({
+      duplicatesPerDay: 2,
+      bots: [
+        { id: "aaaaaaaaaaaaaaaaaaaaaaa1", name: "Support", createdOn: "2024-06-01" },
+        { id: "aaaaaaaaaaaaaaaaaaaaaaa2", name: "Sales", createdOn: "2024-06-16" },
+      ],
+    });
+    const settings = settingsFor(emulator);
+    const botIds = settings.botIds as string[];
+    const days = ["2024-06-14", "2024-06-15", "2024-06-16", "2024-06-17", "2024-06-18", "2024-06-19"];
+    let lastTwoDays = 0;
+    for (const botId of botIds)
+      for (const day of days.slice(-2)) lastTwoDays += [...emulator.records(botId, day)].length;
+    return {
+      settings,
+      badCredentialSettings: { ...settings, token: "not-the-sandbox-key" },
+      secrets: [emulator.apiKey, "not-the-sandbox-key"],
+      expectedKeys: { conversations: expectedKeys(emulator, botIds, days).size },
+      // The lookback (2 days) reads the last two days again by design; the merge makes that harmless.
+      rereadAfterFinalState: lastTwoDays,
+      now: () => new Date(testNow),
+      stop: () => emulator.close(),
+    };
+  },
+  invalidSettings: [
+    {
+      settings: {
+        organizationId: "o",
+        botIds: ["b"],
+        token: "t",
+        startDate: "2024-06-01",
+        region: "eu",
+        baseUrl: "http://localhost:1",
+      },
+      path: "baseUrl",
+    },
+    { settings: { organizationId: "o", botIds: ["b"], token: "t", startDate: "2023-12-31" }, path: "startDate" },
+    { settings: { organizationId: "o", botIds: "b", token: "t", startDate: "2024-02-30" }, path: "startDate" },
+    { settings: { botIds: ["b"], token: "t", startDate: "2024-06-01" }, path: "organizationId" },
+    { settings: { organizationId: "o", botIds: [], token: "t", startDate: "2024-06-01" }, path: "botIds" },
+    {
+      settings: { organizationId: "o", botIds: ["b"], token: "t", startDate: "2024-06-01", authScheme: "basic" },
+      path: "authScheme",
+    },
+    {
+      settings: { organizationId: "o", botIds: ["b"], token: "t", startDate: "2024-06-01", endDate: "2024-05-01" },
+      path: "endDate",
+    },
+    { settings: { files: "./exports/*.json", token: "t" }, path: "token" },
+  ],
+};

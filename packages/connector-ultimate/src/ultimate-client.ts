@@ -1,0 +1,140 @@
+import { createHttpClient, type HttpClientOptions, HttpError, redact, redactUrl } from "@parley/core";
+import type { UltimateApiConfig } from "./ultimate-config.ts";
+
+/** What a signed download link answered. */
+export type DownloadAnswer =
+  | { readonly kind: "body"; readonly body: AsyncIterable<Buffer> }
+  /** The link is no longer honoured (400 ExpiredToken, or 403 for a retired signature): ask for new links. */
+  | { readonly kind: "refused"; readonly detail: string }
+  /** 416: nothing is left past the requested offset. */
+  | { readonly kind: "ended" };
+
+export interface UltimateClient {
+  /** The signed file links for one bot and export day; undefined when the API has no export for it (404). */
+  signedUrls(botId: string, date: string, signal?: AbortSignal): Promise<readonly string[] | undefined>;
+  /** GETs a signed link from `offset` on, without the API credentials. */
+  download(url: string, offset: number, signal?: AbortSignal): Promise<DownloadAnswer>;
+  close(): Promise<void>;
+}
+
+export function createUltimateClient(
+  config: UltimateApiConfig,
+  dispatcher?: HttpClientOptions["dispatcher"],
+): UltimateClient {
+  const token = config.token.reveal();
+  const client = createHttpClient({
+    baseUrl: config.baseUrl,
+    // Seed 004 names the headers organizationId, botId and authorization; header names are case-insensitive.
+    headers: {
+      organizationId: config.organizationId,
+      authorization: config.authScheme === "bearer" ? `Bearer ${token}` : config.token,
+    },
+    credentialName: "the `token` setting (sent as the authorization header) and `organizationId`",
+    ...(dispatcher === undefined ? {} : { dispatcher }),
+  });
+  const path = `/data-export/${config.apiVersion}/get-signed-urls`;
+
+  return {
+    async signedUrls(botId, date, signal) {
+      let response: Awaited<ReturnType<typeof client.request>>;
+      try {
+        response = await client.request({
+          method: "POST",
+          path,
+          headers: { botId, accept: "application/json" },
+          json: { date, ttl: config.ttlMinutes },
+          acceptStatuses: [404],
+          ...(signal === undefined ? {} : { signal }),
+        });
+      } catch (error) {
+        if (HttpError.isInstance(error) && error.status === 400) {
+          throw new HttpError(
+            `The data-export API refused day ${date} of bot ${botId} (HTTP 400: ${error.responseExcerpt ?? ""}). ` +
+              `v3 serves days from 2024-01-01 to yesterday (UTC), v2 only the last 30 days: check startDate, endDate and apiVersion.`,
+            {
+              status: 400,
+              method: "POST",
+              url: error.url,
+              attempts: error.attempts,
+              isRetryable: false,
+              cause: error,
+              ...(error.responseExcerpt === undefined ? {} : { responseExcerpt: error.responseExcerpt }),
+            },
+          );
+        }
+        throw error;
+      }
+      const text = await response.body.text();
+      // vendor-apis §3.3: 404 means "no export for that bot and day" (e.g. before the bot existed).
+      if (response.status === 404) return undefined;
+      let data: { urls?: unknown; signed_urls?: unknown } | undefined;
+      try {
+        data = JSON.parse(text) as typeof data;
+      } catch {
+        data = undefined;
+      }
+      const urls = data?.urls ?? data?.signed_urls;
+      if (!Array.isArray(urls) || !urls.every((url) => typeof url === "string")) {
+        throw new HttpError(
+          `The data-export API answered day ${date} of bot ${botId} without a "urls" list (${redact(text.slice(0, 200))}); the response format may have changed.`,
+          {
+            status: response.status,
+            method: "POST",
+            url: path,
+            attempts: 1,
+            isRetryable: false,
+          },
+        );
+      }
+      return urls as string[];
+    },
+
+    async download(url, offset, signal) {
+      const response = await client.request({
+        path: url,
+        // A signed link carries its own authorisation; the API key must not travel to the storage host (vendor-apis §3.4).
+        withoutDefaultHeaders: true,
+        headers: offset > 0 ? { range: `bytes=${offset}-` } : {},
+        acceptStatuses: [400, 403, 404, 416],
+        ...(signal === undefined ? {} : { signal }),
+      });
+      if (response.status === 200 || response.status === 206) {
+        // A host that ignores Range sends the whole file: skip what was already read.
+        return {
+          kind: "body",
+          body: response.status === 200 && offset > 0 ? skipBytes(response.body, offset) : response.body,
+        };
+      }
+      const text = (await response.body.text().catch(() => "")).slice(0, 300);
+      if (response.status === 416) return { kind: "ended" };
+      if ((response.status === 400 && text.includes("ExpiredToken")) || response.status === 403) {
+        return {
+          kind: "refused",
+          detail: `HTTP ${response.status} ${/<Code>([^<]*)<\/Code>/.exec(text)?.[1] ?? ""}`.trim(),
+        };
+      }
+      throw new HttpError(`Downloading ${redactUrl(url)} failed with HTTP ${response.status}: ${text}`, {
+        status: response.status,
+        method: "GET",
+        url: redactUrl(url),
+        responseExcerpt: text,
+        attempts: 1,
+        isRetryable: false,
+      });
+    },
+
+    close: () => client.close(),
+  };
+}
+
+async function* skipBytes(body: AsyncIterable<Buffer>, bytes: number): AsyncGenerator<Buffer> {
+  let remaining = bytes;
+  for await (const chunk of body) {
+    if (remaining >= chunk.length) {
+      remaining -= chunk.length;
+      continue;
+    }
+    yield remaining > 0 ? chunk.subarray(remaining) : chunk;
+    remaining = 0;
+  }
+}

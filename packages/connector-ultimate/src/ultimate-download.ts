@@ -1,0 +1,70 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import { HttpError, ParleyError, redactUrl } from "@parley/core";
+import type { UltimateClient } from "./ultimate-client.ts";
+import { ElementSplitter, type FileElement } from "./ultimate-json-splitter.ts";
+
+export interface FileDownload {
+  readonly client: UltimateClient;
+  /** The file's link; `fresh: true` asks the API again (the previous link expired). */
+  readonly link: (fresh: boolean) => Promise<string>;
+  readonly signal: AbortSignal;
+  readonly onBytes: (bytes: number) => void;
+  /** Told when the download restarts from a byte offset (expired link, broken connection). */
+  readonly onResume: (offset: number, why: string) => void;
+}
+
+/** Attempts in a row that make no progress before giving up. */
+const maxStalledAttempts = 5;
+
+/**
+ * Streams one export file as elements, a list per received chunk (one await per chunk, not per record). An expired link is replaced by a fresh one (vendor-apis §3.4:
+ * ExpiredToken) and a broken connection is retried; both resume with `Range` from the end of the last
+ * element handed out, so no element is produced twice and nothing is downloaded twice in full.
+ */
+export async function* downloadElements(download: FileDownload): AsyncGenerator<FileElement[]> {
+  const splitter = new ElementSplitter();
+  let url = await download.link(false);
+  let stalled = 0;
+  let failedAt = -1;
+  let lastFailure = "";
+  // Failures in a row at the same offset; any progress since the last failure starts the count again.
+  const giveUp = (why: string): boolean => {
+    lastFailure = why;
+    stalled = splitter.committed > failedAt ? 1 : stalled + 1;
+    failedAt = splitter.committed;
+    return stalled > maxStalledAttempts;
+  };
+  for (;;) {
+    const offset = splitter.committed;
+    const answer = await download.client.download(url, offset, download.signal);
+    if (answer.kind === "ended") {
+      yield splitter.finish();
+      return;
+    }
+    if (answer.kind === "refused") {
+      if (giveUp(`the storage host refused the link (${answer.detail})`)) break;
+      download.onResume(offset, `${lastFailure}; asking for a new link`);
+      url = await download.link(true);
+      continue;
+    }
+    try {
+      for await (const chunk of answer.body) {
+        download.onBytes(chunk.length);
+        const elements = splitter.push(chunk);
+        if (elements.length > 0) yield elements;
+      }
+      yield splitter.finish();
+      return;
+    } catch (error) {
+      if (download.signal.aborted || ParleyError.isParleyError(error)) throw error;
+      splitter.rewind();
+      if (giveUp(`the connection broke (${error instanceof Error ? error.message : String(error)})`)) break;
+      await sleep(50 * 2 ** (stalled - 1), undefined, { signal: download.signal });
+      download.onResume(splitter.committed, lastFailure);
+    }
+  }
+  throw new HttpError(
+    `Downloading ${redactUrl(url)} made no progress in ${maxStalledAttempts} attempts: ${lastFailure}. Run again later; the day is read again from its start.`,
+    { method: "GET", url: redactUrl(url), attempts: maxStalledAttempts, isRetryable: true },
+  );
+}

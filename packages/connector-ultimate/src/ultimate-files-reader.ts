@@ -1,0 +1,62 @@
+import { createReadStream } from "node:fs";
+import { glob, stat } from "node:fs/promises";
+import { resolve } from "node:path";
+import { ConfigError, type ReadContext, type SourceMessage } from "@parley/core";
+import type { UltimateFilesConfig } from "./ultimate-config.ts";
+import { ElementSplitter } from "./ultimate-json-splitter.ts";
+import { elementMessage, streamName } from "./ultimate-messages.ts";
+import { type FilesState, filesStateSchema } from "./ultimate-state.ts";
+
+const globCharacters = /[*?[\]{}]/;
+
+/** Every file the `files` setting names, sorted and without repeats; an entry that matches nothing is a ConfigError. */
+export async function expandFiles(config: UltimateFilesConfig): Promise<string[]> {
+  const found = new Set<string>();
+  const issues: { path: string; message: string }[] = [];
+  for (const [index, pattern] of config.files.entries()) {
+    const before = found.size;
+    if (globCharacters.test(pattern)) {
+      for await (const path of glob(pattern)) found.add(resolve(path));
+    } else if ((await stat(pattern).catch(() => undefined))?.isFile() === true) {
+      found.add(resolve(pattern));
+    }
+    if (found.size === before)
+      issues.push({
+        path: config.files.length === 1 ? "files" : `files[${index}]`,
+        message: `"${pattern}" matches no file`,
+      });
+  }
+  if (issues.length > 0) throw new ConfigError(issues, { subject: "Ultimate source settings" });
+  return [...found].sort();
+}
+
+/** `conversation_<bot>_<YYYYMMDD>_000000000000.json` (seed 004) gives the file's export day. */
+function exportDateOf(path: string): string | null {
+  const match = /_(\d{4})(\d{2})(\d{2})_\d+\.json[a-z]*$/i.exec(path);
+  return match === null ? null : `${match[1]}-${match[2]}-${match[3]}`;
+}
+
+/**
+ * Local-files mode: the same parser over export files already on disk (fetched by other means).
+ * A file whose size and modification time match the stored state is skipped; a checkpoint follows each file.
+ */
+export async function* readFromFiles(config: UltimateFilesConfig, context: ReadContext): AsyncGenerator<SourceMessage> {
+  const stored = filesStateSchema.safeParse(context.state.get(streamName));
+  const files: Record<string, string> = stored.success ? { ...stored.data.files } : {};
+  for (const path of await expandFiles(config)) {
+    const info = await stat(path);
+    const signature = `${info.size}:${Math.trunc(info.mtimeMs)}`;
+    if (files[path] === signature) continue;
+    context.progress({ kind: "page", stream: streamName, detail: path });
+    const origin = { botId: undefined, exportDate: exportDateOf(path), exportVersion: null };
+    const splitter = new ElementSplitter();
+    for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20, signal: context.signal })) {
+      context.progress({ kind: "bytes", stream: streamName, bytes: (chunk as Buffer).length });
+      for (const element of splitter.push(chunk as Buffer)) yield elementMessage(element, origin, path);
+    }
+    for (const element of splitter.finish()) yield elementMessage(element, origin, path);
+    files[path] = signature;
+    yield { kind: "checkpoint", stream: streamName, state: { files: { ...files } } satisfies FilesState };
+  }
+  yield { kind: "checkpoint", stream: streamName, state: { files: { ...files } } satisfies FilesState };
+}
