@@ -1,0 +1,11 @@
+import { describeSinkConformance } from "@parley/core/testing";
+import { afterAll, beforeAll } from "vitest";
+import { type BigqueryTestHarness, startBigqueryHarness } from "./bigquery-test-harness.ts";
+
+let harness: BigqueryTestHarness;
+beforeAll(async () => {
+  harness = await startBigqueryHarness();
+});
+afterAll(() => harness.close());
+
+describeSinkConformance("bigquery (REST emulator)", { fresh: () => harness.fresh() });
