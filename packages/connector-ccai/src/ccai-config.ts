@@ -46,12 +46,9 @@ export const ccaiExportConfigSchema = z
       })
       .optional()
       .meta({ description: "Cloud KMS key of a CMEK-protected destination table." }),
-    exportSchemaVersion: z
-      .enum(exportSchemaVersions)
-      .default("EXPORT_V4")
-      .meta({
-        description: "Always sent: an unspecified version falls back to the old V3 schema (vendor-apis §1.14 #9).",
-      }),
+    exportSchemaVersion: z.enum(exportSchemaVersions).default("EXPORT_V4").meta({
+      description: "Always sent: an unspecified version falls back to the old V3 schema (vendor-apis §1.14 #9).",
+    }),
     startTime: rfc3339
       .optional()
       .meta({ description: "First export only: conversations created at or after this time (split into windows)." }),
@@ -105,13 +102,9 @@ export const ccaiConfigSchema = z
     accessToken: secretString(
       "A ready OAuth2 access token (tests, emulators); otherwise google-auth-library is used.",
     ).optional(),
-    keyFile: z
-      .string()
-      .min(1)
-      .optional()
-      .meta({
-        description: "Service-account key file; without it and `accessToken`, application default credentials.",
-      }),
+    keyFile: z.string().min(1).optional().meta({
+      description: "Service-account key file; without it and `accessToken`, application default credentials.",
+    }),
     filter: z
       .string()
       .optional()
