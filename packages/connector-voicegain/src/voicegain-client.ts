@@ -41,6 +41,8 @@ export class VoicegainClient {
   readonly #config: VoicegainConfig;
   readonly #http: HttpClient;
   #onWait: (milliseconds: number, reason: string) => void = () => {};
+  /** Carried from page to page: CSV times in the repeated DST hour are ordered by the previous call's start. */
+  readonly csvTimeHint: { lastStart: number | undefined } = { lastStart: undefined };
 
   constructor(config: VoicegainConfig) {
     this.#config = config;
@@ -80,7 +82,9 @@ export class VoicegainClient {
   /** Reads one page, retrying the whole request when the body is cut off mid-way. */
   async page(query: CallQuery, signal: AbortSignal, perPage = this.#config.perPage): Promise<CallPage> {
     const format = this.#config.format;
+    const hintBefore = this.csvTimeHint.lastStart;
     for (let attempt = 1; ; attempt++) {
+      this.csvTimeHint.lastStart = hintBefore;
       const response = await this.#http.request({
         path: "/sa/call",
         query: this.#query(query, perPage),
@@ -88,7 +92,7 @@ export class VoicegainClient {
         signal,
       });
       try {
-        const parsed = format === "csv" ? await readCsvBody(response.body, this.#config.timeZone ?? "UTC") : await readJsonBody(response.body);
+        const parsed = format === "csv" ? await readCsvBody(response.body, this.#config.timeZone ?? "UTC", this.csvTimeHint) : await readJsonBody(response.body);
         const total = Number(response.headers["x-total-count"]);
         const link = response.headers.link;
         return {

@@ -1,4 +1,4 @@
-import { pickCallInstants, csvTimeInstants } from "./voicegain-time.ts";
+import { csvTimeInstants, pickCallInstants } from "./voicegain-time.ts";
 import {
   booleanField,
   type CallRow,
@@ -43,9 +43,17 @@ function csvTime(field: string, cell: string | undefined, zone: string): number[
   return instants;
 }
 
-function rowFrom(cell: Cells, zone: string): CallRow {
+/** The previous call's start across the pages of one read, to order calls inside the repeated DST hour. */
+export interface CsvTimeHint {
+  lastStart: number | undefined;
+}
+
+function rowFrom(cell: Cells, zone: string, hint: CsvTimeHint): CallRow {
   const duration = integerField("duration", cell("duration"));
-  const { start, end } = pickCallInstants(csvTime("startTime", cell("startTime"), zone), csvTime("endTime", cell("endTime"), zone), duration ?? undefined);
+  const starts = csvTime("startTime", cell("startTime"), zone);
+  const ends = csvTime("endTime", cell("endTime"), zone);
+  const { start, end } = pickCallInstants(starts, ends, duration ?? undefined, hint.lastStart);
+  if (start !== undefined) hint.lastStart = start;
   const row: CallRow = {
     call_id: callIdField("callId", cell("callId")),
     account_id: stringField("accountId", cell("accountId")),
@@ -113,7 +121,11 @@ function rowFrom(cell: Cells, zone: string): CallRow {
  * Builds the mapping for one CSV page from its header row. Columns are found by name, not position
  * (the vendor's own script does the same; vendor-apis §2.6); undefined when the header has no callId.
  */
-export function createCsvMapper(header: readonly string[], zone: string): ((fields: readonly string[]) => MappedCall) | undefined {
+export function createCsvMapper(
+  header: readonly string[],
+  zone: string,
+  hint: CsvTimeHint = { lastStart: undefined },
+): ((fields: readonly string[]) => MappedCall) | undefined {
   const index = new Map<string, number>();
   header.forEach((name, position) => {
     if (!index.has(name.trim())) index.set(name.trim(), position);
@@ -131,7 +143,7 @@ export function createCsvMapper(header: readonly string[], zone: string): ((fiel
       return position === undefined ? undefined : fields[position];
     };
     try {
-      return { ok: true, callId, row: rowFrom(cell, zone) };
+      return { ok: true, callId, row: rowFrom(cell, zone, hint) };
     } catch (error) {
       if (error instanceof FieldProblem) return { ok: false, callId, reason: error.message };
       throw error;

@@ -1,4 +1,4 @@
-import { createCsvMapper } from "./voicegain-csv-records.ts";
+import { type CsvTimeHint, createCsvMapper } from "./voicegain-csv-records.ts";
 import { CsvParser, csvLine } from "./voicegain-csv-parser.ts";
 import { mapJsonCall } from "./voicegain-records.ts";
 import type { CallRow } from "./voicegain-values.ts";
@@ -44,7 +44,7 @@ export async function readJsonBody(body: AsyncIterable<Buffer>): Promise<ParsedB
  * A `format=csv` page: a header row, then one record per call; parsed as it streams in (RFC 4180), so only
  * the mapped rows of the page are held, never the body text.
  */
-export async function readCsvBody(body: AsyncIterable<Buffer>, zone: string): Promise<ParsedBody> {
+export async function readCsvBody(body: AsyncIterable<Buffer>, zone: string, hint: CsvTimeHint): Promise<ParsedBody> {
   const decoder = new TextDecoder("utf-8");
   const parser = new CsvParser();
   const entries: PageEntry[] = [];
@@ -59,7 +59,7 @@ export async function readCsvBody(body: AsyncIterable<Buffer>, zone: string): Pr
       }
       if (header === undefined) {
         header = record.fields;
-        mapper = createCsvMapper(header, zone);
+        mapper = createCsvMapper(header, zone, hint);
         if (mapper === undefined) throw new UnreadableBody(`the CSV header has no callId column (columns: ${header.slice(0, 8).join(", ")}...)`);
         continue;
       }

@@ -130,25 +130,32 @@ export function csvTimeInstants(text: string, zone: string): number[] | undefine
 
 /**
  * Picks start and end among their candidate instants so that end - start best matches `duration` (seconds):
- * the only way to place a call inside the repeated DST hour, since the CSV text is the same for both passes.
- * Ties (a call wholly inside the repeated hour) take the earlier instants.
+ * the CSV text is the same for both passes through the hour repeated when DST ends. A call wholly inside that hour
+ * still fits both passes; then the export's order decides (ascending callId, so start times rise): the earliest
+ * start not before `notBefore`, the previous call's start. Without that hint, the earlier instants.
  */
 export function pickCallInstants(
   starts: readonly number[] | undefined,
   ends: readonly number[] | undefined,
   durationSeconds: number | undefined,
+  notBefore?: number,
 ): { start: number | undefined; end: number | undefined } {
   const start = starts?.[0];
   const end = ends?.[0];
-  if (starts === undefined || ends === undefined || durationSeconds === undefined || (starts.length < 2 && ends.length < 2)) {
-    return { start, end };
-  }
-  let best = { start, end, error: Number.POSITIVE_INFINITY };
-  for (const candidateStart of starts) {
-    for (const candidateEnd of ends) {
-      const error = Math.abs((candidateEnd - candidateStart) / 1000 - durationSeconds);
-      if (error < best.error) best = { start: candidateStart, end: candidateEnd, error };
+  if ((starts?.length ?? 0) < 2 && (ends?.length ?? 0) < 2) return { start, end };
+  const pairs: { start: number | undefined; end: number | undefined; error: number }[] = [];
+  for (const candidateStart of starts ?? [undefined]) {
+    for (const candidateEnd of ends ?? [undefined]) {
+      const error =
+        candidateStart === undefined || candidateEnd === undefined || durationSeconds === undefined
+          ? 0
+          : Math.abs((candidateEnd - candidateStart) / 1000 - durationSeconds);
+      pairs.push({ start: candidateStart, end: candidateEnd, error });
     }
   }
-  return { start: best.start, end: best.end };
+  const bestError = Math.min(...pairs.map((pair) => pair.error));
+  const best = pairs.filter((pair) => pair.error <= bestError + 1);
+  const ordered = notBefore === undefined ? undefined : best.find((pair) => pair.start === undefined || pair.start >= notBefore);
+  const chosen = ordered ?? best[0];
+  return { start: chosen?.start, end: chosen?.end };
 }
