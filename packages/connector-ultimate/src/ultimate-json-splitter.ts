@@ -57,6 +57,7 @@ export class ElementSplitter {
     else if (this.#format === "array") consumed = this.#scan(buffer, consumed, elements);
     this.#pending = consumed === buffer.length ? Buffer.alloc(0) : buffer.subarray(consumed);
     this.#scanned -= consumed;
+    if (this.#elementStart !== -1) this.#elementStart -= consumed;
     return elements;
   }
 
@@ -92,6 +93,8 @@ export class ElementSplitter {
 
   /** Skips a byte-order mark and blank space; the first byte then says which format this is. */
   #detect(buffer: Buffer): number {
+    const bom = [0xef, 0xbb, 0xbf];
+    if (buffer.length < 3 && buffer.every((byte, position) => byte === bom[position])) return 0;
     let index = buffer.length >= 3 && buffer[0] === 0xef && buffer[1] === 0xbb && buffer[2] === 0xbf ? 3 : 0;
     while (index < buffer.length && isSpace(buffer[index] as number)) index++;
     if (index === buffer.length) {
