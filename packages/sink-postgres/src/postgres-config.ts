@@ -1,19 +1,14 @@
 import { secretString } from "@parley/core";
 import { z } from "zod";
 
-const identifier = z
-  .string()
-  .regex(/^[A-Za-z_][A-Za-z0-9_]{0,62}$/, {
-    error: "must be a plain identifier (letters, digits, underscores, at most 63)",
-  });
+const identifier = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,62}$/, {
+  error: "must be a plain identifier (letters, digits, underscores, at most 63)",
+});
 
 const sslSchema = z.strictObject({
-  mode: z
-    .enum(["disable", "require", "verify-full"])
-    .meta({
-      description:
-        "`require` encrypts without checking the certificate; `verify-full` also checks it and the host name.",
-    }),
+  mode: z.enum(["disable", "require", "verify-full"]).meta({
+    description: "`require` encrypts without checking the certificate; `verify-full` also checks it and the host name.",
+  }),
   ca: z
     .string()
     .min(1)

@@ -49,21 +49,26 @@ function scalarText(value: unknown): string {
 
 export type RowEncoder = (row: ValidatedRow) => string;
 
+// JSON.stringify escapes every control character itself, so in its output only backslashes need doubling.
+function jsonField(value: unknown): string {
+  const text = jsonText(value);
+  return text.includes("\\") ? text.replaceAll("\\", "\\\\") : text;
+}
+
 /**
  * Builds the TEXT-format line writer for a column list. `trailing` values (a batch's lineage) are the
  * same on every line, so they are escaped once.
  */
 export function createRowEncoder(columns: readonly ColumnDefinition[], trailing: readonly string[] = []): RowEncoder {
   const names = columns.map((column) => column.name);
-  const isJson = columns.map((column) => column.type === "json");
+  const fields = columns.map((column) => (column.type === "json" ? jsonField : scalarText));
   const suffix = `${trailing.map((value) => `\t${escapeText(value)}`).join("")}\n`;
   return (row) => {
     let line = "";
     for (let index = 0; index < names.length; index++) {
       const value = row[names[index] as string];
       if (index > 0) line += "\t";
-      if (value === null || value === undefined) line += "\\N";
-      else line += isJson[index] === true ? escapeText(jsonText(value)) : scalarText(value);
+      line += value === null || value === undefined ? "\\N" : (fields[index] as (value: unknown) => string)(value);
     }
     return line + suffix;
   };
@@ -71,27 +76,45 @@ export function createRowEncoder(columns: readonly ColumnDefinition[], trailing:
 
 const chunkCharacters = 1 << 20;
 
-function* lines(rows: readonly ValidatedRow[], encode: RowEncoder): Generator<string> {
-  let chunk = "";
-  for (const row of rows) {
-    chunk += encode(row);
-    if (chunk.length >= chunkCharacters) {
-      yield chunk;
-      chunk = "";
-    }
+/**
+ * A batch as COPY text, encoded while it is sent and kept, so a second COPY of the same batch (merge
+ * falling back to staging) costs no second encoding.
+ */
+export class CopyText implements Iterable<string> {
+  readonly #rows: readonly ValidatedRow[];
+  readonly #encode: RowEncoder;
+  readonly #chunks: string[] = [];
+  #encodedRows = 0;
+
+  constructor(rows: readonly ValidatedRow[], encode: RowEncoder) {
+    this.#rows = rows;
+    this.#encode = encode;
   }
-  if (chunk.length > 0) yield chunk;
+
+  #encodeChunk(): string {
+    let chunk = "";
+    while (this.#encodedRows < this.#rows.length && chunk.length < chunkCharacters) {
+      chunk += this.#encode(this.#rows[this.#encodedRows] as ValidatedRow);
+      this.#encodedRows += 1;
+    }
+    this.#chunks.push(chunk);
+    return chunk;
+  }
+
+  *[Symbol.iterator](): Iterator<string> {
+    for (let index = 0; index < this.#chunks.length; index++) yield this.#chunks[index] as string;
+    while (this.#encodedRows < this.#rows.length) yield this.#encodeChunk();
+  }
 }
 
-/** Streams rows into `table` with `COPY ... FROM STDIN` (TEXT format); returns the number of rows copied. */
+/** Streams text into `table` with `COPY ... FROM STDIN` (TEXT format); returns the number of rows copied. */
 export async function copyRows(
   client: PoolClient,
   table: string,
   columnNames: readonly string[],
-  rows: readonly ValidatedRow[],
-  encode: RowEncoder,
+  text: Iterable<string>,
 ): Promise<number> {
   const copy = client.query(copyFrom(`COPY ${table} (${columnNames.map(quoteIdentifier).join(", ")}) FROM STDIN`));
-  await pipeline(Readable.from(lines(rows, encode), { objectMode: false }), copy);
+  await pipeline(Readable.from(text, { objectMode: false }), copy);
   return copy.rowCount;
 }
