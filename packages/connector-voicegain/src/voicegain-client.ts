@@ -1,5 +1,13 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import { type BudgetWindow, createHttpClient, type HttpClient, HttpError, ParleyError, redact, Secret } from "@parley/core";
+import {
+  type BudgetWindow,
+  createHttpClient,
+  type HttpClient,
+  HttpError,
+  ParleyError,
+  redact,
+  Secret,
+} from "@parley/core";
 import type { VoicegainConfig } from "./voicegain-config.ts";
 import { type PageEntry, readCsvBody, readJsonBody, UnreadableBody } from "./voicegain-page.ts";
 
@@ -92,7 +100,10 @@ export class VoicegainClient {
         signal,
       });
       try {
-        const parsed = format === "csv" ? await readCsvBody(response.body, this.#config.timeZone ?? "UTC", this.csvTimeHint) : await readJsonBody(response.body);
+        const parsed =
+          format === "csv"
+            ? await readCsvBody(response.body, this.#config.timeZone ?? "UTC", this.csvTimeHint)
+            : await readJsonBody(response.body);
         const total = Number(response.headers["x-total-count"]);
         const link = response.headers.link;
         return {
@@ -103,10 +114,15 @@ export class VoicegainClient {
       } catch (error) {
         await response.body.dump().catch(() => undefined);
         if (ParleyError.isParleyError(error) || signal.aborted) throw error;
-        const reason = error instanceof UnreadableBody ? error.message : `the body was cut off (${(error as Error).message})`;
+        const reason =
+          error instanceof UnreadableBody ? error.message : `the body was cut off (${(error as Error).message})`;
         if (attempt >= bodyAttempts) {
           throw new HttpError(`GET /sa/call page ${query.page} failed after ${attempt} attempt(s): ${redact(reason)}`, {
-            method: "GET", url: "/sa/call", attempts: attempt, isRetryable: true, cause: error,
+            method: "GET",
+            url: "/sa/call",
+            attempts: attempt,
+            isRetryable: true,
+            cause: error,
           });
         }
         const delay = 500 * 2 ** (attempt - 1);
@@ -118,7 +134,11 @@ export class VoicegainClient {
 
   /** One small request: proves the URL and the token (401 becomes an AuthError naming the `token` setting). */
   async check(signal: AbortSignal): Promise<void> {
-    const response = await this.#http.request({ path: "/sa/call", query: { format: "json", page: 1, per_page: 1 }, signal });
+    const response = await this.#http.request({
+      path: "/sa/call",
+      query: { format: "json", page: 1, per_page: 1 },
+      signal,
+    });
     await response.body.dump();
   }
 

@@ -8,7 +8,12 @@ const vendorId = z
   .min(16, { error: "ids are 16 to 48 characters (vendor limit)" })
   .max(48, { error: "ids are 16 to 48 characters (vendor limit)" });
 
-const idList = (description: string) => z.array(vendorId).min(1, { error: "list at least one id, or leave the setting out" }).optional().meta({ description });
+const idList = (description: string) =>
+  z
+    .array(vendorId)
+    .min(1, { error: "list at least one id, or leave the setting out" })
+    .optional()
+    .meta({ description });
 
 const queryTime = (description: string) =>
   z
@@ -51,15 +56,16 @@ export const voicegainConfigSchema = z
       .max(10_000, { error: "must be between 1 and 10000" })
       .default(1000)
       .meta({ description: "Calls per request (`per_page`)." }),
-    mode: z
-      .enum(["consecutive", "window"], { error: "must be consecutive or window" })
-      .default("consecutive")
-      .meta({
-        description:
-          "`consecutive`: incremental export after the highest exported callId (vendor-recommended). `window`: re-export the calls that started between fromTime and toTime (backfills, picking up QA reviews); it leaves the consecutive position untouched.",
-      }),
-    fromTime: queryTime("Oldest call start to export (RFC 3339; without an offset it is read in `timeZone`). Required in window mode."),
-    toTime: queryTime("Newest call start to export. In window mode it defaults to the time the window was first started."),
+    mode: z.enum(["consecutive", "window"], { error: "must be consecutive or window" }).default("consecutive").meta({
+      description:
+        "`consecutive`: incremental export after the highest exported callId (vendor-recommended). `window`: re-export the calls that started between fromTime and toTime (backfills, picking up QA reviews); it leaves the consecutive position untouched.",
+    }),
+    fromTime: queryTime(
+      "Oldest call start to export (RFC 3339; without an offset it is read in `timeZone`). Required in window mode.",
+    ),
+    toTime: queryTime(
+      "Newest call start to export. In window mode it defaults to the time the window was first started.",
+    ),
     agentIds: idList("Only calls of these agents (`agentId`)."),
     queueIds: idList("Only calls of these queues (`queueId`)."),
     aivrAppIds: idList("Only calls of these Voicebot apps (`aivrAppId`)."),
@@ -88,7 +94,11 @@ export const voicegainConfigSchema = z
       }
     }
     if (config.mode === "window" && config.fromTime === undefined) {
-      context.addIssue({ code: "custom", path: ["fromTime"], message: "required in window mode (the start of the window to export)" });
+      context.addIssue({
+        code: "custom",
+        path: ["fromTime"],
+        message: "required in window mode (the start of the window to export)",
+      });
     }
     if (config.fromTime !== undefined && config.toTime !== undefined) {
       const zone = config.timeZone ?? "UTC";

@@ -19,7 +19,14 @@ const isFinished = (phase: string | undefined) => phase === "DONE" || phase === 
 describe.each(["json", "csv"] as const)("consecutive export (%s)", (format) => {
   test("a call PROCESSING in run one is exported exactly once, in run two, once it is DONE", async () => {
     const voicegain = await emulator({ seed: 21, callCount: 240, inFlight: 3 });
-    const settings = { token: voicegain.token, baseUrl: voicegain.apiUrl, format, perPage: 50, timeZone: "America/Chicago", rateLimit: false } as const;
+    const settings = {
+      token: voicegain.token,
+      baseUrl: voicegain.apiUrl,
+      format,
+      perPage: 50,
+      timeZone: "America/Chicago",
+      rateLimit: false,
+    } as const;
     const calls = voicegain.calls();
     const blocked = calls.findIndex((call) => !isFinished(call.progressPhase));
     const inFlight = calls.filter((call) => !isFinished(call.progressPhase)).map((call) => Number(call.callId));
@@ -45,7 +52,14 @@ describe.each(["json", "csv"] as const)("consecutive export (%s)", (format) => {
 
   test("every request is page 1 of consecutive=true after the last exported callId, never with sort_by/sort_dir", async () => {
     const voicegain = await emulator({ seed: 22, callCount: 130, inFlight: 0 });
-    const read = await readSource({ token: voicegain.token, baseUrl: voicegain.apiUrl, format, perPage: 40, timeZone: "UTC", rateLimit: false });
+    const read = await readSource({
+      token: voicegain.token,
+      baseUrl: voicegain.apiUrl,
+      format,
+      perPage: 40,
+      timeZone: "UTC",
+      rateLimit: false,
+    });
     const requests = voicegain.requests();
     // 130 calls in pages of 40: 40, 40, 40, 10; the last page is short and X-Total-Count says nothing is left.
     expect(requests).toHaveLength(4);
@@ -63,12 +77,22 @@ describe.each(["json", "csv"] as const)("consecutive export (%s)", (format) => {
 
   test("resuming from a middle checkpoint re-reads exactly the calls after it, none twice", async () => {
     const voicegain = await emulator({ seed: 23, callCount: 300, inFlight: 2 });
-    const settings = { token: voicegain.token, baseUrl: voicegain.apiUrl, format, perPage: 30, timeZone: "America/Chicago", rateLimit: false } as const;
+    const settings = {
+      token: voicegain.token,
+      baseUrl: voicegain.apiUrl,
+      format,
+      perPage: 30,
+      timeZone: "America/Chicago",
+      rateLimit: false,
+    } as const;
     const full = await readSource(settings);
-    const checkpointAt = full.messages.map((message, index) => (message.kind === "checkpoint" ? index : -1)).filter((index) => index >= 0);
+    const checkpointAt = full.messages
+      .map((message, index) => (message.kind === "checkpoint" ? index : -1))
+      .filter((index) => index >= 0);
     const middle = checkpointAt[Math.floor(checkpointAt.length / 2)] as number;
     const covered = full.messages.slice(0, middle).filter((message) => message.kind === "record").length;
-    const middleState = (full.messages[middle] as { state: VoicegainState }).state;
+    const middleMessage = full.messages[middle];
+    const middleState = (middleMessage?.kind === "checkpoint" ? middleMessage.state : null) as VoicegainState;
 
     const resumed = await readSource(settings, middleState);
     expect(resumed.rows).toEqual(full.rows.slice(covered));
@@ -80,10 +104,21 @@ describe.each(["json", "csv"] as const)("consecutive export (%s)", (format) => {
 describe("consecutive export: robustness", () => {
   test("a body cut off mid-way is fetched again; the run delivers each call once", async () => {
     const voicegain = await emulator({ seed: 24, callCount: 120, inFlight: 0 });
-    const settings = { token: voicegain.token, baseUrl: voicegain.apiUrl, format: "csv", perPage: 60, timeZone: "UTC", rateLimit: false } as const;
+    const settings = {
+      token: voicegain.token,
+      baseUrl: voicegain.apiUrl,
+      format: "csv",
+      perPage: 60,
+      timeZone: "UTC",
+      rateLimit: false,
+    } as const;
     const clean = await readSource(settings);
     voicegain.clearRequests();
-    voicegain.injectFault({ kind: "cut", afterBytes: 20_000, match: (request) => request.query.afterCallId?.[0] !== "0" });
+    voicegain.injectFault({
+      kind: "cut",
+      afterBytes: 20_000,
+      match: (request) => request.query.afterCallId?.[0] !== "0",
+    });
     const cut = await readSource(settings);
     expect(cut.rows).toEqual(clean.rows);
     expect(cut.progress.some((event) => event.kind === "waiting" && /cut off/.test(event.reason))).toBe(true);
@@ -105,7 +140,12 @@ describe("consecutive export: robustness", () => {
     const voicegain = await emulator({ seed: 26, callCount: 200, inFlight: 0, basePath: "/ascalon-web-api" });
     const agents = voicegain.generator.agents.slice(0, 2).map((agent) => agent.agentId as string);
     // An Edge base URL, and a token pasted with its `Bearer ` prefix.
-    const read = await readSource({ token: `Bearer ${voicegain.token}`, baseUrl: voicegain.apiUrl, agentIds: agents, rateLimit: false });
+    const read = await readSource({
+      token: `Bearer ${voicegain.token}`,
+      baseUrl: voicegain.apiUrl,
+      agentIds: agents,
+      rateLimit: false,
+    });
     expect(voicegain.requests()[0]?.path).toBe("/ascalon-web-api/sa/call");
     expect(voicegain.requests()[0]?.query.agentId).toEqual(agents);
     const expected = voicegain.calls().filter((call) => agents.includes(call.agent?.agentId ?? ""));

@@ -41,7 +41,12 @@ export async function* readConsecutive(
       { page: 1, consecutive: true, afterCallId, fromTime: bounds.fromTime, toTime: bounds.toTime },
       context.signal,
     );
-    context.progress({ kind: "page", stream, bytes: page.bytes, detail: `afterCallId=${afterCallId}, ${page.entries.length} call(s)` });
+    context.progress({
+      kind: "page",
+      stream,
+      bytes: page.bytes,
+      detail: `afterCallId=${afterCallId}, ${page.entries.length} call(s)`,
+    });
     if (page.entries.length === 0) break;
     let highest = afterCallId;
     for (const entry of page.entries) {

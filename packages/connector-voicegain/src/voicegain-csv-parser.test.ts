@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { type CsvRecord, CsvParser, csvLine } from "./voicegain-csv-parser.ts";
+import { CsvParser, type CsvRecord, csvLine } from "./voicegain-csv-parser.ts";
 
 function parseInChunks(text: string, size: number): CsvRecord[] {
   const parser = new CsvParser();
@@ -19,7 +19,12 @@ const body = [
 
 const expected = [
   ["callId", "notes", "tags", "markers"],
-  ["14603", 'Caller asked about a refund, twice.\r\nAgent said "no".\nThen yes.', "C_Member|V_Verified", "201897,CC_AGENT_ANSWER,null|179162,CC_ANSWER,null"],
+  [
+    "14603",
+    'Caller asked about a refund, twice.\r\nAgent said "no".\nThen yes.',
+    "C_Member|V_Verified",
+    "201897,CC_AGENT_ANSWER,null|179162,CC_ANSWER,null",
+  ],
   ["14604", "", "", "plain"],
   ["14605", 'ends with a quote "', "x", "a,b"],
 ].map((fields) => ({ fields }));
@@ -46,7 +51,10 @@ describe("CsvParser", () => {
   test("an unterminated quote at the end of the body becomes a broken record with its text", () => {
     const records = parseInChunks('a,b\r\n1,"never closed, \r\nstill open', 4);
     expect(records[0]).toEqual({ fields: ["a", "b"] });
-    expect(records[1]).toMatchObject({ broken: '1,"never closed, \r\nstill open', reason: expect.stringMatching(/never closed/) });
+    expect(records[1]).toMatchObject({
+      broken: '1,"never closed, \r\nstill open',
+      reason: expect.stringMatching(/never closed/),
+    });
     expect(records).toHaveLength(2);
   });
 

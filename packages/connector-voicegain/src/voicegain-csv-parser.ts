@@ -50,7 +50,10 @@ export class CsvParser {
           const close = text.indexOf('"', cursor);
           if (close === -1) {
             if (!atEnd) return recordStart;
-            records.push({ broken: text.slice(recordStart), reason: "a quoted field is never closed (the body ended inside it)" });
+            records.push({
+              broken: text.slice(recordStart),
+              reason: "a quoted field is never closed (the body ended inside it)",
+            });
             return length;
           }
           if (close + 1 === length && !atEnd) return recordStart;
@@ -68,7 +71,10 @@ export class CsvParser {
           const lineEnd = text.indexOf("\n", position);
           const stop = lineEnd === -1 ? length : lineEnd + 1;
           if (lineEnd === -1 && !atEnd) return recordStart;
-          records.push({ broken: text.slice(recordStart, stop).replace(/\r?\n$/, ""), reason: "text after a closing quote" });
+          records.push({
+            broken: text.slice(recordStart, stop).replace(/\r?\n$/, ""),
+            reason: "text after a closing quote",
+          });
           position = stop;
           recordStart = stop;
           fields = [];

@@ -1,3 +1,4 @@
+import { voicegainJsonOnlyColumns } from "./voicegain-streams.ts";
 import { csvTimeInstants, pickCallInstants } from "./voicegain-time.ts";
 import {
   booleanField,
@@ -13,7 +14,6 @@ import {
   stringField,
   wordCloudItem,
 } from "./voicegain-values.ts";
-import { voicegainJsonOnlyColumns } from "./voicegain-streams.ts";
 
 type Cells = (name: string) => string | undefined;
 
@@ -39,7 +39,8 @@ function parts(item: string, count: number): string[] {
 function csvTime(field: string, cell: string | undefined, zone: string): number[] | undefined {
   if (cell === undefined || cell === "") return undefined;
   const instants = csvTimeInstants(cell, zone);
-  if (instants === undefined) throw new FieldProblem(`${field}: ${JSON.stringify(cell)} is not a time like 05-12-2024 6:15:45 PM`);
+  if (instants === undefined)
+    throw new FieldProblem(`${field}: ${JSON.stringify(cell)} is not a time like 05-12-2024 6:15:45 PM`);
   return instants;
 }
 
@@ -88,7 +89,11 @@ function rowFrom(cell: Cells, zone: string, hint: CsvTimeHint): CallRow {
     word_cloud:
       split(cell("wordCloud"))?.map((item, index) => {
         const comma = item.lastIndexOf(",");
-        return wordCloudItem(`wordCloud[${index}]`, comma === -1 ? item : item.slice(0, comma), comma === -1 ? undefined : item.slice(comma + 1));
+        return wordCloudItem(
+          `wordCloud[${index}]`,
+          comma === -1 ? item : item.slice(0, comma),
+          comma === -1 ? undefined : item.slice(comma + 1),
+        );
       }) ?? null,
     num_audio_channels: integerField("numAudioChannels", cell("numAudioChannels")),
     num_spk_channels: integerField("numSpkChannels", cell("numSpkChannels")),
@@ -137,7 +142,12 @@ export function createCsvMapper(
     if (fields.length !== header.length) {
       return { ok: false, callId, reason: `the line has ${fields.length} fields, the header ${header.length}` };
     }
-    if (callId === undefined) return { ok: false, callId, reason: `callId: ${JSON.stringify(fields[callIdAt] ?? "")} is not a numeric call id` };
+    if (callId === undefined)
+      return {
+        ok: false,
+        callId,
+        reason: `callId: ${JSON.stringify(fields[callIdAt] ?? "")} is not a numeric call id`,
+      };
     const cell: Cells = (name) => {
       const position = index.get(name);
       return position === undefined ? undefined : fields[position];

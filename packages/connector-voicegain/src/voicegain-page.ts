@@ -1,5 +1,5 @@
-import { type CsvTimeHint, createCsvMapper } from "./voicegain-csv-records.ts";
 import { CsvParser, csvLine } from "./voicegain-csv-parser.ts";
+import { type CsvTimeHint, createCsvMapper } from "./voicegain-csv-records.ts";
 import { mapJsonCall } from "./voicegain-records.ts";
 import type { CallRow } from "./voicegain-values.ts";
 
@@ -54,13 +54,21 @@ export async function readCsvBody(body: AsyncIterable<Buffer>, zone: string, hin
   const take = (records: ReturnType<CsvParser["push"]>): void => {
     for (const record of records) {
       if ("broken" in record) {
-        entries.push({ kind: "reject", callId: undefined, raw: record.broken, reason: `broken CSV line: ${record.reason}` });
+        entries.push({
+          kind: "reject",
+          callId: undefined,
+          raw: record.broken,
+          reason: `broken CSV line: ${record.reason}`,
+        });
         continue;
       }
       if (header === undefined) {
         header = record.fields;
         mapper = createCsvMapper(header, zone, hint);
-        if (mapper === undefined) throw new UnreadableBody(`the CSV header has no callId column (columns: ${header.slice(0, 8).join(", ")}...)`);
+        if (mapper === undefined)
+          throw new UnreadableBody(
+            `the CSV header has no callId column (columns: ${header.slice(0, 8).join(", ")}...)`,
+          );
         continue;
       }
       const mapped = (mapper as NonNullable<typeof mapper>)(record.fields);

@@ -11,9 +11,20 @@ afterEach(async () => {
 });
 
 async function bothFormats(options: VoicegainEmulatorOptions, perPage: number) {
-  const emulator = await createVoicegainEmulator({ rateLimits: false, shuffleCsvColumns: true, inFlight: 0, ...options });
+  const emulator = await createVoicegainEmulator({
+    rateLimits: false,
+    shuffleCsvColumns: true,
+    inFlight: 0,
+    ...options,
+  });
   stops.push(() => emulator.close());
-  const base = { token: emulator.token, baseUrl: emulator.apiUrl, perPage, timeZone: options.timeZone ?? "America/Chicago", rateLimit: false } as const;
+  const base = {
+    token: emulator.token,
+    baseUrl: emulator.apiUrl,
+    perPage,
+    timeZone: options.timeZone ?? "America/Chicago",
+    rateLimit: false,
+  } as const;
   const json = await readSource({ ...base, format: "json" });
   const csv = await readSource({ ...base, format: "csv" });
   return { emulator, json, csv };
@@ -31,17 +42,23 @@ describe("JSON and CSV exports load to the same rows", () => {
     expect(json.rejects).toEqual([]);
     expect(csv.rejects).toEqual([]);
     expect(csv.rows).toEqual(json.rows);
-    const inRepeatedHour = json.rows.filter((row) => String(row.start_time) >= "2024-11-03T06:00" && String(row.start_time) < "2024-11-03T08:00");
+    const inRepeatedHour = json.rows.filter(
+      (row) => String(row.start_time) >= "2024-11-03T06:00" && String(row.start_time) < "2024-11-03T08:00",
+    );
     expect(inRepeatedHour.length).toBeGreaterThan(60);
     // Spot-check the stored values against the emulator's own records.
     const source = emulator.calls()[5];
-    expect(csv.rows[5]).toMatchObject({ call_id: Number(source?.callId), start_time: new Date(String(source?.startTime)).toISOString() });
+    expect(csv.rows[5]).toMatchObject({
+      call_id: Number(source?.callId),
+      start_time: new Date(String(source?.startTime)).toISOString(),
+    });
   });
 
   test("2026 field set: identical in every shared column; JSON-only columns are null from CSV", async () => {
     const { json, csv } = await bothFormats({ seed: 12, callCount: 250, timeZone: "Europe/Berlin" }, 100);
     expect(json.rows).toHaveLength(250);
-    const shared = (row: Record<string, unknown>) => Object.fromEntries(Object.entries(row).filter(([name]) => !voicegainJsonOnlyColumns.includes(name)));
+    const shared = (row: Record<string, unknown>) =>
+      Object.fromEntries(Object.entries(row).filter(([name]) => !voicegainJsonOnlyColumns.includes(name)));
     expect(csv.rows.map(shared)).toEqual(json.rows.map(shared));
     for (const row of csv.rows) for (const column of voicegainJsonOnlyColumns) expect(row[column]).toBeNull();
     expect(json.rows.some((row) => Array.isArray(row.sentiments))).toBe(true);
@@ -57,7 +74,10 @@ describe("mapping", () => {
       queue: { queueId: "873490", name: "Q-English" },
       callResolved: true,
       tags: ["C_Member", "V_Verified"],
-      markers: [{ time: 201897, type: "CC_AGENT_ANSWER" }, { type: "HOLD", time: 5, note: "on hold" }],
+      markers: [
+        { time: 201897, type: "CC_AGENT_ANSWER" },
+        { type: "HOLD", time: 5, note: "on hold" },
+      ],
       spawnedCalls: ["14610"],
     });
     expect(mapped).toMatchObject({
@@ -82,13 +102,31 @@ describe("mapping", () => {
 
   test("JSON: unreadable values are rejects naming the field", () => {
     expect(mapJsonCall({ callId: "abc" })).toMatchObject({ ok: false, reason: expect.stringMatching(/callId/) });
-    expect(mapJsonCall({ callId: "5", duration: "long" })).toEqual({ ok: false, callId: 5, reason: 'duration: "long" is not a number' });
-    expect(mapJsonCall({ callId: "5", startTime: "yesterday" })).toMatchObject({ ok: false, reason: expect.stringMatching(/startTime/) });
+    expect(mapJsonCall({ callId: "5", duration: "long" })).toEqual({
+      ok: false,
+      callId: 5,
+      reason: 'duration: "long" is not a number',
+    });
+    expect(mapJsonCall({ callId: "5", startTime: "yesterday" })).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/startTime/),
+    });
     expect(mapJsonCall("not a call")).toMatchObject({ ok: false });
   });
 
   test("CSV: columns by header name, renamed fields, pipe lists, markers with a literal null note", () => {
-    const header = ["markers", "isCallResolved", "callId", "agent.id", "queue.id", "tags", "startTime", "endTime", "duration", "score"];
+    const header = [
+      "markers",
+      "isCallResolved",
+      "callId",
+      "agent.id",
+      "queue.id",
+      "tags",
+      "startTime",
+      "endTime",
+      "duration",
+      "score",
+    ];
     const map = createCsvMapper(header, "America/Chicago");
     const mapped = map?.([
       "201897,CC_AGENT_ANSWER,null|179162,HOLD,note, with comma",
@@ -120,14 +158,22 @@ describe("mapping", () => {
       },
     });
     // Every declared column is present, so a CSV row and a JSON row have the same shape.
-    if (mapped?.ok) expect(Object.keys(mapped.row).sort()).toEqual(callsStream.columns.map((column) => column.name).sort());
+    if (mapped?.ok)
+      expect(Object.keys(mapped.row).sort()).toEqual(callsStream.columns.map((column) => column.name).sort());
   });
 
   test("CSV: a line with the wrong number of fields, or an unparsable number or time, is a reject with the reason", () => {
     const map = createCsvMapper(["callId", "duration", "startTime"], "UTC");
     expect(map?.(["14603", "12"])).toEqual({ ok: false, callId: 14603, reason: "the line has 2 fields, the header 3" });
-    expect(map?.(["14603", "12s", ""])).toEqual({ ok: false, callId: 14603, reason: 'duration: "12s" is not a number' });
-    expect(map?.(["14603", "12", "May 12"])).toMatchObject({ ok: false, reason: expect.stringMatching(/^startTime: "May 12" is not a time/) });
+    expect(map?.(["14603", "12s", ""])).toEqual({
+      ok: false,
+      callId: 14603,
+      reason: 'duration: "12s" is not a number',
+    });
+    expect(map?.(["14603", "12", "May 12"])).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/^startTime: "May 12" is not a time/),
+    });
     expect(createCsvMapper(["id", "duration"], "UTC")).toBeUndefined();
   });
 });

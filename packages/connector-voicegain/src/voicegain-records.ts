@@ -67,7 +67,10 @@ function sharedColumns(call: JsonObject): CallRow {
     topics: stringList("topics", call.topics),
     call_resolved: booleanField("callResolved", call.callResolved),
     incidents: integerField("incidents", call.incidents),
-    word_cloud: objectList("wordCloud", call.wordCloud)?.map((item, index) => wordCloudItem(`wordCloud[${index}]`, item.phrase, item.freq)) ?? null,
+    word_cloud:
+      objectList("wordCloud", call.wordCloud)?.map((item, index) =>
+        wordCloudItem(`wordCloud[${index}]`, item.phrase, item.freq),
+      ) ?? null,
     num_audio_channels: integerField("numAudioChannels", call.numAudioChannels),
     num_spk_channels: integerField("numSpkChannels", call.numSpkChannels),
     version: integerField("version", call.version),
@@ -79,9 +82,14 @@ function sharedColumns(call: JsonObject): CallRow {
     call_center_call_id: stringField("callCenterCallId", call.callCenterCallId),
     language: stringField("language", call.language),
     dtmf_events:
-      objectList("dtmfEvents", call.dtmfEvents)?.map((item, index) => dtmfEvent(`dtmfEvents[${index}]`, item.dtmf, item.timestamp, item.channel)) ?? null,
+      objectList("dtmfEvents", call.dtmfEvents)?.map((item, index) =>
+        dtmfEvent(`dtmfEvents[${index}]`, item.dtmf, item.timestamp, item.channel),
+      ) ?? null,
     daily_repeat_calls: integerField("dailyRepeatCalls", call.dailyRepeatCalls),
-    markers: objectList("markers", call.markers)?.map((item, index) => marker(`markers[${index}]`, item.time, item.type, item.note)) ?? null,
+    markers:
+      objectList("markers", call.markers)?.map((item, index) =>
+        marker(`markers[${index}]`, item.time, item.type, item.note),
+      ) ?? null,
   };
 }
 
@@ -90,11 +98,18 @@ export function mapJsonCall(value: unknown): MappedCall {
   const call = value !== null && typeof value === "object" && !Array.isArray(value) ? (value as JsonObject) : undefined;
   const callId = callIdFrom(call?.callId);
   if (call === undefined) return { ok: false, callId, reason: "expected a call object" };
-  if (callId === undefined) return { ok: false, callId, reason: `callId: ${JSON.stringify(call.callId) ?? "missing"} is not a numeric call id` };
+  if (callId === undefined)
+    return {
+      ok: false,
+      callId,
+      reason: `callId: ${JSON.stringify(call.callId) ?? "missing"} is not a numeric call id`,
+    };
   try {
     const row = sharedColumns(call);
     row.sentiments = jsonValue(call.sentiments);
-    row.spawned_calls = stringList("spawnedCalls", call.spawnedCalls)?.map((id, index) => callIdField(`spawnedCalls[${index}]`, id)) ?? null;
+    row.spawned_calls =
+      stringList("spawnedCalls", call.spawnedCalls)?.map((id, index) => callIdField(`spawnedCalls[${index}]`, id)) ??
+      null;
     row.team = stringField("team", call.team);
     row.audit_status = stringField("auditStatus", call.auditStatus);
     row.recompute_phase = stringField("recomputePhase", call.recomputePhase);

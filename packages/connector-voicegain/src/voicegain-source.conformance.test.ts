@@ -7,9 +7,23 @@ function harness(format: "json" | "csv"): SourceHarness {
     factory: voicegainSourceFactory,
     async start() {
       // 700 calls, 3 of them still processing near the end: the consecutive export stops before the first of those.
-      const emulator = await createVoicegainEmulator({ seed: 7, callCount: 700, rateLimits: false, shuffleCsvColumns: format === "csv" });
-      const exportable = emulator.calls().findIndex((call) => call.progressPhase !== "DONE" && call.progressPhase !== "ERROR");
-      const settings = { token: emulator.token, baseUrl: emulator.apiUrl, format, perPage: 100, timeZone: "America/Chicago", rateLimit: false };
+      const emulator = await createVoicegainEmulator({
+        seed: 7,
+        callCount: 700,
+        rateLimits: false,
+        shuffleCsvColumns: format === "csv",
+      });
+      const exportable = emulator
+        .calls()
+        .findIndex((call) => call.progressPhase !== "DONE" && call.progressPhase !== "ERROR");
+      const settings = {
+        token: emulator.token,
+        baseUrl: emulator.apiUrl,
+        format,
+        perPage: 100,
+        timeZone: "America/Chicago",
+        rateLimit: false,
+      };
       return {
         settings,
         badCredentialSettings: { ...settings, token: "not-the-voicegain-jwt" },

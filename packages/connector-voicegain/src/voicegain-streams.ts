@@ -2,10 +2,19 @@ import type { ColumnDefinition, MergeStreamDefinition } from "@parley/core";
 
 /** Columns both exports carry (seed 002's CSV column list), in that order. */
 const sharedColumns = [
-  { name: "call_id", type: "integer", nullable: false, description: "callId: a string in JSON, an integer in CSV and afterCallId; stored as an integer" },
+  {
+    name: "call_id",
+    type: "integer",
+    nullable: false,
+    description: "callId: a string in JSON, an integer in CSV and afterCallId; stored as an integer",
+  },
   { name: "account_id", type: "string" },
   { name: "context_id", type: "string", description: "Project id" },
-  { name: "start_time", type: "timestamp", description: "UTC; CSV local times are converted from the configured timeZone" },
+  {
+    name: "start_time",
+    type: "timestamp",
+    description: "UTC; CSV local times are converted from the configured timeZone",
+  },
   { name: "end_time", type: "timestamp" },
   { name: "duration", type: "integer", description: "Seconds" },
   { name: "direction", type: "string", description: "inbound or outbound" },
@@ -20,7 +29,11 @@ const sharedColumns = [
   { name: "agent_channel", type: "string" },
   { name: "queue_id", type: "string", description: "queue.queueId (JSON) / queue.id (CSV)" },
   { name: "queue_name", type: "string" },
-  { name: "sentiment", type: "float", description: "Caller sentiment, -1..1 (deprecated by the vendor in favour of sentiments)" },
+  {
+    name: "sentiment",
+    type: "float",
+    description: "Caller sentiment, -1..1 (deprecated by the vendor in favour of sentiments)",
+  },
   { name: "cr_answers_id", type: "string", description: "QA form answers id" },
   { name: "score", type: "float", description: "QA score" },
   { name: "review_status", type: "string" },
@@ -29,7 +42,11 @@ const sharedColumns = [
   { name: "tags", type: "json", description: "List of strings" },
   { name: "keywords", type: "json", description: "List of strings" },
   { name: "topics", type: "json", description: "List of strings" },
-  { name: "call_resolved", type: "boolean", description: "callResolved (JSON) / isCallResolved (CSV); null when not detected" },
+  {
+    name: "call_resolved",
+    type: "boolean",
+    description: "callResolved (JSON) / isCallResolved (CSV); null when not detected",
+  },
   { name: "incidents", type: "integer" },
   { name: "word_cloud", type: "json", description: "List of {phrase, freq}" },
   { name: "num_audio_channels", type: "integer" },
@@ -37,20 +54,40 @@ const sharedColumns = [
   { name: "version", type: "integer" },
   { name: "aivr_app_id", type: "string" },
   { name: "aivr_session_id", type: "string" },
-  { name: "originating_call_id", type: "integer", description: "Set when a Voicebot launched this call (a transfer leg)" },
-  { name: "progress_phase", type: "string", description: "DONE or ERROR (consecutive export only returns finished calls)" },
+  {
+    name: "originating_call_id",
+    type: "integer",
+    description: "Set when a Voicebot launched this call (a transfer leg)",
+  },
+  {
+    name: "progress_phase",
+    type: "string",
+    description: "DONE or ERROR (consecutive export only returns finished calls)",
+  },
   { name: "aivr_transfer_dest_type", type: "string" },
   { name: "call_center_call_id", type: "string" },
   { name: "language", type: "string" },
   { name: "dtmf_events", type: "json", description: "List of {dtmf, timestamp, channel}" },
-  { name: "daily_repeat_calls", type: "integer", description: "Calls between the same endpoints in the prior 24 hours" },
-  { name: "markers", type: "json", description: "List of {time, type, note} in the vendor's order (not sorted by time)" },
+  {
+    name: "daily_repeat_calls",
+    type: "integer",
+    description: "Calls between the same endpoints in the prior 24 hours",
+  },
+  {
+    name: "markers",
+    type: "json",
+    description: "List of {time, type, note} in the vendor's order (not sorted by time)",
+  },
 ] as const satisfies readonly ColumnDefinition[];
 
 /** Fields only the JSON export carries; they are null in rows loaded from CSV. */
 const jsonOnlyColumns = [
   { name: "sentiments", type: "json", description: "JSON only: list of {speaker, average, final, trend}" },
-  { name: "spawned_calls", type: "json", description: "JSON only: callIds (integers) of calls this call launched (warm transfers)" },
+  {
+    name: "spawned_calls",
+    type: "json",
+    description: "JSON only: callIds (integers) of calls this call launched (warm transfers)",
+  },
   { name: "team", type: "string", description: "JSON only" },
   { name: "audit_status", type: "string", description: "JSON only" },
   { name: "recompute_phase", type: "string", description: "JSON only" },

@@ -15,7 +15,10 @@ describe("CSV times", () => {
 
   test("the hour repeated when DST ends has two instants; the skipped hour is read with the offset before it", () => {
     // Nov 3 2024: Chicago goes from CDT (UTC-5) back to CST (UTC-6) at 2:00 local, so 1:30 AM happens twice.
-    expect(iso(csvTimeInstants("11-03-2024 1:30:00 AM", "America/Chicago"))).toEqual(["2024-11-03T06:30:00.000Z", "2024-11-03T07:30:00.000Z"]);
+    expect(iso(csvTimeInstants("11-03-2024 1:30:00 AM", "America/Chicago"))).toEqual([
+      "2024-11-03T06:30:00.000Z",
+      "2024-11-03T07:30:00.000Z",
+    ]);
     // Mar 10 2024: 2:30 AM does not exist in Chicago; with the CST offset of before the gap it is 08:30Z.
     expect(iso(csvTimeInstants("03-10-2024 2:30:00 AM", "America/Chicago"))).toEqual(["2024-03-10T08:30:00.000Z"]);
     expect(iso(csvTimeInstants("03-10-2024 3:30:00 AM", "America/Chicago"))).toEqual(["2024-03-10T08:30:00.000Z"]);
@@ -26,10 +29,20 @@ describe("CSV times", () => {
     const end = csvTimeInstants("11-03-2024 1:05:00 AM", "America/Chicago");
     // 1:50 CDT (06:50Z) to 1:05 CST (07:05Z) is 15 minutes: the only pairing that matches duration 900.
     const picked = pickCallInstants(start, end, 900);
-    expect(iso([picked.start as number, picked.end as number])).toEqual(["2024-11-03T06:50:00.000Z", "2024-11-03T07:05:00.000Z"]);
-    const late = pickCallInstants(csvTimeInstants("11-03-2024 1:10:00 AM", "America/Chicago"), csvTimeInstants("11-03-2024 2:10:00 AM", "America/Chicago"), 3600);
+    expect(iso([picked.start as number, picked.end as number])).toEqual([
+      "2024-11-03T06:50:00.000Z",
+      "2024-11-03T07:05:00.000Z",
+    ]);
+    const late = pickCallInstants(
+      csvTimeInstants("11-03-2024 1:10:00 AM", "America/Chicago"),
+      csvTimeInstants("11-03-2024 2:10:00 AM", "America/Chicago"),
+      3600,
+    );
     // 2:10 AM is CST only (08:10Z); an hour earlier is 1:10 CST (07:10Z), the second 1:10.
-    expect(iso([late.start as number, late.end as number])).toEqual(["2024-11-03T07:10:00.000Z", "2024-11-03T08:10:00.000Z"]);
+    expect(iso([late.start as number, late.end as number])).toEqual([
+      "2024-11-03T07:10:00.000Z",
+      "2024-11-03T08:10:00.000Z",
+    ]);
   });
 
   test("a call wholly inside the repeated hour fits both passes: the previous call's start decides", () => {
@@ -39,7 +52,10 @@ describe("CSV times", () => {
     expect(iso([first.start as number])).toEqual(["2024-11-03T06:10:00.000Z"]);
     // The previous call started at 1:40 CDT (06:40Z), so this 1:10 is the second pass, CST.
     const second = pickCallInstants(start, end, 300, Date.parse("2024-11-03T06:40:00Z"));
-    expect(iso([second.start as number, second.end as number])).toEqual(["2024-11-03T07:10:00.000Z", "2024-11-03T07:15:00.000Z"]);
+    expect(iso([second.start as number, second.end as number])).toEqual([
+      "2024-11-03T07:10:00.000Z",
+      "2024-11-03T07:15:00.000Z",
+    ]);
   });
 
   test("RFC 3339 with an offset is accepted; other text is not a time", () => {

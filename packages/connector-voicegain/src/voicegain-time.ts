@@ -76,7 +76,14 @@ export function zoneOffsets(zone: string): ZoneOffsets {
   return offsets;
 }
 
-function validWall(year: number, month: number, day: number, hour: number, minute: number, second: number): number | undefined {
+function validWall(
+  year: number,
+  month: number,
+  day: number,
+  hour: number,
+  minute: number,
+  second: number,
+): number | undefined {
   const wall = Date.UTC(year, month - 1, day, hour, minute, second);
   const check = new Date(wall);
   const ok =
@@ -88,13 +95,21 @@ function validWall(year: number, month: number, day: number, hour: number, minut
   return ok && second < 60 ? wall : undefined;
 }
 
-const queryPattern = /^(\d{4})-(\d{2})-(\d{2})(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?([Zz]|[+-]\d{2}:\d{2})?)?$/;
+const queryPattern =
+  /^(\d{4})-(\d{2})-(\d{2})(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?([Zz]|[+-]\d{2}:\d{2})?)?$/;
 
 /** Epoch milliseconds of an RFC 3339 date-time (or a date, meaning local midnight); without an offset it is read in `zone`. */
 export function parseQueryTime(text: string, zone: string): number | undefined {
   const match = queryPattern.exec(text);
   if (match === null) return undefined;
-  const [year, month, day, hour, minute, second] = [1, 2, 3, 4, 5, 6].map((index) => Number(match[index] ?? 0)) as [number, number, number, number, number, number];
+  const [year, month, day, hour, minute, second] = [1, 2, 3, 4, 5, 6].map((index) => Number(match[index] ?? 0)) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
   const wall = validWall(year, month, day, hour, minute, second);
   if (wall === undefined) return undefined;
   const fraction = match[7] === undefined ? 0 : Math.floor(Number(`0${match[7]}`) * 1000);
@@ -118,7 +133,14 @@ export function csvTimeInstants(text: string, zone: string): number[] | undefine
     const instant = parseQueryTime(text, zone);
     return instant === undefined ? undefined : [instant];
   }
-  const [month, day, year, hour12, minute, second] = [1, 2, 3, 4, 5, 6].map((index) => Number(match[index])) as [number, number, number, number, number, number];
+  const [month, day, year, hour12, minute, second] = [1, 2, 3, 4, 5, 6].map((index) => Number(match[index])) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
   if (hour12 < 1 || hour12 > 12) return undefined;
   const pm = (match[7] as string).toUpperCase() === "PM";
   const wall = validWall(year, month, day, (hour12 % 12) + (pm ? 12 : 0), minute, second);
@@ -155,7 +177,8 @@ export function pickCallInstants(
   }
   const bestError = Math.min(...pairs.map((pair) => pair.error));
   const best = pairs.filter((pair) => pair.error <= bestError + 1);
-  const ordered = notBefore === undefined ? undefined : best.find((pair) => pair.start === undefined || pair.start >= notBefore);
+  const ordered =
+    notBefore === undefined ? undefined : best.find((pair) => pair.start === undefined || pair.start >= notBefore);
   const chosen = ordered ?? best[0];
   return { start: chosen?.start, end: chosen?.end };
 }

@@ -10,7 +10,10 @@ export type MappedCall =
 export class FieldProblem extends Error {}
 
 function shown(value: unknown): string {
-  const text = typeof value === "string" ? JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}...` : value) : String(JSON.stringify(value));
+  const text =
+    typeof value === "string"
+      ? JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}...` : value)
+      : String(JSON.stringify(value));
   return text;
 }
 
@@ -35,14 +38,20 @@ const numberPattern = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 
 export function floatField(field: string, value: unknown): number | null {
   if (value === undefined || value === null || value === "") return null;
-  const number = typeof value === "number" ? value : typeof value === "string" && numberPattern.test(value.trim()) ? Number(value) : Number.NaN;
+  const number =
+    typeof value === "number"
+      ? value
+      : typeof value === "string" && numberPattern.test(value.trim())
+        ? Number(value)
+        : Number.NaN;
   if (!Number.isFinite(number)) throw new FieldProblem(`${field}: ${shown(value)} is not a number`);
   return number;
 }
 
 export function integerField(field: string, value: unknown): number | null {
   const number = floatField(field, value);
-  if (number !== null && !Number.isSafeInteger(number)) throw new FieldProblem(`${field}: ${shown(value)} is not a whole number`);
+  if (number !== null && !Number.isSafeInteger(number))
+    throw new FieldProblem(`${field}: ${shown(value)} is not a whole number`);
   return number;
 }
 
@@ -96,7 +105,11 @@ export interface DtmfEvent {
 
 // Fixed key order and explicit nulls: a JSON column compares equal only if both formats build the same text.
 export function marker(field: string, time: unknown, type: unknown, note: unknown): Marker {
-  return { time: integerField(`${field}.time`, time), type: stringField(`${field}.type`, type), note: stringField(`${field}.note`, note) };
+  return {
+    time: integerField(`${field}.time`, time),
+    type: stringField(`${field}.type`, type),
+    note: stringField(`${field}.note`, note),
+  };
 }
 
 export function wordCloudItem(field: string, phrase: unknown, freq: unknown): WordCloudItem {

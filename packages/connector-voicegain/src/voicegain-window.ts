@@ -9,7 +9,12 @@ const stream = callsStream.name;
 const finishedPhases = new Set(["DONE", "ERROR"]);
 
 /** Continues an interrupted window with the same bounds, filters and page size; anything else starts afresh. */
-function startingWindow(previous: WindowState | null, config: VoicegainConfig, bounds: ExportBounds, now: Date): WindowState {
+function startingWindow(
+  previous: WindowState | null,
+  config: VoicegainConfig,
+  bounds: ExportBounds,
+  now: Date,
+): WindowState {
   const filters = idFilters(config);
   const resumable =
     previous !== null &&
@@ -39,12 +44,24 @@ export async function* readWindow(
 ): AsyncGenerator<SourceMessage> {
   let window = startingWindow(state.window, config, bounds, context.now());
   if (window.nextPage > 1) {
-    context.progress({ kind: "note", stream, message: `resuming the window ${window.fromTime} to ${window.toTime} at page ${window.nextPage}` });
+    context.progress({
+      kind: "note",
+      stream,
+      message: `resuming the window ${window.fromTime} to ${window.toTime} at page ${window.nextPage}`,
+    });
   }
   let unfinished = 0;
   for (let pageNumber = window.nextPage; ; pageNumber++) {
-    const page = await client.page({ page: pageNumber, fromTime: window.fromTime, toTime: window.toTime }, context.signal);
-    context.progress({ kind: "page", stream, bytes: page.bytes, detail: `window page ${pageNumber}, ${page.entries.length} call(s)` });
+    const page = await client.page(
+      { page: pageNumber, fromTime: window.fromTime, toTime: window.toTime },
+      context.signal,
+    );
+    context.progress({
+      kind: "page",
+      stream,
+      bytes: page.bytes,
+      detail: `window page ${pageNumber}, ${page.entries.length} call(s)`,
+    });
     for (const entry of page.entries) {
       if (entry.kind === "reject") {
         yield { kind: "reject", stream, raw: entry.raw, reason: entry.reason };
@@ -56,12 +73,17 @@ export async function* readWindow(
     }
     const more =
       page.entries.length > 0 &&
-      (page.hasNext ?? (page.total !== undefined ? pageNumber * config.perPage < page.total : page.entries.length >= config.perPage));
+      (page.hasNext ??
+        (page.total !== undefined ? pageNumber * config.perPage < page.total : page.entries.length >= config.perPage));
     window = { ...window, nextPage: pageNumber + 1, complete: !more };
     yield { kind: "checkpoint", stream, state: { consecutive: state.consecutive, window } };
     if (!more) break;
   }
   if (unfinished > 0) {
-    context.progress({ kind: "note", stream, message: `${unfinished} call(s) still being processed were left out; a later run exports them` });
+    context.progress({
+      kind: "note",
+      stream,
+      message: `${unfinished} call(s) still being processed were left out; a later run exports them`,
+    });
   }
 }

@@ -1,5 +1,13 @@
-import { createRecordValidator, type JsonValue, type ProgressEvent, parseConfigOrThrow, type Source, type SourceMessage, silentLogger } from "@parley/core";
-import { voicegainConfigSchema, type VoicegainSettings } from "../voicegain-config.ts";
+import {
+  createRecordValidator,
+  type JsonValue,
+  type ProgressEvent,
+  parseConfigOrThrow,
+  type Source,
+  type SourceMessage,
+  silentLogger,
+} from "@parley/core";
+import { type VoicegainSettings, voicegainConfigSchema } from "../voicegain-config.ts";
 import { voicegainSourceFactory } from "../voicegain-source.ts";
 import { callsStream } from "../voicegain-streams.ts";
 
@@ -18,7 +26,11 @@ export function createSource(settings: VoicegainSettings): Source {
 }
 
 /** Drives a source like the runner does, with an optional stored state, and collects what it emits. */
-export async function readSource(settings: VoicegainSettings, state?: JsonValue, now = () => new Date()): Promise<ReadResult> {
+export async function readSource(
+  settings: VoicegainSettings,
+  state?: JsonValue,
+  now = () => new Date(),
+): Promise<ReadResult> {
   const source = createSource(settings);
   const validate = createRecordValidator(callsStream);
   const result: ReadResult = { messages: [], rows: [], rejects: [], checkpoints: [], progress: [], finalState: state };
