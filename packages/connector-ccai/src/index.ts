@@ -5,4 +5,18 @@ export {
   ccaiConfigSchema,
   ccaiExportConfigSchema,
 } from "./ccai-config.ts";
+export {
+  type CcaiExportOperation,
+  type CcaiExportOptions,
+  type CcaiExportResult,
+  exportCcaiToBigQuery,
+} from "./ccai-export.ts";
+export { CcaiExportError } from "./ccai-export-error.ts";
+export {
+  type BigQueryTable,
+  buildCcaiMergeSql,
+  buildWatermarkSql,
+  exportColumns,
+  watermarkTime,
+} from "./ccai-export-sql.ts";
 export { ccaiSourceFactory, createCcaiSource } from "./ccai-source.ts";
