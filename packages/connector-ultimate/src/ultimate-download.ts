@@ -64,7 +64,7 @@ export async function* downloadElements(download: FileDownload): AsyncGenerator<
     }
   }
   throw new HttpError(
-    `Downloading ${redactUrl(url)} made no progress in ${maxStalledAttempts} attempts: ${lastFailure}. Run again later; the day is read again from its start.`,
-    { method: "GET", url: redactUrl(url), attempts: maxStalledAttempts, isRetryable: true },
+    `Downloading ${redactUrl(url)} made no progress in ${maxStalledAttempts + 1} attempts: ${lastFailure}. Run again later; the day is read again from its start.`,
+    { method: "GET", url: redactUrl(url), attempts: maxStalledAttempts + 1, isRetryable: true },
   );
 }

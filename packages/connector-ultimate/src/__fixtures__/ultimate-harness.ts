@@ -1,3 +1,4 @@
+import { type JsonValue, type ReadContext, type Source, silentLogger } from "@parley/core";
 import type { SourceHarness, SourceScenario } from "@parley/core/testing";
 import { createUltimateEmulator, type UltimateEmulator, type UltimateEmulatorOptions } from "@parley/sandbox/ultimate";
 import { ultimateSourceFactory } from "../ultimate-source.ts";
@@ -93,3 +94,40 @@ export const ultimateHarness: SourceHarness = {
     { settings: { files: "./exports/*.json", token: "t" }, path: "token" },
   ],
 };
+
+export interface ReadResult {
+  readonly records: Record<string, unknown>[];
+  readonly rejects: { raw: unknown; reason: string }[];
+  readonly checkpoints: JsonValue[];
+  readonly notes: string[];
+}
+
+/** Reads a source to the end (or until `onRecord` aborts), collecting what it emits. */
+export async function readSource(
+  source: Source,
+  options: { state?: JsonValue; now?: string; onRecord?: (count: number) => void } = {},
+): Promise<ReadResult> {
+  const result: ReadResult = { records: [], rejects: [], checkpoints: [], notes: [] };
+  const context: ReadContext = {
+    state: new Map(options.state === undefined ? [] : [["conversations", options.state]]),
+    streams: new Set(["conversations"]),
+    logger: silentLogger,
+    signal: new AbortController().signal,
+    progress: (event) => {
+      if (event.kind === "note") result.notes.push(event.message);
+    },
+    now: () => new Date(options.now ?? testNow),
+  };
+  for await (const message of source.read(context)) {
+    if (message.kind === "record") {
+      result.records.push(message.record as Record<string, unknown>);
+      options.onRecord?.(result.records.length);
+    } else if (message.kind === "reject") result.rejects.push({ raw: message.raw, reason: message.reason });
+    else result.checkpoints.push(message.state);
+  }
+  return result;
+}
+
+export function keysOf(records: readonly Record<string, unknown>[]): string[] {
+  return records.map((record) => `${String(record.bot_id)}/${String(record.conversation_id)}`);
+}

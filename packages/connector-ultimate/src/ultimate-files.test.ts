@@ -1,0 +1,89 @@
+import { mkdtemp, rm, utimes, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { ConfigError } from "@parley/core";
+import { afterEach, expect, test } from "vitest";
+import { keysOf, readSource, startEmulator } from "./__fixtures__/ultimate-harness.ts";
+import { createUltimateSource } from "./ultimate-source.ts";
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0)) await cleanup();
+});
+
+async function folder(): Promise<string> {
+  const directory = await mkdtemp(join(tmpdir(), "parley-ultimate-files-"));
+  cleanups.push(() => rm(directory, { recursive: true, force: true }));
+  return directory;
+}
+
+test("local files: the same parser over files on disk (glob), the day from the file name, unchanged files skipped", async () => {
+  const server = await startEmulator();
+  cleanups.push(() => server.close());
+  const directory = await folder();
+  const botId = server.bots[0]?.id as string;
+  await server.writeDayFile(botId, "2024-06-18", join(directory, `conversation_${botId}_20240618_000000000000.json`), {
+    format: "array-pretty",
+  });
+  await server.writeDayFile(botId, "2024-06-19", join(directory, `conversation_${botId}_20240619_000000000000.json`), {
+    format: "ndjson",
+    version: "v2",
+  });
+  const settings = { files: [join(directory, "conversation_*.json")] };
+  const first = await readSource(createUltimateSource(settings));
+  const served = [...server.records(botId, "2024-06-18"), ...server.records(botId, "2024-06-19", { version: "v2" })];
+  expect(keysOf(first.records)).toEqual(served.map((record) => `${botId}/${String(record.conversation_id)}`));
+  expect(first.records.map((row) => row.export_date)).toEqual(
+    served.map((record) => String(record.conversation_end_time).slice(0, 10)),
+  );
+  expect(first.records.every((row) => row.export_version === null)).toBe(true);
+  expect(first.rejects).toEqual([]);
+  const state = first.checkpoints.at(-1);
+  expect(Object.keys((state as { files: object }).files)).toHaveLength(2);
+  expect((await readSource(createUltimateSource(settings), { state })).records).toEqual([]);
+  const changed = join(directory, `conversation_${botId}_20240618_000000000000.json`);
+  await utimes(changed, new Date(), new Date(Date.now() + 5000));
+  expect(
+    (await readSource(createUltimateSource(settings), { state })).records.every(
+      (row) => row.export_date === "2024-06-18",
+    ),
+  ).toBe(true);
+});
+
+test("local files: broken lines and unreadable counts become rejects with reasons; nothing else is lost", async () => {
+  const directory = await folder();
+  const path = join(directory, "export.ndjson");
+  const good = {
+    bot_id: "b1",
+    conversation_id: "c1",
+    conversation_end_time: "2024-06-18T23:59:59.000+00:00",
+    bot_messages_count: "3",
+  };
+  await writeFile(
+    path,
+    [
+      JSON.stringify(good),
+      '{"bot_id": "b1", "conversation_id": broken',
+      JSON.stringify({ ...good, conversation_id: "c2", bot_messages_count: "three" }),
+      JSON.stringify({ ...good, conversation_id: "c3" }),
+    ].join("\n"),
+  );
+  const result = await readSource(createUltimateSource({ files: path }));
+  expect(keysOf(result.records)).toEqual(["b1/c1", "b1/c3"]);
+  // Without a day in the file name, the export day is the UTC day the conversation ended.
+  expect(result.records[0]?.export_date).toBe("2024-06-18");
+  expect(result.rejects.map((reject) => reject.reason)).toEqual([
+    expect.stringMatching(/export\.ndjson: not valid JSON/),
+    expect.stringMatching(/export\.ndjson: field bot_messages_count: cannot read "three" as a whole-number count/),
+  ]);
+  expect(result.rejects[0]?.raw).toBe('{"bot_id": "b1", "conversation_id": broken');
+});
+
+test("local files: a pattern that matches nothing is a ConfigError naming the entry", async () => {
+  const directory = await folder();
+  const error = await readSource(
+    createUltimateSource({ files: [join(directory, "*.json"), join(directory, "missing.json")] }),
+  ).catch((caught: unknown) => caught);
+  expect(ConfigError.isInstance(error)).toBe(true);
+  expect((error as ConfigError).issues.map((issue) => issue.path)).toEqual(["files[0]", "files[1]"]);
+});
