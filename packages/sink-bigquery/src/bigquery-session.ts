@@ -50,6 +50,16 @@ export class BigquerySession {
     return this.#bigquery().dataset(this.#config.dataset, { projectId: this.datasetProject }).table(table);
   }
 
+  /**
+   * Runs a load job from a file into `table`. The upload goes to the job project: the client would otherwise post it
+   * to the dataset's project, so the handle belongs to the job project and the destination is named explicitly.
+   */
+  load(table: string, file: string, configuration: Json): Promise<JobMetadata> {
+    const destinationTable = { projectId: this.datasetProject, datasetId: this.#config.dataset, tableId: table };
+    const handle = this.#bigquery().dataset(this.#config.dataset, { projectId: this.#config.projectId }).table(table);
+    return this.runJob(`load_${table}`, (jobId) => handle.createLoadJob(file, { ...configuration, destinationTable, jobId }).then(([job]) => job));
+  }
+
   #context(operation: string, method: string, path: string, attempts: number) {
     const endpoint = this.#config.apiEndpoint ?? "https://bigquery.googleapis.com";
     return {
@@ -235,7 +245,8 @@ export class BigquerySession {
     while (metadata?.status?.state !== "DONE") {
       await sleep(delay);
       delay = Math.min(Math.max(delay * 2, 100), 1000);
-      [metadata] = await job.getMetadata();
+      // A failed poll says nothing about the job: ask again rather than run the work a second time.
+      [metadata] = await this.request("jobs.get", "GET", `${this.#config.projectId}/jobs/${job.id}`, () => job.getMetadata());
     }
     const { errorResult, errors } = metadata.status;
     if (errorResult) throw new JobFailure(String(job.id), errors ?? [errorResult]);

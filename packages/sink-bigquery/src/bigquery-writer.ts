@@ -69,12 +69,7 @@ async function loadFiles(
 ): Promise<void> {
   for (const [index, file] of files.entries()) {
     const metadata = loadConfiguration(config, options, index === 0 ? options.firstDisposition : "WRITE_APPEND");
-    await session.runJob(`load_${table}`, (jobId) =>
-      session
-        .table(table)
-        .createLoadJob(file, { ...metadata, jobId })
-        .then(([job]) => job),
-    );
+    await session.load(table, file, metadata);
   }
 }
 

@@ -47,6 +47,8 @@ export interface BigqueryEmulator extends RunningServer {
   injectFault(fault: HttpFault): void;
   /** The next `count` jobs (of `type`, or any) end DONE with this error result, without running. */
   failJobs(fault: { reason: BigqueryReason; message?: string; type?: "LOAD" | "QUERY"; count?: number }): void;
+  /** Drops every pending HTTP and job fault. */
+  clearFaults(): void;
   /** REST resources of the jobs inserted so far, in order. */
   jobs(): readonly JsonObject[];
   table(projectId: string, datasetId: string, tableId: string): TableEntry | undefined;
@@ -140,6 +142,10 @@ export async function createBigqueryEmulator(options: BigqueryEmulatorOptions = 
     },
     failJobs: ({ count = 1, ...fault }) => {
       jobs.faults.push({ ...fault, remaining: count } satisfies JobFault);
+    },
+    clearFaults: () => {
+      faults.length = 0;
+      jobs.faults.length = 0;
     },
     jobs: () => [...jobs.records.values()].map((record: JobRecord) => jobResource(record, baseUrl)),
     table: (projectId, datasetId, tableId) => store.tables.get(`${projectId}:${datasetId}.${tableId}`),
