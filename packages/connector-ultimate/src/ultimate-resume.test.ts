@@ -19,7 +19,7 @@ async function bigDay(fileFormat: "ndjson" | "array-pretty") {
   const ranges = () =>
     server.requests
       .filter((request) => request.method === "GET")
-      .map((request) => request.headers.range ?? "whole file");
+      .map((request) => String(request.headers.range ?? "whole file"));
   const signedUrlCalls = () => server.requests.filter((request) => request.method === "POST").length;
   return { server, settings, served, ranges, signedUrlCalls };
 }

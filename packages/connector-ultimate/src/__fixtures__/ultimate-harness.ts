@@ -105,7 +105,7 @@ export interface ReadResult {
 /** Reads a source to the end (or until `onRecord` aborts), collecting what it emits. */
 export async function readSource(
   source: Source,
-  options: { state?: JsonValue; now?: string; onRecord?: (count: number) => void } = {},
+  options: { state?: JsonValue | undefined; now?: string; onRecord?: (count: number) => void } = {},
 ): Promise<ReadResult> {
   const result: ReadResult = { records: [], rejects: [], checkpoints: [], notes: [] };
   const context: ReadContext = {
