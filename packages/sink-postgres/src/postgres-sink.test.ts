@@ -1,0 +1,289 @@
+import { SchemaError, type Sink, type StreamDefinition, type TableTarget } from "@parley/core";
+import { batch, target } from "@parley/core/testing";
+import { afterEach, describe, expect, test } from "vitest";
+import { dropSchema, freshSchemaName, testServer } from "./__fixtures__/postgres-schemas.ts";
+import { createPostgresSink } from "./postgres-sink.ts";
+import { replaceStagingTable } from "./postgres-tables.ts";
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0)) await cleanup();
+});
+
+function freshSink(poolSize = 4): { sink: Sink; schema: string } {
+  const schema = freshSchemaName();
+  const sink = createPostgresSink({ ...testServer, schema, poolSize });
+  cleanups.push(async () => {
+    await sink.close();
+    await dropSchema(schema);
+  });
+  return { sink, schema };
+}
+
+const textStream: StreamDefinition = {
+  name: "texts",
+  writeDisposition: "merge",
+  primaryKey: ["id"],
+  columns: [
+    { name: "id", type: "string" },
+    { name: "text", type: "string" },
+    { name: "nested", type: "json" },
+  ],
+};
+
+describe("postgres sink", () => {
+  test("round-trips hostile strings in text and JSON columns", async () => {
+    const { sink } = freshSink();
+    const texts = target(textStream);
+    await sink.prepare([texts]);
+    const hostile = [
+      "back\\slash",
+      "tab\tand\nnewline\r\n",
+      "\\N",
+      "\\.",
+      "\\.\n\\.",
+      "\\\\N",
+      "'quote\" -- ;",
+      "日本 ✓ \u{1F600}",
+      "\\t literal",
+      "",
+    ];
+    const rows = hostile.map((text, index) => ({ id: String(index), text, nested: { text, list: [text] } }));
+    await sink.writeBatch(batch({ target: texts, rows }));
+    const stored = await sink.query(`SELECT id, text, nested FROM ${texts.table} ORDER BY id::int`);
+    expect(stored).toEqual(rows);
+  });
+
+  test("stores a NUL character, which PostgreSQL cannot hold, as U+FFFD instead of failing the batch", async () => {
+    const { sink } = freshSink();
+    const texts = target(textStream);
+    await sink.prepare([texts]);
+    await sink.writeBatch(
+      batch({
+        target: texts,
+        rows: [{ id: "1", text: "a\0b", nested: { text: "a\0b" } }],
+        rejects: [{ stream: "texts", payload: "x\0y", reason: "r" }],
+      }),
+    );
+    expect(await sink.query(`SELECT text, nested FROM ${texts.table}`)).toEqual([
+      { text: "a\uFFFDb", nested: { text: "a\uFFFDb" } },
+    ]);
+    expect(await sink.query("SELECT payload FROM _parley_rejects")).toEqual([{ payload: "x\uFFFDy" }]);
+  });
+
+  test("keeps integers beyond 2^53 exact (as bigint) and timestamps to the microsecond", async () => {
+    const { sink } = freshSink();
+    const stream: StreamDefinition = {
+      name: "numbers",
+      writeDisposition: "append",
+      columns: [
+        { name: "big", type: "integer" },
+        { name: "at", type: "timestamp" },
+        { name: "day", type: "date" },
+      ],
+    };
+    const numbers = target(stream);
+    await sink.prepare([numbers]);
+    await sink.writeBatch(
+      batch({
+        target: numbers,
+        rows: [
+          { big: 9007199254740993n, at: "2024-05-03T08:10:01.123456Z", day: "2024-02-29" },
+          { big: -9223372036854775808n, at: "2024-05-03T10:10:01.000001+02:00", day: "0001-01-01" },
+        ],
+      }),
+    );
+    expect(await sink.query(`SELECT big, at, day FROM ${numbers.table} ORDER BY big DESC`)).toEqual([
+      { big: 9007199254740993n, at: "2024-05-03T08:10:01.123456Z", day: "2024-02-29" },
+      { big: -9223372036854775808n, at: "2024-05-03T08:10:01.000001Z", day: "0001-01-01" },
+    ]);
+    expect(
+      await sink.query(
+        "SELECT 7::int AS small, 2.5::numeric AS fraction, 12::numeric AS whole, SUM(x) AS total FROM (VALUES (1::bigint), (2)) AS v(x)",
+      ),
+    ).toEqual([{ small: 7, fraction: 2.5, whole: 12, total: 3 }]);
+  });
+
+  test("refuses stream and column names that are not plain identifiers, creating nothing", async () => {
+    const { sink } = freshSink();
+    const badColumn = target({
+      ...textStream,
+      columns: [...textStream.columns, { name: "drop table x", type: "string" }],
+    });
+    await expect(sink.prepare([badColumn])).rejects.toSatisfy(
+      (error) => SchemaError.isInstance(error) && /drop table x/.test(error.message),
+    );
+    await expect(sink.prepare([target(textStream, "bad-name")])).rejects.toThrow(/"bad-name".*not a usable name/);
+    await expect(
+      sink.prepare([
+        target({ ...textStream, columns: [...textStream.columns, { name: "_parley_load_id", type: "string" }] }),
+      ]),
+    ).rejects.toThrow(SchemaError);
+    expect(
+      await sink.query(
+        "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_name NOT LIKE '\\_parley%'",
+      ),
+    ).toEqual([]);
+  });
+
+  test("keeps keyword and mixed-case names as written", async () => {
+    const { sink, schema } = freshSink();
+    const stream: StreamDefinition = {
+      name: "Order",
+      writeDisposition: "merge",
+      primaryKey: ["select"],
+      columns: [
+        { name: "select", type: "string" },
+        { name: "conversationName", type: "string" },
+        { name: "Group", type: "integer" },
+      ],
+    };
+    const orders = target(stream, "Order");
+    await sink.prepare([orders]);
+    await sink.writeBatch(
+      batch({
+        target: orders,
+        rows: [
+          { select: "a", conversationName: "x", Group: 1 },
+          { select: "a", conversationName: "y", Group: 2 },
+        ],
+      }),
+    );
+    expect(await sink.query(`SELECT "select", "conversationName", "Group" FROM "Order"`)).toEqual([
+      { select: "a", conversationName: "y", Group: 2 },
+    ]);
+    const columns = await sink.query(
+      `SELECT column_name FROM information_schema.columns WHERE table_schema = '${schema}' AND table_name = 'Order' ORDER BY ordinal_position`,
+    );
+    expect(columns.map((row) => row.column_name)).toEqual([
+      "select",
+      "conversationName",
+      "Group",
+      "_parley_load_id",
+      "_parley_loaded_at",
+    ]);
+  });
+
+  test("names schema.table, column, old and new type when a column's type changes", async () => {
+    const { sink, schema } = freshSink();
+    const texts = target(textStream);
+    await sink.prepare([texts]);
+    const changed = target({
+      ...textStream,
+      columns: [
+        { name: "id", type: "string" },
+        { name: "text", type: "integer" },
+      ],
+    } as StreamDefinition);
+    const error = await sink.prepare([changed]).catch((caught: unknown) => caught);
+    expect(SchemaError.isInstance(error)).toBe(true);
+    expect((error as SchemaError).message).toContain(
+      `Column text of table ${schema}.${texts.table} is text but the stream now declares integer (bigint)`,
+    );
+  });
+
+  test("gives merge tables a primary key constraint and refuses a changed key", async () => {
+    const { sink } = freshSink();
+    const texts = target(textStream);
+    await sink.prepare([texts]);
+    const key = await sink.query(
+      `SELECT a.attname AS name FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey) WHERE i.indrelid = '${texts.table}'::regclass AND i.indisprimary`,
+    );
+    expect(key).toEqual([{ name: "id" }]);
+    const rekeyed = target({ ...textStream, primaryKey: ["text"] } as StreamDefinition);
+    await expect(sink.prepare([rekeyed])).rejects.toThrow(/primary key \(id\) but the stream declares \(text\)/);
+  });
+
+  test("merge falls back to an upsert when a batch meets existing keys, and keeps the last row per key", async () => {
+    const { sink } = freshSink();
+    const texts = target(textStream);
+    await sink.prepare([texts]);
+    await sink.writeBatch(
+      batch({
+        loadId: "first",
+        target: texts,
+        rows: [
+          { id: "1", text: "a", nested: null },
+          { id: "2", text: "b", nested: null },
+        ],
+      }),
+    );
+    const rows = Array.from({ length: 5000 }, (_, index) => ({
+      id: String(index % 3000),
+      text: `v${index}`,
+      nested: [index],
+    }));
+    await sink.writeBatch(batch({ loadId: "second", target: texts, rows }));
+    const stored = await sink.query(
+      `SELECT id, text, nested, _parley_load_id AS load FROM ${texts.table} WHERE id IN ('1', '2', '2999') ORDER BY id`,
+    );
+    expect(stored).toEqual([
+      { id: "1", text: "v3001", nested: [3001], load: "second" },
+      { id: "2", text: "v3002", nested: [3002], load: "second" },
+      { id: "2999", text: "v2999", nested: [2999], load: "second" },
+    ]);
+    expect(await sink.query(`SELECT COUNT(*) AS n FROM ${texts.table}`)).toEqual([{ n: 3000 }]);
+  });
+
+  test("batches written at the same time each get a connection and all land", async () => {
+    const { sink } = freshSink(3);
+    const tables: TableTarget[] = ["a", "b", "c"].map((name) => target({ ...textStream, name }, `parallel_${name}`));
+    await sink.prepare(tables);
+    await Promise.all(
+      tables.flatMap((table) =>
+        [0, 1, 2].map((part) =>
+          sink.writeBatch(
+            batch({
+              target: table,
+              rows: Array.from({ length: 1000 }, (_, index) => ({
+                id: `${part}-${index}`,
+                text: table.table,
+                nested: null,
+              })),
+            }),
+          ),
+        ),
+      ),
+    );
+    const counts = await sink.query(
+      tables.map((table) => `SELECT '${table.table}' AS name, COUNT(*) AS n FROM ${table.table}`).join(" UNION ALL ") +
+        " ORDER BY name",
+    );
+    expect(counts).toEqual(tables.map((table) => ({ name: table.table, n: 3000 })));
+  });
+
+  test("replace discards staged rows of a run that never completed, and long table names get distinct staging tables", async () => {
+    const { sink } = freshSink();
+    const stream: StreamDefinition = { ...textStream, writeDisposition: "replace" };
+    const snapshot = target(stream, "snapshot");
+    await sink.prepare([snapshot]);
+    await sink.writeBatch(
+      batch({ loadId: "crashed", target: snapshot, rows: [{ id: "stale", text: "x", nested: null }] }),
+    );
+    await sink.writeBatch(
+      batch({ loadId: "next", target: snapshot, rows: [{ id: "fresh", text: "y", nested: null }] }),
+    );
+    await sink.completeStream({ loadId: "next", source: "conformance", target: snapshot });
+    expect((await sink.query("SELECT id FROM snapshot")).map((row) => row.id)).toEqual(["fresh"]);
+    expect(await sink.query(`SELECT to_regclass('${replaceStagingTable("snapshot")}') AS staging`)).toEqual([
+      { staging: null },
+    ]);
+    const long = `${"t".repeat(60)}_a`;
+    const other = `${"t".repeat(60)}_b`;
+    expect(replaceStagingTable(long)).toHaveLength(63);
+    expect(replaceStagingTable(long)).not.toBe(replaceStagingTable(other));
+  });
+
+  test("views made with execute live in the sink's schema and read the normalised values", async () => {
+    const { sink, schema } = freshSink();
+    const texts = target(textStream);
+    await sink.prepare([texts]);
+    await sink.writeBatch(batch({ target: texts, rows: [{ id: "1", text: "a", nested: { n: 1 } }] }));
+    await sink.execute(
+      `CREATE OR REPLACE VIEW text_view AS SELECT id, nested, _parley_loaded_at AS loaded FROM ${texts.table}`,
+    );
+    expect(await sink.query(`SELECT * FROM "${schema}".text_view`)).toEqual([
+      { id: "1", nested: { n: 1 }, loaded: "2026-01-02T03:04:05Z" },
+    ]);
+  });
+});
