@@ -1,0 +1,26 @@
+-- ccai_conversation_metrics
+-- Grain: one row per UTC day, agent and medium.
+-- Sources: ccai_conversations (the pull table, or for a native export the view of the same name from export/).
+-- Day: the UTC date of "startTimestamp"; conversations without a start time use "loadTimestamp" (createTime).
+-- Agent: "agentId" (NULL when the conversation names none); medium: PHONE_CALL, CHAT or MEDIUM_UNSPECIFIED.
+-- Metrics:
+--   conversations          = count of conversations in the group.
+--   avg_turn_count         = sum of "turnCount" / conversations; Google omits 0, loaded as 0, so zero-turn ones count.
+--   avg_duration_seconds   = sum of "durationNanos" / 1e9 / conversations (0 when Google gave no duration).
+--   avg_client_sentiment   = mean of "clientSentimentScore" over conversations that have one (latest analysis,
+--                            customer channel); never-analysed and mono-audio conversations are left out.
+--   avg_agent_sentiment    = the same for "agentSentimentScore" (agent channel).
+--   avg_silence_percentage = mean of "silencePercentage" as Google reports it, over analysed conversations.
+CREATE OR REPLACE VIEW ccai_conversation_metrics AS
+SELECT
+  CAST(COALESCE("startTimestamp", "loadTimestamp") AS DATE) AS conversation_date,
+  "agentId" AS agent_id,
+  "medium" AS medium,
+  COUNT(*) AS conversations,
+  AVG(1.0 * "turnCount") AS avg_turn_count,
+  AVG(1.0 * "durationNanos" / 1000000000) AS avg_duration_seconds,
+  AVG("clientSentimentScore") AS avg_client_sentiment,
+  AVG("agentSentimentScore") AS avg_agent_sentiment,
+  AVG("silencePercentage") AS avg_silence_percentage
+FROM ccai_conversations
+GROUP BY CAST(COALESCE("startTimestamp", "loadTimestamp") AS DATE), "agentId", "medium"

@@ -1,0 +1,240 @@
+import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createCcaiSource } from "@parley/connector-ccai";
+import { createRecordValidator, type Sink, type StreamDefinition, silentLogger } from "@parley/core";
+import { runSync } from "@parley/runner";
+import { type CcaiEmulator, createCcaiEmulator, toCcaiBigQueryRow } from "@parley/sandbox/ccai";
+import { createDuckdbSink } from "@parley/sink-duckdb";
+import { afterEach, describe, expect, test } from "vitest";
+
+const viewsDirectory = join(import.meta.dirname, "../../sql/ccai");
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+async function duckdb(): Promise<{ sink: Sink; directory: string }> {
+  const directory = await mkdtemp(join(tmpdir(), "parley-ccai-views-"));
+  const sink = createDuckdbSink({ path: join(directory, "views.duckdb") });
+  cleanups.push(() => rm(directory, { recursive: true, force: true }));
+  cleanups.push(() => sink.close());
+  return { sink, directory };
+}
+
+/** The metric views as `parley views apply` picks them for DuckDB: the .duckdb.sql variant, else the portable file. */
+async function applyMetricViews(sink: Sink): Promise<void> {
+  const names = (await readdir(viewsDirectory)).filter((name) => name.endsWith(".sql")).sort();
+  const bases = [...new Set(names.map((name) => name.split(".")[0] as string))];
+  for (const base of bases) {
+    const chosen = names.includes(`${base}.duckdb.sql`) ? `${base}.duckdb.sql` : `${base}.sql`;
+    await sink.execute(await readFile(join(viewsDirectory, chosen), "utf8"));
+  }
+}
+
+async function applyExportViews(sink: Sink, staging: string): Promise<void> {
+  for (const name of [staging, "02_ccai_conversations.sql"]) {
+    await sink.execute(await readFile(join(viewsDirectory, "export", name), "utf8"));
+  }
+}
+
+const conversationsStream = createCcaiSource({ project: "views-test" }).streams[0] as StreamDefinition;
+
+async function loadConversations(sink: Sink, records: Record<string, unknown>[]): Promise<void> {
+  const target = { table: "ccai_conversations", stream: conversationsStream };
+  const validate = createRecordValidator(conversationsStream);
+  const rows = records.map((record) => {
+    const result = validate(record);
+    if (!result.ok) throw new Error(result.reason);
+    return result.row;
+  });
+  await sink.prepare([target]);
+  await sink.writeBatch({
+    loadId: "fixture",
+    loadedAt: "2024-06-01T00:00:00Z",
+    source: "ccai",
+    target,
+    rows,
+    rejects: [],
+  });
+}
+
+const issue = (id: string, name: string) => ({ name, score: 0.9, issueModelId: "m1", issueId: id });
+const seconds = (nanos: number) => nanos * 1_000_000_000;
+
+// Six conversations whose metrics are worked out by hand below.
+const fixtures = [
+  // c1, c2, c3: 2024-05-01, agent A1, PHONE_CALL. c3 has no start time (its createTime decides the day), no analysis.
+  {
+    conversationName: "c1",
+    agentId: "A1",
+    medium: "PHONE_CALL",
+    startTimestamp: "2024-05-01T10:00:00Z",
+    loadTimestamp: "2024-05-01T10:30:00Z",
+    turnCount: 10,
+    durationNanos: seconds(120),
+    clientSentimentScore: 0.5,
+    agentSentimentScore: 0.2,
+    silencePercentage: 0.1,
+    issues: [issue("x", "Billing")],
+  },
+  {
+    conversationName: "c2",
+    agentId: "A1",
+    medium: "PHONE_CALL",
+    startTimestamp: "2024-05-01T23:30:00Z",
+    loadTimestamp: "2024-05-02T00:30:00Z",
+    turnCount: 20,
+    durationNanos: 300_500_000_000,
+    clientSentimentScore: -0.5,
+    agentSentimentScore: 0.4,
+    silencePercentage: 0.3,
+    issues: [issue("x", "Billing"), issue("y", "Refund")],
+  },
+  {
+    conversationName: "c3",
+    agentId: "A1",
+    medium: "PHONE_CALL",
+    startTimestamp: null,
+    loadTimestamp: "2024-05-01T05:00:00Z",
+    turnCount: 0,
+    durationNanos: 0,
+    clientSentimentScore: null,
+    agentSentimentScore: null,
+    silencePercentage: null,
+    issues: [],
+  },
+  // c4: the next UTC day (00:10Z), same agent and medium.
+  {
+    conversationName: "c4",
+    agentId: "A1",
+    medium: "PHONE_CALL",
+    startTimestamp: "2024-05-02T00:10:00Z",
+    loadTimestamp: "2024-05-02T00:20:00Z",
+    turnCount: 6,
+    durationNanos: seconds(60),
+    clientSentimentScore: 1,
+    agentSentimentScore: 0,
+    silencePercentage: 0,
+    issues: [issue("x", "Billing")],
+  },
+  // c5: another agent, CHAT; c6: mono audio (no channel sentiments) with no agent.
+  {
+    conversationName: "c5",
+    agentId: "B2",
+    medium: "CHAT",
+    startTimestamp: "2024-05-01T12:00:00Z",
+    loadTimestamp: "2024-05-01T12:10:00Z",
+    turnCount: 8,
+    durationNanos: seconds(90),
+    clientSentimentScore: 0.3,
+    agentSentimentScore: 0.1,
+    silencePercentage: 0.2,
+    issues: [issue("y", "Refund")],
+  },
+  {
+    conversationName: "c6",
+    agentId: null,
+    medium: "PHONE_CALL",
+    startTimestamp: "2024-05-01T08:00:00Z",
+    loadTimestamp: "2024-05-01T08:05:00Z",
+    turnCount: 4,
+    durationNanos: seconds(30),
+    clientSentimentScore: null,
+    agentSentimentScore: null,
+    silencePercentage: 0.5,
+    issues: [issue("y", "Refund")],
+  },
+].map((row) => ({ ...row, conversationUpdateTimestamp: "2024-05-03T00:00:00Z" }));
+
+describe("ccai views on DuckDB", () => {
+  test("ccai_conversation_metrics and ccai_issue_metrics return the hand-worked values", async () => {
+    const { sink } = await duckdb();
+    await loadConversations(sink, fixtures);
+    await applyMetricViews(sink);
+    const metrics = await sink.query(
+      "SELECT * FROM ccai_conversation_metrics ORDER BY conversation_date, agent_id NULLS LAST, medium",
+    );
+    expect(metrics).toEqual([
+      // 05-01 A1 PHONE_CALL = c1, c2, c3: turns (10+20+0)/3 = 10; seconds (120+300.5+0)/3 = 140.1666…;
+      // client (0.5-0.5)/2 = 0 and agent (0.2+0.4)/2 = 0.3 (c3 unanalysed, left out); silence (0.1+0.3)/2 = 0.2.
+      {
+        conversation_date: "2024-05-01",
+        agent_id: "A1",
+        medium: "PHONE_CALL",
+        conversations: 3,
+        avg_turn_count: 10,
+        avg_duration_seconds: expect.closeTo(420.5 / 3, 9),
+        avg_client_sentiment: 0,
+        avg_agent_sentiment: expect.closeTo(0.3, 12),
+        avg_silence_percentage: expect.closeTo(0.2, 12),
+      },
+      // 05-01 B2 CHAT = c5 alone.
+      {
+        conversation_date: "2024-05-01",
+        agent_id: "B2",
+        medium: "CHAT",
+        conversations: 1,
+        avg_turn_count: 8,
+        avg_duration_seconds: 90,
+        avg_client_sentiment: 0.3,
+        avg_agent_sentiment: 0.1,
+        avg_silence_percentage: 0.2,
+      },
+      // 05-01 no agent = c6: mono, so no channel sentiments at all (NULL, not 0).
+      {
+        conversation_date: "2024-05-01",
+        agent_id: null,
+        medium: "PHONE_CALL",
+        conversations: 1,
+        avg_turn_count: 4,
+        avg_duration_seconds: 30,
+        avg_client_sentiment: null,
+        avg_agent_sentiment: null,
+        avg_silence_percentage: 0.5,
+      },
+      // 05-02 A1 PHONE_CALL = c4 alone (c2 started 23:30Z on 05-01 although created on 05-02).
+      {
+        conversation_date: "2024-05-02",
+        agent_id: "A1",
+        medium: "PHONE_CALL",
+        conversations: 1,
+        avg_turn_count: 6,
+        avg_duration_seconds: 60,
+        avg_client_sentiment: 1,
+        avg_agent_sentiment: 0,
+        avg_silence_percentage: 0,
+      },
+    ]);
+    const issues = await sink.query("SELECT * FROM ccai_issue_metrics ORDER BY conversation_date, issue_id");
+    expect(issues).toEqual([
+      // Billing on 05-01: c1, c2 -> client (0.5 - 0.5) / 2 = 0.
+      {
+        conversation_date: "2024-05-01",
+        issue_model_id: "m1",
+        issue_id: "x",
+        issue_name: "Billing",
+        conversations: 2,
+        avg_client_sentiment: 0,
+      },
+      // Refund on 05-01: c2, c5, c6 -> 3 conversations; client (-0.5 + 0.3) / 2 = -0.1 (c6 has none).
+      {
+        conversation_date: "2024-05-01",
+        issue_model_id: "m1",
+        issue_id: "y",
+        issue_name: "Refund",
+        conversations: 3,
+        avg_client_sentiment: expect.closeTo(-0.1, 12),
+      },
+      // Billing on 05-02: c4 -> 1.
+      {
+        conversation_date: "2024-05-02",
+        issue_model_id: "m1",
+        issue_id: "x",
+        issue_name: "Billing",
+        conversations: 1,
+        avg_client_sentiment: 1,
+      },
+    ]);
+  });
+});
