@@ -1,5 +1,4 @@
 import {
-  type JsonValue,
   type LoadRecord,
   parseConfigOrThrow,
   registerSecret,
@@ -12,10 +11,17 @@ import {
 import type pg from "pg";
 import { type PostgresConfig, type PostgresSettings, postgresConfigSchema } from "./postgres-config.ts";
 import { PostgresSession } from "./postgres-connection.ts";
-import { jsonText } from "./postgres-copy.ts";
+import {
+  finishLoad,
+  insertRejects,
+  listLoads,
+  readState,
+  resetState,
+  startLoad,
+  upsertState,
+} from "./postgres-ledger.ts";
 import { ensureDataTable, ensureInternalTables, lockSchema } from "./postgres-tables.ts";
-import { qualified } from "./postgres-types.ts";
-import { applyRows, insertRejects, swapReplaced, upsertState } from "./postgres-writer.ts";
+import { applyRows, swapReplaced } from "./postgres-writer.ts";
 
 type Row = Record<string, unknown>;
 
@@ -33,10 +39,6 @@ class PostgresSink implements Sink {
     this.#session = new PostgresSession(config);
   }
 
-  #table(name: string): string {
-    return qualified(this.#config.schema, name);
-  }
-
   /** Creates the schema and Parley's own tables once per sink; retried on the next call if it failed. */
   #ensureInternal(): Promise<void> {
     this.#ready ??= this.#session
@@ -48,9 +50,10 @@ class PostgresSink implements Sink {
     return this.#ready;
   }
 
-  async #rows(sql: string, values: unknown[] = []): Promise<Row[]> {
+  /** Runs `work` on a pooled client once Parley's own tables exist. */
+  async #withTables<T>(work: (client: pg.PoolClient, schema: string) => Promise<T>): Promise<T> {
     await this.#ensureInternal();
-    return this.#session.withClient(async (client) => (await client.query<Row>(sql, values)).rows);
+    return this.#session.withClient((client) => work(client, this.#config.schema));
   }
 
   async prepare(targets: readonly TableTarget[]): Promise<void> {
@@ -62,35 +65,15 @@ class PostgresSink implements Sink {
   }
 
   async readState(source: string): Promise<readonly StoredState[]> {
-    const rows = await this.#rows(`SELECT * FROM ${this.#table("_parley_state")} WHERE source = $1 ORDER BY stream`, [
-      source,
-    ]);
-    return rows.map((row) => ({
-      source: String(row.source),
-      stream: String(row.stream),
-      version: Number(row.state_version),
-      value: row.state as JsonValue,
-      loadId: String(row.load_id),
-      updatedAt: String(row.updated_at),
-    }));
+    return this.#withTables((client, schema) => readState(client, schema, source));
   }
 
   async resetState(source: string, streams?: readonly string[]): Promise<number> {
-    await this.#ensureInternal();
-    const result = await this.#session.withClient((client) =>
-      client.query(
-        `DELETE FROM ${this.#table("_parley_state")} WHERE source = $1 AND ($2::text[] IS NULL OR stream = ANY($2::text[]))`,
-        [source, streams ?? null],
-      ),
-    );
-    return result.rowCount ?? 0;
+    return this.#withTables((client, schema) => resetState(client, schema, source, streams));
   }
 
   async startLoad(load: { loadId: string; source: string; startedAt: string }): Promise<void> {
-    await this.#rows(
-      `INSERT INTO ${this.#table("_parley_loads")} (load_id, source, started_at, status) VALUES ($1, $2, $3, 'running')`,
-      [load.loadId, load.source, load.startedAt],
-    );
+    await this.#withTables((client, schema) => startLoad(client, schema, load));
   }
 
   async writeBatch(batch: WriteBatch): Promise<void> {
@@ -122,29 +105,11 @@ class PostgresSink implements Sink {
   }
 
   async finishLoad(load: LoadRecord): Promise<void> {
-    await this.#rows(
-      `INSERT INTO ${this.#table("_parley_loads")} (load_id, source, started_at, finished_at, status, streams, error)
-       VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7)
-       ON CONFLICT (load_id) DO UPDATE SET source = EXCLUDED.source, started_at = EXCLUDED.started_at, finished_at = EXCLUDED.finished_at,
-         status = EXCLUDED.status, streams = EXCLUDED.streams, error = EXCLUDED.error`,
-      [load.loadId, load.source, load.startedAt, load.finishedAt, load.status, jsonText(load.streams), load.error],
-    );
+    await this.#withTables((client, schema) => finishLoad(client, schema, load));
   }
 
   async listLoads(source?: string, limit = 50): Promise<readonly LoadRecord[]> {
-    const rows = await this.#rows(
-      `SELECT * FROM ${this.#table("_parley_loads")} WHERE ($1::text IS NULL OR source = $1) ORDER BY started_at DESC, load_id DESC LIMIT $2`,
-      [source ?? null, Math.max(1, Math.floor(limit))],
-    );
-    return rows.map((row) => ({
-      loadId: String(row.load_id),
-      source: String(row.source),
-      startedAt: String(row.started_at),
-      finishedAt: row.finished_at === null ? null : String(row.finished_at),
-      status: row.status as LoadRecord["status"],
-      streams: (row.streams ?? []) as LoadRecord["streams"],
-      error: row.error === null ? null : String(row.error),
-    }));
+    return this.#withTables((client, schema) => listLoads(client, schema, source, limit));
   }
 
   async execute(sql: string): Promise<void> {

@@ -1,12 +1,6 @@
-import {
-  lineageColumns,
-  type RejectedRecord,
-  type StateUpdate,
-  type TableTarget,
-  type ValidatedRow,
-} from "@parley/core";
+import { lineageColumns, type TableTarget, type ValidatedRow } from "@parley/core";
 import type { PoolClient } from "pg";
-import { CopyText, copyRows, createRowEncoder, jsonText } from "./postgres-copy.ts";
+import { CopyText, copyRows, createRowEncoder } from "./postgres-copy.ts";
 import { lockSchema, replaceStagingTable, sequenceColumn, tableExists, tableKey } from "./postgres-tables.ts";
 import { postgresColumnTypes, qualified, quoteIdentifier } from "./postgres-types.ts";
 
@@ -136,42 +130,4 @@ export async function swapReplaced(
   const rows = lastPerKey(`${names}, ${lineageList}`, `${staging} WHERE _parley_load_id = $1`, tableKey(target));
   await client.query(`INSERT INTO ${table} (${names}, ${lineageList}) ${rows}`, [loadId]);
   await client.query(`DROP TABLE ${staging}`);
-}
-
-function storable(text: string): string {
-  return text.replaceAll("\0", "\uFFFD");
-}
-
-export async function insertRejects(
-  client: PoolClient,
-  schema: string,
-  source: string,
-  loadId: string,
-  rejects: readonly RejectedRecord[],
-): Promise<void> {
-  await client.query(
-    `INSERT INTO ${qualified(schema, "_parley_rejects")} (load_id, source, stream, reason, payload, rejected_at)
-     SELECT $1, $2, stream, reason, payload, now() FROM unnest($3::text[], $4::text[], $5::text[]) AS reject(stream, reason, payload)`,
-    [
-      loadId,
-      source,
-      rejects.map((reject) => storable(reject.stream)),
-      rejects.map((reject) => storable(reject.reason)),
-      rejects.map((reject) => storable(reject.payload)),
-    ],
-  );
-}
-
-export async function upsertState(
-  client: PoolClient,
-  schema: string,
-  state: StateUpdate,
-  loadId: string,
-): Promise<void> {
-  await client.query(
-    `INSERT INTO ${qualified(schema, "_parley_state")} (source, stream, state_version, state, load_id, updated_at)
-     VALUES ($1, $2, $3, $4::jsonb, $5, now())
-     ON CONFLICT (source, stream) DO UPDATE SET state_version = EXCLUDED.state_version, state = EXCLUDED.state, load_id = EXCLUDED.load_id, updated_at = EXCLUDED.updated_at`,
-    [state.source, state.stream, state.version, jsonText(state.value), loadId],
-  );
 }

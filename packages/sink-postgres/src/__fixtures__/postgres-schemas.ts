@@ -1,5 +1,8 @@
 import { randomBytes } from "node:crypto";
+import type { Sink, StreamDefinition } from "@parley/core";
 import pg from "pg";
+import { afterEach } from "vitest";
+import { createPostgresSink } from "../postgres-sink.ts";
 
 /** The test server: trust auth on loopback, database `test`. */
 export const testServer = { host: "127.0.0.1", port: 5432, database: "test", user: "postgres" } as const;
@@ -18,3 +21,32 @@ export async function dropSchema(schema: string): Promise<void> {
     await client.end();
   }
 }
+
+/** Sinks on fresh schemas, closed and dropped after each test. */
+export function useFreshSinks(): (poolSize?: number) => { sink: Sink; schema: string } {
+  const cleanups: (() => Promise<void>)[] = [];
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0)) await cleanup();
+  });
+  return (poolSize = 4) => {
+    const schema = freshSchemaName();
+    const sink = createPostgresSink({ ...testServer, schema, poolSize });
+    cleanups.push(async () => {
+      await sink.close();
+      await dropSchema(schema);
+    });
+    return { sink, schema };
+  };
+}
+
+/** A merge stream with a text and a JSON column. */
+export const textStream: StreamDefinition = {
+  name: "texts",
+  writeDisposition: "merge",
+  primaryKey: ["id"],
+  columns: [
+    { name: "id", type: "string" },
+    { name: "text", type: "string" },
+    { name: "nested", type: "json" },
+  ],
+};
