@@ -238,3 +238,106 @@ describe("ccai views on DuckDB", () => {
     ]);
   });
 });
+
+describe("ccai views over the pull path and the native export", () => {
+  const token = "ccai-views-token";
+
+  async function emulator(): Promise<CcaiEmulator> {
+    const started = await createCcaiEmulator({
+      seed: 11,
+      conversations: 150,
+      clock: "frozen",
+      clockStart: "2024-06-01T00:00:00Z",
+      tokens: [token],
+    });
+    cleanups.push(() => started.close());
+    return started;
+  }
+
+  async function pull(ccai: CcaiEmulator, sink: Sink) {
+    const source = createCcaiSource({ project: "parley-sandbox", baseUrl: ccai.url, accessToken: token, pageSize: 40 });
+    const result = await runSync({
+      sourceName: "ccai",
+      source,
+      sink,
+      tablePrefix: "ccai",
+      logger: silentLogger,
+      now: () => ccai.clock.now(),
+    });
+    if (result.status !== "succeeded") throw result.error;
+    return result;
+  }
+
+  const metricsOf = async (sink: Sink) => {
+    const round = (rows: readonly Record<string, unknown>[]) =>
+      rows.map((row) =>
+        Object.fromEntries(
+          Object.entries(row).map(([key, value]) => [
+            key,
+            typeof value === "number" ? Math.round(value * 1e9) / 1e9 : value,
+          ]),
+        ),
+      );
+    return {
+      conversations: round(
+        await sink.query(
+          "SELECT * FROM ccai_conversation_metrics ORDER BY conversation_date, agent_id NULLS LAST, medium",
+        ),
+      ),
+      issues: round(
+        await sink.query("SELECT * FROM ccai_issue_metrics ORDER BY conversation_date, issue_model_id, issue_id"),
+      ),
+    };
+  };
+
+  async function loadExport(sink: Sink, directory: string, rows: readonly object[]): Promise<void> {
+    const path = join(directory, "export.ndjson");
+    await writeFile(path, rows.map((row) => JSON.stringify(row)).join("\n"));
+    await sink.execute(
+      `CREATE TABLE ccai_export AS SELECT * FROM read_json('${path}', format = 'newline_delimited', sample_size = -1)`,
+    );
+  }
+
+  test("the staging views over V4 and V3 export rows give the same metrics as the pull path", async () => {
+    const ccai = await emulator();
+    const pulled = await duckdb();
+    await pull(ccai, pulled.sink);
+    await applyMetricViews(pulled.sink);
+    const expected = await metricsOf(pulled.sink);
+    expect(expected.conversations.reduce((sum, row) => sum + Number(row.conversations), 0)).toBe(150);
+    expect(expected.issues.length).toBeGreaterThan(0);
+
+    for (const [schema, staging] of [
+      ["v4", "01_ccai_export_conversations.duckdb.sql"],
+      ["v3", "01_ccai_export_conversations_v3.duckdb.sql"],
+    ] as const) {
+      const exported = await duckdb();
+      const rows = ccai
+        .conversations()
+        .map((conversation) => toCcaiBigQueryRow(ccai.conversation(conversation.id), ccai.parent, schema));
+      await loadExport(exported.sink, exported.directory, rows);
+      await applyExportViews(exported.sink, staging);
+      await applyMetricViews(exported.sink);
+      expect(await metricsOf(exported.sink), schema).toEqual(expected);
+    }
+  });
+
+  test("a conversation re-analysed between runs is updated in place", async () => {
+    const ccai = await emulator();
+    const { sink } = await duckdb();
+    await pull(ccai, sink);
+    const target = ccai.conversations().find((item) => item.callMetadata !== undefined && item.analyses.length === 1);
+    const name = `${ccai.parent}/conversations/${target?.id}`;
+    ccai.reanalyze(name);
+    ccai.clock.advance(600_000);
+    const second = await pull(ccai, sink);
+    expect(second.streams[0]?.records).toBe(1);
+    const expected = toCcaiBigQueryRow(ccai.conversation(name), ccai.parent, "v4");
+    const rows = await sink.query(
+      `SELECT COUNT(*) AS n, COUNT(DISTINCT "conversationName") AS names, MAX(CASE WHEN "conversationName" = '${name}' THEN "clientSentimentScore" END) AS client, MAX(CASE WHEN "conversationName" = '${name}' THEN "analysisTimestampUtc" END) AS analysed FROM ccai_conversations`,
+    );
+    expect(rows).toEqual([
+      { n: 150, names: 150, client: expected.clientSentimentScore, analysed: expected.analysisTimestampUtc },
+    ]);
+  });
+});
