@@ -34,12 +34,9 @@ export const bigqueryConfigSchema = z.strictObject({
     .min(1)
     .optional()
     .meta({ description: "Service account key file; without it, Application Default Credentials are used." }),
-  apiEndpoint: z
-    .url({ error: "must be a URL such as https://bigquery.googleapis.com" })
-    .optional()
-    .meta({
-      description: "BigQuery API root (default https://bigquery.googleapis.com); tests point it at the sandbox.",
-    }),
+  apiEndpoint: z.url({ error: "must be a URL such as https://bigquery.googleapis.com" }).optional().meta({
+    description: "BigQuery API root (default https://bigquery.googleapis.com); tests point it at the sandbox.",
+  }),
   maxBatchBytes: z
     .int()
     .min(1024)

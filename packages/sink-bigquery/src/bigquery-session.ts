@@ -57,7 +57,9 @@ export class BigquerySession {
   load(table: string, file: string, configuration: Json): Promise<JobMetadata> {
     const destinationTable = { projectId: this.datasetProject, datasetId: this.#config.dataset, tableId: table };
     const handle = this.#bigquery().dataset(this.#config.dataset, { projectId: this.#config.projectId }).table(table);
-    return this.runJob(`load_${table}`, (jobId) => handle.createLoadJob(file, { ...configuration, destinationTable, jobId }).then(([job]) => job));
+    return this.runJob(`load_${table}`, (jobId) =>
+      handle.createLoadJob(file, { ...configuration, destinationTable, jobId }).then(([job]) => job),
+    );
   }
 
   #context(operation: string, method: string, path: string, attempts: number) {
@@ -246,7 +248,9 @@ export class BigquerySession {
       await sleep(delay);
       delay = Math.min(Math.max(delay * 2, 100), 1000);
       // A failed poll says nothing about the job: ask again rather than run the work a second time.
-      [metadata] = await this.request("jobs.get", "GET", `${this.#config.projectId}/jobs/${job.id}`, () => job.getMetadata());
+      [metadata] = await this.request("jobs.get", "GET", `${this.#config.projectId}/jobs/${job.id}`, () =>
+        job.getMetadata(),
+      );
     }
     const { errorResult, errors } = metadata.status;
     if (errorResult) throw new JobFailure(String(job.id), errors ?? [errorResult]);

@@ -4,12 +4,23 @@ import { eventTimeScope, mergeStatement, transaction } from "./bigquery-statemen
 import { quoteString } from "./bigquery-types.ts";
 
 const endedAt: ColumnDefinition = { name: "ended_at", type: "timestamp" };
-const columns: ColumnDefinition[] = [{ name: "bot_id", type: "string" }, { name: "id", type: "string" }, endedAt, { name: "select", type: "string" }];
+const columns: ColumnDefinition[] = [
+  { name: "bot_id", type: "string" },
+  { name: "id", type: "string" },
+  endedAt,
+  { name: "select", type: "string" },
+];
 
 describe("MERGE text", () => {
   test("is keyed on the primary key, deduplicated to the last record, and scoped to the batch's days", () => {
-    const scope = eventTimeScope(endedAt, [{ ended_at: "2024-05-03T23:59:59Z" }, { ended_at: "2024-05-01T00:00:00+02:00" }], "target");
-    expect(mergeStatement({ table: "`p.d.calls`", staging: "`p.d.stage`", columns, primaryKey: ["bot_id", "id"], scope })).toBe(
+    const scope = eventTimeScope(
+      endedAt,
+      [{ ended_at: "2024-05-03T23:59:59Z" }, { ended_at: "2024-05-01T00:00:00+02:00" }],
+      "target",
+    );
+    expect(
+      mergeStatement({ table: "`p.d.calls`", staging: "`p.d.stage`", columns, primaryKey: ["bot_id", "id"], scope }),
+    ).toBe(
       [
         "MERGE `p.d.calls` AS target",
         "USING (SELECT `bot_id`, `id`, `ended_at`, `select`, `_parley_load_id`, `_parley_loaded_at` FROM `p.d.stage` WHERE TRUE QUALIFY ROW_NUMBER() OVER (PARTITION BY `bot_id`, `id` ORDER BY `_parley_seq` DESC) = 1) AS source",
@@ -25,17 +36,29 @@ describe("MERGE text", () => {
       "((t.`ended_at` >= TIMESTAMP '2024-05-03 00:00:00+00' AND t.`ended_at` < TIMESTAMP '2024-05-04 00:00:00+00') OR (t.`ended_at` IS NULL))",
     );
     expect(eventTimeScope(endedAt, [{ ended_at: null }], "t")).toBe("t.`ended_at` IS NULL");
-    expect(eventTimeScope({ name: "day", type: "date" }, [{ day: "2024-02-29" }, { day: "2024-01-31" }], "t")).toBe("t.`day` BETWEEN DATE '2024-01-31' AND DATE '2024-02-29'");
+    expect(eventTimeScope({ name: "day", type: "date" }, [{ day: "2024-02-29" }, { day: "2024-01-31" }], "t")).toBe(
+      "t.`day` BETWEEN DATE '2024-01-31' AND DATE '2024-02-29'",
+    );
   });
 
   test("without a scope the MERGE matches on the key alone", () => {
-    const text = mergeStatement({ table: "`t`", staging: "`s`", columns: [{ name: "id", type: "string" }], primaryKey: ["id"], scope: undefined });
-    expect(text).toContain("ON target.`id` = source.`id`\nWHEN MATCHED THEN UPDATE SET `_parley_load_id` = source.`_parley_load_id`");
+    const text = mergeStatement({
+      table: "`t`",
+      staging: "`s`",
+      columns: [{ name: "id", type: "string" }],
+      primaryKey: ["id"],
+      scope: undefined,
+    });
+    expect(text).toContain(
+      "ON target.`id` = source.`id`\nWHEN MATCHED THEN UPDATE SET `_parley_load_id` = source.`_parley_load_id`",
+    );
     expect(text).not.toContain("TIMESTAMP");
   });
 
   test("scripts wrap statements in one transaction, and string literals escape quotes, backslashes and newlines", () => {
-    expect(transaction(["DELETE FROM `t` WHERE TRUE"])).toBe("BEGIN TRANSACTION;\nDELETE FROM `t` WHERE TRUE;\nCOMMIT TRANSACTION;");
-    expect(quoteString("it's a \\ \"q\"\nline")).toBe("'it\\'s a \\\\ \"q\"\\nline'");
+    expect(transaction(["DELETE FROM `t` WHERE TRUE"])).toBe(
+      "BEGIN TRANSACTION;\nDELETE FROM `t` WHERE TRUE;\nCOMMIT TRANSACTION;",
+    );
+    expect(quoteString('it\'s a \\ "q"\nline')).toBe("'it\\'s a \\\\ \"q\"\\nline'");
   });
 });
