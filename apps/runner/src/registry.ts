@@ -1,4 +1,5 @@
 import type { SinkFactory, SourceFactory } from "@parley/core";
+import { bigquerySinkFactory } from "@parley/sink-bigquery";
 import { duckdbSinkFactory } from "@parley/sink-duckdb";
 
 /**
@@ -9,6 +10,7 @@ export const sourceFactories = {} as const satisfies Record<string, SourceFactor
 
 export const sinkFactories = {
   duckdb: duckdbSinkFactory,
+  bigquery: bigquerySinkFactory,
 } as const satisfies Record<string, SinkFactory>;
 
 export interface Registry {

@@ -4,6 +4,7 @@ import {
   type LoadRecord,
   parseConfigOrThrow,
   type Sink,
+  type SinkFactory,
   type StoredState,
   type StreamCompletion,
   type TableTarget,
@@ -166,3 +167,10 @@ export function createBigquerySink(settings: BigquerySettings): Sink {
   });
   return new BigquerySink(config, authClient);
 }
+
+/** The runner's registry entry for this sink (credentials from Application Default Credentials or `keyFilename`). */
+export const bigquerySinkFactory: SinkFactory<typeof bigqueryConfigSchema> = {
+  type: "bigquery",
+  configSchema: bigqueryConfigSchema,
+  create: (config) => new BigquerySink(config, undefined),
+};

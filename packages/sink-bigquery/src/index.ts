@@ -1,2 +1,2 @@
 export { type BigqueryConfig, type BigquerySettings, bigqueryConfigSchema } from "./bigquery-config.ts";
-export { createBigquerySink } from "./bigquery-sink.ts";
+export { bigquerySinkFactory, createBigquerySink } from "./bigquery-sink.ts";
