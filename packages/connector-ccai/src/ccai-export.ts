@@ -9,7 +9,7 @@ import {
   silentLogger,
 } from "@parley/core";
 import { type CcaiClient, createCcaiClient } from "./ccai-client.ts";
-import { type CcaiConfig, type CcaiExportConfig, type CcaiSettings, ccaiConfigSchema } from "./ccai-config.ts";
+import { type CcaiExportConfig, type CcaiSettings, ccaiConfigSchema } from "./ccai-config.ts";
 import { CcaiExportError } from "./ccai-export-error.ts";
 import { type BigQueryTable, buildCcaiMergeSql, buildWatermarkSql, exportColumns } from "./ccai-export-sql.ts";
 import { exportWindows, type TimeWindow, windowFilter } from "./ccai-export-windows.ts";
@@ -72,13 +72,7 @@ async function startExport(
   }
 }
 
-function requestBody(
-  config: CcaiConfig,
-  settings: CcaiExportConfig,
-  destination: BigQueryTable,
-  filter: string,
-  disposition: string,
-) {
+function requestBody(settings: CcaiExportConfig, destination: BigQueryTable, filter: string, disposition: string) {
   return {
     bigQueryDestination: { projectId: destination.projectId, dataset: destination.dataset, table: destination.table },
     ...(filter === "" ? {} : { filter }),
@@ -125,7 +119,7 @@ export async function exportCcaiToBigQuery(
       const disposition = index === 0 ? first : "WRITE_APPEND";
       const operation = await startExport(
         client,
-        requestBody(config, exportSettings, destination, filter, disposition),
+        requestBody(exportSettings, destination, filter, disposition),
         budget,
         options,
       );
