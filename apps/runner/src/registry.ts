@@ -1,3 +1,4 @@
+import { ccaiSourceFactory } from "@parley/connector-ccai";
 import type { SinkFactory, SourceFactory } from "@parley/core";
 import { bigquerySinkFactory } from "@parley/sink-bigquery";
 import { duckdbSinkFactory } from "@parley/sink-duckdb";
@@ -6,7 +7,9 @@ import { duckdbSinkFactory } from "@parley/sink-duckdb";
  * Every plugin the runner knows, listed explicitly: importing a package never registers anything.
  * This table is the only place in Parley that names concrete plugins.
  */
-export const sourceFactories = {} as const satisfies Record<string, SourceFactory>;
+export const sourceFactories = {
+  ccai: ccaiSourceFactory,
+} as const satisfies Record<string, SourceFactory>;
 
 export const sinkFactories = {
   duckdb: duckdbSinkFactory,
