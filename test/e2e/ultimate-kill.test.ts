@@ -1,0 +1,126 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { once } from "node:events";
+import { fileURLToPath } from "node:url";
+import { createUltimateEmulator, type UltimateEmulator } from "@parley/sandbox/ultimate";
+import { afterEach, expect, test } from "vitest";
+import { queryDuckdb, workspace } from "../support/cli-harness.ts";
+
+const child = fileURLToPath(new URL("../support/ultimate-sync-child.ts", import.meta.url));
+
+/** Runs one sync in a child process; with `killAtFlush`, SIGKILLs it once that many batches were written. */
+async function sync(options: object, killAtFlush?: number): Promise<{ killed: boolean; output: string }> {
+  const process_: ChildProcess = spawn(
+    process.execPath,
+    ["--conditions=@parley/source", child, JSON.stringify(options)],
+    { stdio: ["ignore", "pipe", "pipe"] },
+  );
+  let output = "";
+  let killed = false;
+  const onData = (chunk: Buffer) => {
+    output += chunk.toString();
+    if (killAtFlush !== undefined && !killed && (output.match(/^flushed /gm) ?? []).length >= killAtFlush) {
+      killed = true;
+      process_.kill("SIGKILL");
+    }
+  };
+  process_.stdout?.on("data", onData);
+  process_.stderr?.on("data", onData);
+  const [code, signal] = (await once(process_, "exit")) as [number | null, NodeJS.Signals | null];
+  if (killAtFlush === undefined && code !== 0) throw new Error(`sync failed (${code}): ${output}`);
+  return { killed: killed && signal === "SIGKILL" && !output.includes("done "), output };
+}
+
+let emulator: UltimateEmulator | undefined;
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  await emulator?.close();
+  for (const cleanup of cleanups.splice(0)) await cleanup();
+});
+
+test("an Ultimate sync killed mid-file, then re-run from its stored state, ends with each conversation exactly once", async () => {
+  const now = "2024-06-20T09:00:00Z";
+  // Three days of two bots, 1500 conversations a day in two files each, with duplicated records inside a day
+  // (vendor-apis §3.7): batches of 200 rows are written many times inside each file.
+  emulator = await createUltimateEmulator({
+    seed: 11,
+    now,
+    conversationsPerDay: 1500,
+    filesPerDay: 2,
+    duplicatesPerDay: 5,
+    fileFormat: "array-pretty",
+  });
+  const space = await workspace();
+  cleanups.push(space.cleanup);
+  const botIds = emulator.bots.slice(0, 2).map((bot) => bot.id);
+  const days = ["2024-06-17", "2024-06-18", "2024-06-19"];
+  const settings = {
+    organizationId: emulator.organizationId,
+    botIds,
+    token: emulator.apiKey,
+    baseUrl: emulator.url,
+    startDate: days[0],
+  };
+  const options = { settings, databasePath: space.databasePath, now, batchRows: 200 };
+  const expected = new Set<string>();
+  for (const botId of botIds)
+    for (const day of days)
+      for (const record of emulator.records(botId, day)) expected.add(`${botId}/${String(record.conversation_id)}`);
+
+  for (const killAt of [3, 17]) {
+    const run = await sync(options, killAt);
+    expect(run.killed, run.output).toBe(true);
+    const [rows] = await queryDuckdb(
+      space.databasePath,
+      "SELECT COUNT(*) AS n, COUNT(DISTINCT (bot_id, conversation_id)) AS keys FROM ultimate_conversations",
+    );
+    expect(rows?.n).toBe(rows?.keys);
+    expect(Number(rows?.n)).toBeLessThan(expected.size);
+    // State never runs ahead of the data: every day it claims for a bot is stored in full.
+    const state = await queryDuckdb(
+      space.databasePath,
+      "SELECT state FROM _parley_state WHERE stream = 'conversations'",
+    );
+    const claimed = ((state[0]?.state as { bots?: Record<string, string> } | undefined)?.bots ?? {}) as Record<
+      string,
+      string
+    >;
+    for (const [botId, lastDay] of Object.entries(claimed)) {
+      const stored = await queryDuckdb(
+        space.databasePath,
+        `SELECT COUNT(*) AS n FROM ultimate_conversations WHERE bot_id = '${botId}' AND export_date <= DATE '${lastDay}'`,
+      );
+      const served = days
+        .filter((day) => day <= lastDay)
+        .reduce(
+          (sum, day) =>
+            sum +
+            new Set([...(emulator as UltimateEmulator).records(botId, day)].map((record) => record.conversation_id))
+              .size,
+          0,
+        );
+      expect(stored[0]?.n).toBe(served);
+    }
+  }
+  await sync(options);
+  const [final] = await queryDuckdb(
+    space.databasePath,
+    "SELECT COUNT(*) AS n, COUNT(DISTINCT (bot_id, conversation_id)) AS keys FROM ultimate_conversations",
+  );
+  expect(final).toEqual({ n: expected.size, keys: expected.size });
+  const stored = await queryDuckdb(
+    space.databasePath,
+    "SELECT bot_id || '/' || conversation_id AS key FROM ultimate_conversations",
+  );
+  expect(new Set(stored.map((row) => row.key))).toEqual(expected);
+  expect(await queryDuckdb(space.databasePath, "SELECT state FROM _parley_state")).toEqual([
+    { state: { bots: Object.fromEntries(botIds.map((botId) => [botId, "2024-06-19"])) } },
+  ]);
+  // A further run re-reads the lookback days (2) and still stores each conversation once.
+  await sync(options);
+  expect(await queryDuckdb(space.databasePath, "SELECT COUNT(*) AS n FROM ultimate_conversations")).toEqual([
+    { n: expected.size },
+  ]);
+  // The pinned clock gives every run the same start time, so the statuses are compared as a sorted list.
+  const loads = await queryDuckdb(space.databasePath, "SELECT status FROM _parley_loads ORDER BY status");
+  expect(loads.map((load) => load.status)).toEqual(["running", "running", "succeeded", "succeeded"]);
+});
