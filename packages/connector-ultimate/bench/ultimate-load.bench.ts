@@ -27,7 +27,7 @@ const { runSync } = (await import(
 const self = fileURLToPath(import.meta.url);
 const day = "2024-06-19";
 const now = "2024-06-20T09:00:00Z";
-const bytesPerConversation = 1900;
+const bytesPerConversation = 2600;
 type Format = "array" | "ndjson";
 
 interface Figures {
