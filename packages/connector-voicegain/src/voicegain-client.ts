@@ -146,3 +146,32 @@ export class VoicegainClient {
     return this.#http.close();
   }
 }
+
+/**
+ * Runs page requests on a signal of its own, so a page fetched ahead is cancelled (and its failure ignored) when the
+ * reader stops early; a page that is awaited still reports its failure.
+ */
+export class PageFetcher {
+  readonly #client: VoicegainClient;
+  readonly #controller = new AbortController();
+  readonly #unlink: () => void;
+
+  constructor(client: VoicegainClient, signal: AbortSignal) {
+    this.#client = client;
+    const abort = (): void => this.#controller.abort(signal.reason);
+    signal.addEventListener("abort", abort, { once: true });
+    this.#unlink = () => signal.removeEventListener("abort", abort);
+    if (signal.aborted) abort();
+  }
+
+  start(query: CallQuery): Promise<CallPage> {
+    const page = this.#client.page(query, this.#controller.signal);
+    page.catch(() => undefined);
+    return page;
+  }
+
+  stop(): void {
+    this.#unlink();
+    this.#controller.abort();
+  }
+}

@@ -1,5 +1,5 @@
 import { HttpError, type ReadContext, type SourceMessage } from "@parley/core";
-import type { VoicegainClient } from "./voicegain-client.ts";
+import { type CallPage, PageFetcher, type VoicegainClient } from "./voicegain-client.ts";
 import type { VoicegainConfig } from "./voicegain-config.ts";
 import { idFilters, type VoicegainState } from "./voicegain-state.ts";
 import { callsStream } from "./voicegain-streams.ts";
@@ -36,39 +36,58 @@ export async function* readConsecutive(
   let afterCallId = position?.afterCallId ?? 0;
   let exported = 0;
   let checkpointed = false;
-  for (;;) {
-    const page = await client.page(
-      { page: 1, consecutive: true, afterCallId, fromTime: bounds.fromTime, toTime: bounds.toTime },
-      context.signal,
-    );
-    context.progress({
-      kind: "page",
-      stream,
-      bytes: page.bytes,
-      detail: `afterCallId=${afterCallId}, ${page.entries.length} call(s)`,
+  // The next page is requested before this one's calls are handed on, so the vendor prepares it meanwhile.
+  const prefetch = new PageFetcher(client, context.signal);
+  try {
+    let next: Promise<CallPage> | undefined = prefetch.start({
+      page: 1,
+      consecutive: true,
+      afterCallId,
+      fromTime: bounds.fromTime,
+      toTime: bounds.toTime,
     });
-    if (page.entries.length === 0) break;
-    let highest = afterCallId;
-    for (const entry of page.entries) {
-      if (entry.callId !== undefined && entry.callId > highest) highest = entry.callId;
-      yield entry.kind === "call"
-        ? { kind: "record", stream, record: entry.row }
-        : { kind: "reject", stream, raw: entry.raw, reason: entry.reason };
+    while (next !== undefined) {
+      const page = await next;
+      next = undefined;
+      context.progress({
+        kind: "page",
+        stream,
+        bytes: page.bytes,
+        detail: `afterCallId=${afterCallId}, ${page.entries.length} call(s)`,
+      });
+      if (page.entries.length === 0) break;
+      let highest = afterCallId;
+      for (const entry of page.entries)
+        if (entry.callId !== undefined && entry.callId > highest) highest = entry.callId;
+      if (highest <= afterCallId) {
+        throw new HttpError(
+          `The consecutive export returned ${page.entries.length} call(s) but none with a callId above ${afterCallId}, so it cannot advance; the unreadable rows: ${page.entries.map((entry) => (entry.kind === "reject" ? entry.reason : "")).join("; ")}`,
+          { method: "GET", url: "/sa/call", attempts: 1, isRetryable: false },
+        );
+      }
+      // A short page is where the export stops for now (end of data, or a call still processing); the next run goes on.
+      const more = page.total !== undefined ? page.total > page.entries.length : page.entries.length >= config.perPage;
+      if (more)
+        next = prefetch.start({
+          page: 1,
+          consecutive: true,
+          afterCallId: highest,
+          fromTime: bounds.fromTime,
+          toTime: bounds.toTime,
+        });
+      for (const entry of page.entries) {
+        yield entry.kind === "call"
+          ? { kind: "record", stream, record: entry.row }
+          : { kind: "reject", stream, raw: entry.raw, reason: entry.reason };
+      }
+      afterCallId = highest;
+      exported += page.entries.length;
+      // Checkpoint after each page: the state covers exactly the calls emitted so far.
+      yield { kind: "checkpoint", stream, state: { consecutive: { afterCallId, filters }, window: state.window } };
+      checkpointed = true;
     }
-    if (highest <= afterCallId) {
-      throw new HttpError(
-        `The consecutive export returned ${page.entries.length} call(s) but none with a callId above ${afterCallId}, so it cannot advance; see the rejects of this run for the unreadable rows.`,
-        { method: "GET", url: "/sa/call", attempts: 1, isRetryable: false },
-      );
-    }
-    afterCallId = highest;
-    exported += page.entries.length;
-    // Checkpoint after each page: the state covers exactly the calls emitted so far.
-    yield { kind: "checkpoint", stream, state: { consecutive: { afterCallId, filters }, window: state.window } };
-    checkpointed = true;
-    // A short page is where the export stops for now (end of data, or a call still processing); the next run goes on.
-    const more = page.total !== undefined ? page.total > page.entries.length : page.entries.length >= config.perPage;
-    if (!more) break;
+  } finally {
+    prefetch.stop();
   }
   if (!checkpointed) {
     yield { kind: "checkpoint", stream, state: { consecutive: { afterCallId, filters }, window: state.window } };

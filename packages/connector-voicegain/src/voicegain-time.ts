@@ -17,6 +17,7 @@ export function isKnownTimeZone(zone: string): boolean {
 export class ZoneOffsets {
   readonly #format: Intl.DateTimeFormat;
   readonly #cache = new Map<number, number>();
+  readonly #wallOffsets = new Map<number, number[]>();
 
   constructor(zone: string) {
     this.#format = new Intl.DateTimeFormat("en-US", {
@@ -50,6 +51,20 @@ export class ZoneOffsets {
    * two in the repeated hour when DST ends, none in the hour skipped when it starts.
    */
   instantsOf(wallMs: number): number[] {
+    // Offsets change on quarter-hour boundaries of wall time too, so one answer serves a whole quarter hour.
+    const bucket = Math.floor(wallMs / quarterHourMs);
+    const offsets = this.#wallOffsets.get(bucket);
+    if (offsets !== undefined) return offsets.map((offset) => wallMs - offset);
+    const found = this.#instantsOf(wallMs);
+    if (this.#wallOffsets.size > 50_000) this.#wallOffsets.clear();
+    this.#wallOffsets.set(
+      bucket,
+      found.map((instant) => wallMs - instant),
+    );
+    return found;
+  }
+
+  #instantsOf(wallMs: number): number[] {
     const before = wallMs - this.offsetAt(wallMs - dayMs);
     const after = wallMs - this.offsetAt(wallMs + dayMs);
     const found: number[] = [];

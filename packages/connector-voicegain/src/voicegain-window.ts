@@ -1,5 +1,5 @@
 import type { ReadContext, SourceMessage } from "@parley/core";
-import type { VoicegainClient } from "./voicegain-client.ts";
+import { type CallPage, PageFetcher, type VoicegainClient } from "./voicegain-client.ts";
 import type { VoicegainConfig } from "./voicegain-config.ts";
 import type { ExportBounds } from "./voicegain-consecutive.ts";
 import { idFilters, type VoicegainState, type WindowState } from "./voicegain-state.ts";
@@ -51,33 +51,39 @@ export async function* readWindow(
     });
   }
   let unfinished = 0;
-  for (let pageNumber = window.nextPage; ; pageNumber++) {
-    const page = await client.page(
-      { page: pageNumber, fromTime: window.fromTime, toTime: window.toTime },
-      context.signal,
-    );
-    context.progress({
-      kind: "page",
-      stream,
-      bytes: page.bytes,
-      detail: `window page ${pageNumber}, ${page.entries.length} call(s)`,
-    });
-    for (const entry of page.entries) {
-      if (entry.kind === "reject") {
-        yield { kind: "reject", stream, raw: entry.raw, reason: entry.reason };
-      } else if (finishedPhases.has(String(entry.row.progress_phase))) {
-        yield { kind: "record", stream, record: entry.row };
-      } else {
-        unfinished += 1;
+  const prefetch = new PageFetcher(client, context.signal);
+  const query = (pageNumber: number) => ({ page: pageNumber, fromTime: window.fromTime, toTime: window.toTime });
+  try {
+    let next: Promise<CallPage> | undefined = prefetch.start(query(window.nextPage));
+    for (let pageNumber = window.nextPage; next !== undefined; pageNumber++) {
+      const page: CallPage = await next;
+      context.progress({
+        kind: "page",
+        stream,
+        bytes: page.bytes,
+        detail: `window page ${pageNumber}, ${page.entries.length} call(s)`,
+      });
+      const more =
+        page.entries.length > 0 &&
+        (page.hasNext ??
+          (page.total !== undefined
+            ? pageNumber * config.perPage < page.total
+            : page.entries.length >= config.perPage));
+      next = more ? prefetch.start(query(pageNumber + 1)) : undefined;
+      for (const entry of page.entries) {
+        if (entry.kind === "reject") {
+          yield { kind: "reject", stream, raw: entry.raw, reason: entry.reason };
+        } else if (finishedPhases.has(String(entry.row.progress_phase))) {
+          yield { kind: "record", stream, record: entry.row };
+        } else {
+          unfinished += 1;
+        }
       }
+      window = { ...window, nextPage: pageNumber + 1, complete: !more };
+      yield { kind: "checkpoint", stream, state: { consecutive: state.consecutive, window } };
     }
-    const more =
-      page.entries.length > 0 &&
-      (page.hasNext ??
-        (page.total !== undefined ? pageNumber * config.perPage < page.total : page.entries.length >= config.perPage));
-    window = { ...window, nextPage: pageNumber + 1, complete: !more };
-    yield { kind: "checkpoint", stream, state: { consecutive: state.consecutive, window } };
-    if (!more) break;
+  } finally {
+    prefetch.stop();
   }
   if (unfinished > 0) {
     context.progress({
