@@ -85,6 +85,12 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
 
   const flush = async (buffer: StreamBuffer, all: boolean): Promise<void> => {
     const isReplace = buffer.target.stream.writeDisposition === "replace";
+    options.onProgress?.({
+      kind: "records",
+      stream: buffer.target.stream.name,
+      records: buffer.recordCount,
+      rejects: buffer.rejectCount,
+    });
     const taken = buffer.take(all);
     if (taken.rows.length === 0 && taken.rejects.length === 0 && (taken.state === undefined || isReplace)) return;
     // Replace streams keep their state until the swap: stored earlier, it would claim rows not yet visible.
