@@ -4,11 +4,11 @@
 import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { once } from "node:events";
-import { createWriteStream } from "node:fs";
+import { createWriteStream, statSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { StreamDefinition, ValidatedRow } from "@parley/core";
+import { lineageColumns, type Sink, type StreamDefinition, type TableTarget, type ValidatedRow } from "@parley/core";
 import { createPostgresSink } from "../src/index.ts";
 import { createRowEncoder } from "../src/postgres-copy.ts";
 
@@ -98,64 +98,90 @@ function psql(command: string): string {
   );
 }
 
-const directory = await mkdtemp(join(tmpdir(), "parley-pg-bench-"));
-const sink = createPostgresSink({ ...server, schema });
-try {
-  const target = { table: "conversations", stream };
-  await sink.prepare([target]);
-  const columns = [
-    ...stream.columns.map(
-      (column) =>
-        `"${column.name}" ${column.type === "json" ? "jsonb" : { string: "text", integer: "bigint", float: "double precision", boolean: "boolean", timestamp: "timestamptz", date: "date" }[column.type]}`,
-    ),
-    "_parley_load_id text",
-    "_parley_loaded_at timestamptz",
-  ];
-  psql(`CREATE TABLE "${schema}".plain_copy (${columns.join(", ")})`);
+const megabytes = (bytes: number): string => `${Math.round(bytes / 2 ** 20)} MB`;
+const rate = (rows: number, seconds: number): string =>
+  `${Math.round(rows / seconds).toLocaleString("en")} rows/s (${seconds.toFixed(1)} s)`;
 
-  // The limit: the same rows as a TEXT file, loaded by psql's \copy into a plain table.
-  const file = join(directory, "rows.txt");
-  const out = createWriteStream(file);
+async function writeTextFile(path: string): Promise<void> {
+  const out = createWriteStream(path);
   const encode = createRowEncoder(stream.columns, [loadId, loadedAt]);
   for (const rows of batches()) {
     if (!out.write(rows.map(encode).join(""))) await once(out, "drain");
   }
   out.end();
   await once(out, "finish");
-  psql("CHECKPOINT");
-  const psqlStart = performance.now();
-  psql(`\\copy "${schema}".plain_copy from '${file}'`);
-  const psqlSeconds = (performance.now() - psqlStart) / 1000;
+}
 
+function timedPsqlCopy(table: string, file: string): number {
+  psql("CHECKPOINT"); // each load starts without the previous one's dirty pages to write
+  const started = performance.now();
+  psql(`\\copy "${schema}".${table} from '${file}'`);
+  return (performance.now() - started) / 1000;
+}
+
+/** Loads every batch with the sink; returns the seconds spent in writeBatch and this process's CPU seconds in it. */
+async function loadWithSink(sink: Sink, target: TableTarget): Promise<{ seconds: number; cpu: number }> {
   psql("CHECKPOINT");
-  let sinkSeconds = 0;
+  let seconds = 0;
+  let cpu = 0;
   for (const rows of batches()) {
-    const batchStart = performance.now();
-    await sink.writeBatch({
-      loadId,
-      loadedAt,
-      source: "bench",
-      target,
-      rows,
-      rejects: [],
-      state: { source: "bench", stream: "conversations", version: 1, value: { rows: rows.length } },
-    });
-    sinkSeconds += (performance.now() - batchStart) / 1000;
+    const started = performance.now();
+    const cpuBefore = process.cpuUsage();
+    const state = { source: "bench", stream: "conversations", version: 1, value: { rows: rows.length } };
+    await sink.writeBatch({ loadId, loadedAt, source: "bench", target, rows, rejects: [], state });
+    const used = process.cpuUsage(cpuBefore);
+    cpu += (used.user + used.system) / 1e6;
+    seconds += (performance.now() - started) / 1000;
   }
+  return { seconds, cpu };
+}
+
+const directory = await mkdtemp(join(tmpdir(), "parley-pg-bench-"));
+const sink = createPostgresSink({ ...server, schema });
+try {
+  const target = { table: "conversations", stream };
+  await sink.prepare([target]);
+  const types = {
+    string: "text",
+    integer: "bigint",
+    float: "double precision",
+    boolean: "boolean",
+    timestamp: "timestamptz",
+    date: "date",
+    json: "jsonb",
+  };
+  const columns = [...stream.columns, ...lineageColumns]
+    .map((column) => `"${column.name}" ${types[column.type]}`)
+    .join(", ");
+  psql(`CREATE TABLE "${schema}".plain_copy (${columns})`);
+  // Not the limit, but it shows how much of the gap is the primary key that merge needs.
+  psql(`CREATE TABLE "${schema}".keyed_copy (${columns}, PRIMARY KEY (id))`);
+
+  // The sink loads first, so its peak RSS is not the text file's generation.
+  const inserted = await loadWithSink(sink, target);
+  const sinkPeakRss = process.resourceUsage().maxRSS * 1024;
+  const updated = process.env.BENCH_UPDATE === "1" ? await loadWithSink(sink, target) : undefined;
+  const file = join(directory, "rows.txt");
+  await writeTextFile(file);
+  const psqlSeconds = timedPsqlCopy("plain_copy", file);
+  const keyedSeconds = timedPsqlCopy("keyed_copy", file);
   const [check] = await sink.query(`SELECT COUNT(*) AS n FROM "${schema}".conversations`);
   if (check?.n !== totalRows) throw new Error(`expected ${totalRows} rows, found ${String(check?.n)}`);
 
-  const psqlRate = totalRows / psqlSeconds;
-  const sinkRate = totalRows / sinkSeconds;
-  console.log(`rows: ${totalRows}, batch: ${batchRows}`);
   console.log(
-    `psql \\copy (text, plain table): ${Math.round(psqlRate).toLocaleString("en")} rows/s (${psqlSeconds.toFixed(1)} s)`,
+    `rows: ${totalRows.toLocaleString("en")}, batch: ${batchRows.toLocaleString("en")}, file: ${megabytes(statSync(file).size)}`,
   );
+  console.log(`psql \\copy, text, plain table (the limit): ${rate(totalRows, psqlSeconds)}`);
+  console.log(`psql \\copy, text, table with the primary key:  ${rate(totalRows, keyedSeconds)}`);
+  const summary = (label: string, load: { seconds: number; cpu: number }): string =>
+    `${label}${rate(totalRows, load.seconds)}, ${load.cpu.toFixed(1)} s CPU in this process`;
+  console.log(summary("sink, merge into the empty table:              ", inserted));
+  if (updated !== undefined) console.log(summary("sink, merge of the same rows again (updates):   ", updated));
+  const percent = (seconds: number): string => `${((seconds / inserted.seconds) * 100).toFixed(1)}%`;
+  console.log(`ratio: ${percent(psqlSeconds)} of psql \\copy (${percent(keyedSeconds)} of the keyed copy)`);
   console.log(
-    `sink (merge, COPY text + upsert): ${Math.round(sinkRate).toLocaleString("en")} rows/s (${sinkSeconds.toFixed(1)} s)`,
+    `peak RSS during the sink's load: ${megabytes(sinkPeakRss)}; whole run: ${megabytes(process.resourceUsage().maxRSS * 1024)}`,
   );
-  console.log(`ratio: ${((sinkRate / psqlRate) * 100).toFixed(1)}% of psql \\copy`);
-  console.log(`peak RSS: ${Math.round(process.resourceUsage().maxRSS / 1024)} MB`);
 } finally {
   await sink.execute(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`).catch((error: unknown) => console.error(error));
   await sink.close();

@@ -1,6 +1,6 @@
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import type { ColumnDefinition, ValidatedRow } from "@parley/core";
+import type { ColumnDefinition, LogicalType, ValidatedRow } from "@parley/core";
 import type { PoolClient } from "pg";
 import { from as copyFrom } from "pg-copy-streams";
 import { quoteIdentifier } from "./postgres-types.ts";
@@ -15,22 +15,29 @@ export function escapeText(text: string): string {
   return special.test(text) ? text.replace(specials, (character) => replacements[character] as string) : text;
 }
 
-export function jsonText(value: unknown): string {
-  let text: string;
+function stringify(value: unknown): string {
   try {
-    text = JSON.stringify(value);
+    return JSON.stringify(value);
   } catch {
     // Only bigint cannot be stringified; its decimal digits are valid JSON numbers.
-    text = JSON.stringify(value, (_key, item: unknown) =>
+    const marked = JSON.stringify(value, (_key, item: unknown) =>
       typeof item === "bigint" ? `\u0000bigint:${item}` : item,
-    ).replace(/"\\u0000bigint:(-?\d+)"/g, "$1");
-  }
-  // jsonb refuses the escape \u0000 itself; an odd run of backslashes means the last one starts that escape.
-  if (text.includes("u0000"))
-    text = text.replace(/(\\+)u0000/g, (match, slashes: string) =>
-      slashes.length % 2 === 1 ? `${slashes}ufffd` : match,
     );
-  return text;
+    return marked.replace(/"\\u0000bigint:(-?\d+)"/g, "$1");
+  }
+}
+
+// jsonb refuses the escape \u0000 itself; an odd run of backslashes means the last one starts that escape.
+function withoutNulEscapes(json: string): string {
+  if (!json.includes("u0000")) return json;
+  return json.replace(/(\\+)u0000/g, (match, slashes: string) =>
+    slashes.length % 2 === 1 ? `${slashes}ufffd` : match,
+  );
+}
+
+/** A value as JSON text that jsonb accepts. */
+export function jsonText(value: unknown): string {
+  return withoutNulEscapes(stringify(value));
 }
 
 function scalarText(value: unknown): string {
@@ -48,12 +55,26 @@ function scalarText(value: unknown): string {
 }
 
 export type RowEncoder = (row: ValidatedRow) => string;
+type FieldEncoder = (value: unknown) => string;
 
 // JSON.stringify escapes every control character itself, so in its output only backslashes need doubling.
-function jsonField(value: unknown): string {
-  const text = jsonText(value);
-  return text.includes("\\") ? text.replaceAll("\\", "\\\\") : text;
-}
+const jsonField: FieldEncoder = (value) => {
+  const json = stringify(value);
+  return json.includes("\\") ? withoutNulEscapes(json).replaceAll("\\", "\\\\") : json;
+};
+const textField: FieldEncoder = (value) => (typeof value === "string" ? escapeText(value) : scalarText(value));
+const numberField: FieldEncoder = (value) => (typeof value === "number" ? String(value) : scalarText(value));
+
+// The validator hands each logical type its own JavaScript type; anything else still goes through scalarText.
+const fieldEncoders: Record<LogicalType, FieldEncoder> = {
+  string: textField,
+  integer: numberField,
+  float: numberField,
+  boolean: scalarText,
+  timestamp: textField,
+  date: textField,
+  json: jsonField,
+};
 
 /**
  * Builds the TEXT-format line writer for a column list. `trailing` values (a batch's lineage) are the
@@ -61,14 +82,14 @@ function jsonField(value: unknown): string {
  */
 export function createRowEncoder(columns: readonly ColumnDefinition[], trailing: readonly string[] = []): RowEncoder {
   const names = columns.map((column) => column.name);
-  const fields = columns.map((column) => (column.type === "json" ? jsonField : scalarText));
+  const fields = columns.map((column) => fieldEncoders[column.type]);
   const suffix = `${trailing.map((value) => `\t${escapeText(value)}`).join("")}\n`;
   return (row) => {
     let line = "";
     for (let index = 0; index < names.length; index++) {
       const value = row[names[index] as string];
       if (index > 0) line += "\t";
-      line += value === null || value === undefined ? "\\N" : (fields[index] as (value: unknown) => string)(value);
+      line += value === null || value === undefined ? "\\N" : (fields[index] as FieldEncoder)(value);
     }
     return line + suffix;
   };
