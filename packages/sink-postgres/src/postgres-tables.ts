@@ -91,7 +91,15 @@ export async function ensureTable(
   const storedKey = await existingPrimaryKey(client, name);
   if (storedKey.join(",") === primaryKey.join(",")) return;
   if (storedKey.length === 0) {
-    await client.query(`ALTER TABLE ${name} ADD PRIMARY KEY (${primaryKey.map(quoteIdentifier).join(", ")})`);
+    await client
+      .query(`ALTER TABLE ${name} ADD PRIMARY KEY (${primaryKey.map(quoteIdentifier).join(", ")})`)
+      .catch((error: unknown) => {
+        throw new SchemaError(
+          `Table ${schema}.${table} cannot take the primary key (${primaryKey.join(", ")}): it holds duplicate or empty keys. ` +
+            "Remove them, or drop the table and run with --full-refresh.",
+          { table, cause: error },
+        );
+      });
     return;
   }
   throw new SchemaError(
