@@ -1,4 +1,5 @@
 import { ccaiSourceFactory } from "@parley/connector-ccai";
+import { voicegainSourceFactory } from "@parley/connector-voicegain";
 import type { SinkFactory, SourceFactory } from "@parley/core";
 import { bigquerySinkFactory } from "@parley/sink-bigquery";
 import { duckdbSinkFactory } from "@parley/sink-duckdb";
@@ -9,6 +10,7 @@ import { duckdbSinkFactory } from "@parley/sink-duckdb";
  */
 export const sourceFactories = {
   ccai: ccaiSourceFactory,
+  voicegain: voicegainSourceFactory,
 } as const satisfies Record<string, SourceFactory>;
 
 export const sinkFactories = {
