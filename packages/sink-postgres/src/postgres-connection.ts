@@ -37,8 +37,8 @@ async function poolConfig(config: PostgresConfig): Promise<pg.PoolConfig> {
   return { ...connection, max: config.poolSize, types: resultTypes, options, application_name: "parley" };
 }
 
-/** Turns a connection failure into Parley's vocabulary, with nothing secret in the message. */
-export function connectionError(error: unknown, config: PostgresConfig): unknown {
+/** Turns a failure into Parley's vocabulary, with nothing secret in the message and the failing row's place in it. */
+export function translateError(error: unknown, config: PostgresConfig): unknown {
   const code = (error as { code?: unknown } | null)?.code;
   if (code === "28P01" || code === "28000") {
     const field = config.url === undefined ? "sink.password" : "the password in sink.url";
@@ -47,7 +47,11 @@ export function connectionError(error: unknown, config: PostgresConfig): unknown
       { credential: config.url === undefined ? "password" : "url", cause: error },
     );
   }
-  if (error instanceof Error) error.message = redact(error.message);
+  if (!(error instanceof Error)) return error;
+  // For COPY, `where` names the table, line and column of the value PostgreSQL refused.
+  const where =
+    error instanceof pg.DatabaseError && error.where !== undefined ? ` (${error.where.split("\n")[0]})` : "";
+  error.message = redact(`${error.message}${where}`);
   return error;
 }
 
@@ -74,7 +78,7 @@ export class PostgresSession {
         (await pool.connect()).release();
       } catch (error) {
         await pool.end().catch(() => undefined);
-        throw connectionError(error, this.#config);
+        throw translateError(error, this.#config);
       }
       return pool;
     })().catch((error: unknown) => {
@@ -88,7 +92,7 @@ export class PostgresSession {
   async withClient<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
     const pool = await this.#open();
     const client = await pool.connect().catch((error: unknown) => {
-      throw connectionError(error, this.#config);
+      throw translateError(error, this.#config);
     });
     let broken: Error | undefined;
     try {
@@ -97,7 +101,7 @@ export class PostgresSession {
       // A server-side error leaves the protocol in step; anything else (network, aborted COPY) may not.
       const usable = (error instanceof pg.DatabaseError || ParleyError.isParleyError(error)) && !unusable.has(client);
       if (!usable) broken = error instanceof Error ? error : new Error(String(error));
-      throw connectionError(error, this.#config);
+      throw translateError(error, this.#config);
     } finally {
       client.release(broken);
     }

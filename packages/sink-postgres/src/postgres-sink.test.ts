@@ -171,4 +171,28 @@ describe("postgres sink", () => {
       { id: "1", nested: { n: 1 }, loaded: "2026-01-02T03:04:05Z" },
     ]);
   });
+
+  test("a refused value fails the whole batch with the column and line in the message", async () => {
+    const { sink } = freshSink();
+    const stream: StreamDefinition = {
+      name: "counts",
+      writeDisposition: "merge",
+      primaryKey: ["id"],
+      columns: [
+        { name: "id", type: "string" },
+        { name: "count", type: "integer" },
+      ],
+    };
+    const counts = target(stream);
+    await sink.prepare([counts]);
+    const rows = [
+      { id: "1", count: 1 },
+      { id: "2", count: "seven" },
+      { id: "3", count: 3 },
+    ];
+    await expect(sink.writeBatch(batch({ target: counts, rows }))).rejects.toThrow(
+      'invalid input syntax for type bigint: "seven" (COPY conformance_counts, line 2, column count: "seven")',
+    );
+    expect(await sink.query(`SELECT COUNT(*) AS n FROM ${counts.table}`)).toEqual([{ n: 0 }]);
+  });
 });
