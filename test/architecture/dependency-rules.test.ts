@@ -57,7 +57,7 @@ describe("dependency rules (ARCHITECTURE.md)", () => {
       expect(rule, `no dependency rule covers ${pkg}`).toBeDefined();
       if (rule === undefined) continue;
       for (const file of sourceFiles(join(root, pkg))) {
-        const isTest = /\.test\.ts$|\/testing\/|\/bench\//.test(file);
+        const isTest = /\.test\.ts$|\/testing\/|\/bench\/|\/__fixtures__\//.test(file);
         const allowed = isTest ? rule.tests : rule.shipped;
         for (const imported of parleyImports(file)) {
           if (imported.startsWith(`@parley/${pkg.split("/")[1]}`)) continue;

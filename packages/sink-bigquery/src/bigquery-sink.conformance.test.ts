@@ -1,6 +1,6 @@
 import { describeSinkConformance } from "@parley/core/testing";
 import { afterAll, beforeAll } from "vitest";
-import { type BigqueryTestHarness, startBigqueryHarness } from "./bigquery-test-harness.ts";
+import { type BigqueryTestHarness, startBigqueryHarness } from "./__fixtures__/bigquery-test-harness.ts";
 
 let harness: BigqueryTestHarness;
 beforeAll(async () => {

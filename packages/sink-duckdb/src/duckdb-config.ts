@@ -16,6 +16,11 @@ export const duckdbConfigSchema = z.strictObject({
     .regex(/^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i, { error: 'must be a size such as "1GB" or "512MiB"' })
     .optional()
     .meta({ description: "DuckDB `memory_limit`; bounds peak memory while loading large batches." }),
+  checkpointThreshold: z
+    .string()
+    .regex(/^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i, { error: 'must be a size such as "1GB"' })
+    .default("1GB")
+    .meta({ description: "WAL size that triggers a checkpoint; Parley also checkpoints when it closes the database." }),
   threads: z.int().min(1).max(256).optional().meta({ description: "DuckDB worker threads (default: all cores)." }),
   stagingDirectory: z.string().optional().meta({
     description: "Where batches are staged as NDJSON before DuckDB reads them (default: the OS temp directory).",

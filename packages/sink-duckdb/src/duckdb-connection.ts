@@ -24,6 +24,10 @@ export class DuckdbSession {
       const connection = await instance.connect();
       // Results render timestamps in the session zone; UTC keeps them identical on every machine.
       await connection.run("SET TimeZone = 'UTC'");
+      // DuckDB checkpoints the file whenever the WAL passes 16 MB, which made every large batch's COMMIT
+      // rewrite table data (0.5-2.8 s per 50k rows measured). Checkpointing at close instead: a crash
+      // replays the WAL on the next open, so nothing is lost.
+      await connection.run(`SET checkpoint_threshold = ${quoteLiteral(this.#config.checkpointThreshold)}`);
       await connection.run(`CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(this.#config.schema)}`);
       await connection.run(`SET schema = ${quoteLiteral(this.#config.schema)}`);
       return { instance, connection };
@@ -82,6 +86,7 @@ export class DuckdbSession {
     if (opening === undefined) return;
     await this.#queue;
     const { instance, connection } = await opening;
+    await connection.run("CHECKPOINT").catch(() => undefined);
     connection.closeSync();
     instance.closeSync();
   }

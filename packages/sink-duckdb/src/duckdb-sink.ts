@@ -11,6 +11,7 @@ import {
 } from "@parley/core";
 import { type DuckdbConfig, type DuckdbSettings, duckdbConfigSchema } from "./duckdb-config.ts";
 import { DuckdbSession } from "./duckdb-connection.ts";
+import { latestRowPerKey } from "./duckdb-merge-keys.ts";
 import { removeStagingFile, writeStagingFile } from "./duckdb-staging.ts";
 import { ensureDataTable, ensureInternalTables, qualified } from "./duckdb-tables.ts";
 import { applyRows, insertRejects, swapReplaced, upsertState } from "./duckdb-writer.ts";
@@ -90,9 +91,11 @@ class DuckdbSink implements Sink {
   }
 
   async writeBatch(batch: WriteBatch): Promise<void> {
+    const merge =
+      batch.target.stream.writeDisposition === "merge" ? latestRowPerKey(batch.rows, batch.target.stream.primaryKey) : undefined;
+    const rows = merge?.rows ?? batch.rows;
     // Serialising rows happens before taking the connection, so it overlaps DuckDB finishing the previous batch.
-    const stagingPath =
-      batch.rows.length > 0 ? await writeStagingFile(this.#config.stagingDirectory, batch.rows) : undefined;
+    const stagingPath = rows.length > 0 ? await writeStagingFile(this.#config.stagingDirectory, rows) : undefined;
     try {
       await this.#session.transaction(async (connection) => {
         if (stagingPath !== undefined) {
@@ -100,6 +103,7 @@ class DuckdbSink implements Sink {
             schema: this.#config.schema,
             target: batch.target,
             stagingPath,
+            keysJson: merge?.keysJson ?? "[]",
             loadId: batch.loadId,
             loadedAt: batch.loadedAt,
           });

@@ -1,8 +1,8 @@
 import type { DuckDBConnection } from "@duckdb/node-api";
-import { lineageColumns, type RejectedRecord, type StateUpdate, type TableTarget } from "@parley/core";
+import { type ColumnDefinition, lineageColumns, type RejectedRecord, type StateUpdate, type TableTarget } from "@parley/core";
 import { columnList, readStagingSql, sequenceColumn } from "./duckdb-staging.ts";
 import { ensureTable, qualified } from "./duckdb-tables.ts";
-import { quoteIdentifier, quoteLiteral } from "./duckdb-types.ts";
+import { duckdbColumnTypes, quoteIdentifier, quoteLiteral } from "./duckdb-types.ts";
 
 /** Where a replace stream's rows wait until the stream completes; one per table, owned by one load. */
 export function replaceStagingTable(table: string): string {
@@ -22,6 +22,8 @@ interface ApplyInput {
   readonly schema: string;
   readonly target: TableTarget;
   readonly stagingPath: string;
+  /** Merge only: the batch's keys as a JSON array of objects, for the DELETE of rows being replaced. */
+  readonly keysJson: string;
   readonly loadId: string;
   readonly loadedAt: string;
 }
@@ -42,15 +44,14 @@ export async function applyRows(connection: DuckDBConnection, input: ApplyInput)
       return;
     case "merge": {
       const key = target.stream.primaryKey;
-      await connection.run(`CREATE OR REPLACE TEMP TABLE _parley_batch AS SELECT * FROM ${source}`);
-      const matches = key
-        .map((column) => `${table}.${quoteIdentifier(column)} = _parley_batch.${quoteIdentifier(column)}`)
-        .join(" AND ");
-      await connection.run(`DELETE FROM ${table} USING _parley_batch WHERE ${matches}`);
-      await connection.run(
-        `INSERT INTO ${table} (${names}, ${lineage}) SELECT ${names}, ${lineageValues(loadId, loadedAt)} FROM _parley_batch${latestPerKey(key)}`,
-      );
-      await connection.run("DROP TABLE _parley_batch");
+      // Rows arrive de-duplicated (last record per key), so one pass of DuckDB's reader inserts them directly.
+      const keyColumns = key.map((name) => columns.find((column) => column.name === name) as ColumnDefinition);
+      const keyStructure = JSON.stringify([Object.fromEntries(keyColumns.map((column) => [column.name, duckdbColumnTypes[column.type]]))]);
+      const matches = key.map((column) => `${table}.${quoteIdentifier(column)} = batch_keys.k.${quoteIdentifier(column)}`).join(" AND ");
+      await connection.run(`DELETE FROM ${table} USING (SELECT unnest(from_json(?::JSON, ${quoteLiteral(keyStructure)})) AS k) AS batch_keys WHERE ${matches}`, [
+        input.keysJson,
+      ]);
+      await connection.run(`INSERT INTO ${table} (${names}, ${lineage}) SELECT ${names}, ${lineageValues(loadId, loadedAt)} FROM ${source}`);
       return;
     }
     case "replace": {

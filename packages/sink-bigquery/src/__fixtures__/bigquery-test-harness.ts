@@ -1,8 +1,8 @@
 import type { Sink } from "@parley/core";
 import { type BigqueryEmulator, createBigqueryEmulator } from "@parley/sandbox/bigquery";
 import { OAuth2Client } from "google-auth-library";
-import type { BigquerySettings } from "./bigquery-config.ts";
-import { createBigquerySink } from "./bigquery-sink.ts";
+import type { BigquerySettings } from "../bigquery-config.ts";
+import { createBigquerySink } from "../bigquery-sink.ts";
 
 export interface BigqueryTestHarness {
   readonly emulator: BigqueryEmulator;
