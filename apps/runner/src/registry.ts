@@ -1,8 +1,10 @@
 import { ccaiSourceFactory } from "@parley/connector-ccai";
+import { ultimateSourceFactory } from "@parley/connector-ultimate";
 import { voicegainSourceFactory } from "@parley/connector-voicegain";
 import type { SinkFactory, SourceFactory } from "@parley/core";
 import { bigquerySinkFactory } from "@parley/sink-bigquery";
 import { duckdbSinkFactory } from "@parley/sink-duckdb";
+import { postgresSinkFactory } from "@parley/sink-postgres";
 
 /**
  * Every plugin the runner knows, listed explicitly: importing a package never registers anything.
@@ -10,11 +12,13 @@ import { duckdbSinkFactory } from "@parley/sink-duckdb";
  */
 export const sourceFactories = {
   ccai: ccaiSourceFactory,
+  ultimate: ultimateSourceFactory,
   voicegain: voicegainSourceFactory,
 } as const satisfies Record<string, SourceFactory>;
 
 export const sinkFactories = {
   duckdb: duckdbSinkFactory,
+  postgres: postgresSinkFactory,
   bigquery: bigquerySinkFactory,
 } as const satisfies Record<string, SinkFactory>;
 

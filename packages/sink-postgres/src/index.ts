@@ -1,2 +1,2 @@
 export { type PostgresConfig, type PostgresSettings, postgresConfigSchema } from "./postgres-config.ts";
-export { createPostgresSink } from "./postgres-sink.ts";
+export { createPostgresSink, postgresSinkFactory } from "./postgres-sink.ts";

@@ -3,6 +3,7 @@ import {
   parseConfigOrThrow,
   registerSecret,
   type Sink,
+  type SinkFactory,
   type StoredState,
   type StreamCompletion,
   type TableTarget,
@@ -135,11 +136,7 @@ class PostgresSink implements Sink {
 }
 
 /** A sink that loads into PostgreSQL with COPY. No I/O happens until the first call. */
-export function createPostgresSink(settings: PostgresSettings): Sink {
-  const config = parseConfigOrThrow(postgresConfigSchema, settings, {
-    pathPrefix: "sink",
-    subject: "PostgreSQL sink settings",
-  });
+function sinkFromConfig(config: PostgresConfig): Sink {
   if (config.url !== undefined) {
     // The url is redacted as a whole already; its password part must be too, wherever it shows up alone.
     const password = URL.canParse(config.url.reveal()) ? new URL(config.url.reveal()).password : "";
@@ -147,3 +144,14 @@ export function createPostgresSink(settings: PostgresSettings): Sink {
   }
   return new PostgresSink(config);
 }
+
+export function createPostgresSink(settings: PostgresSettings): Sink {
+  return sinkFromConfig(parseConfigOrThrow(postgresConfigSchema, settings, { pathPrefix: "sink", subject: "PostgreSQL sink settings" }));
+}
+
+/** The runner's registry entry for this sink. */
+export const postgresSinkFactory: SinkFactory<typeof postgresConfigSchema> = {
+  type: "postgres",
+  configSchema: postgresConfigSchema,
+  create: sinkFromConfig,
+};
