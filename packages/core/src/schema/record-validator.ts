@@ -25,9 +25,16 @@ function describe(value: unknown): string {
 
 type Normaliser = (value: unknown) => { value: unknown } | string;
 
+const daysInMonth = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** `YYYY-MM-DD` names a real calendar day. Arithmetic, not `Date`: it runs for every timestamp of every record. */
 function isRealDate(datePart: string): boolean {
-  const time = Date.parse(`${datePart}T00:00:00Z`);
-  return !Number.isNaN(time) && new Date(time).toISOString().startsWith(datePart);
+  const year = Number(datePart.slice(0, 4));
+  const month = Number(datePart.slice(5, 7));
+  const day = Number(datePart.slice(8, 10));
+  if (!(month >= 1 && month <= 12 && day >= 1)) return false;
+  if (month === 2 && day === 29) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  return day <= (daysInMonth[month - 1] as number);
 }
 
 const normalisers: Record<LogicalType, Normaliser> = {
