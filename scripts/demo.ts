@@ -1,13 +1,12 @@
 import { mkdir, rm, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import { runCli } from "@parley/runner";
+import { runCli, sandboxConfig } from "@parley/runner";
 import { startSandbox } from "@parley/sandbox";
 import { stringify } from "yaml";
 
 /**
  * The demo: starts the three vendor emulators with seeded data, writes a config that points Parley at them,
- * syncs everything into ./parley-demo.duckdb, applies the metric views and prints a few rows of each.
- * Credentials reach the config through environment variables, as they would in production.
+ * syncs everything into ./parley-demo.duckdb, applies the metric views and prints some rows of each.
  */
 const root = resolve(import.meta.dirname, "..");
 const workDirectory = join(root, ".parley-demo");
@@ -18,40 +17,28 @@ await mkdir(workDirectory, { recursive: true });
 await rm(databasePath, { force: true });
 await rm(`${databasePath}.wal`, { force: true });
 
-const sandbox = await startSandbox();
-try {
-  const [project, location] = sandbox.ccai.parent.split("/").filter((_part, index) => index % 2 === 1) as [
-    string,
-    string,
-  ];
-  const config = {
-    sink: { type: "duckdb", path: databasePath },
-    sources: {
-      ccai: { type: "ccai", project, location, baseUrl: sandbox.ccai.url, accessToken: "${DEMO_CCAI_TOKEN}" },
-    },
-  };
-  await writeFile(
-    configPath,
-    `# Written by the demo; points Parley at the local sandbox emulators.\n${stringify(config)}`,
-  );
-  const environment = { ...process.env, DEMO_CCAI_TOKEN: "sandbox-access-token" };
-  const cli = (argv: string[]) => runCli([...argv, "-c", configPath], { environment });
+const previews = [
+  "SELECT * FROM ultimate_metrics ORDER BY 2 DESC, 1 LIMIT 6",
+  "SELECT * FROM ultimate_first_meaningful_intent_metrics ORDER BY total_conversations DESC LIMIT 6",
+  "SELECT * FROM voicegain_call_metrics ORDER BY 1 DESC, calls DESC LIMIT 6",
+  "SELECT * FROM voicegain_topics ORDER BY 1 DESC, calls DESC LIMIT 6",
+  "SELECT * FROM ccai_conversation_metrics ORDER BY 1 DESC, conversations DESC LIMIT 6",
+  "SELECT * FROM ccai_issue_metrics ORDER BY 1 DESC, conversations DESC LIMIT 6",
+];
 
-  console.log(`\n$ parley sync -c ${configPath}`);
-  if ((await cli(["sync"])) !== 0) process.exitCode = 1;
-  console.log("\n$ parley views apply");
-  if ((await cli(["views", "apply"])) !== 0) process.exitCode = 1;
-  const previews = [
-    "SELECT * FROM ccai_conversation_metrics ORDER BY 1 DESC, conversations DESC LIMIT 8",
-    "SELECT * FROM ccai_issue_metrics ORDER BY 1 DESC, conversations DESC LIMIT 8",
-  ];
-  for (const sql of previews) {
-    console.log(`\n$ parley query "${sql}"`);
-    if ((await cli(["query", sql])) !== 0) process.exitCode = 1;
-  }
-  console.log(
-    `\nDone. The data is in ${databasePath}; try: pnpm parley query -c ${configPath} "SELECT * FROM _parley_loads"`,
-  );
+const sandbox = await startSandbox();
+let failures = 0;
+try {
+  await writeFile(configPath, `# Written by the demo: Parley pointed at the local sandbox emulators (fake credentials).\n${stringify(sandboxConfig(sandbox, databasePath))}`);
+  const step = async (argv: string[]): Promise<void> => {
+    console.log(`\n$ parley ${argv.map((part) => (part.includes(" ") ? `"${part}"` : part)).join(" ")}`);
+    if ((await runCli([...argv, "-c", configPath])) !== 0) failures += 1;
+  };
+  await step(["sync"]);
+  await step(["views", "apply"]);
+  for (const sql of previews) await step(["query", sql]);
+  console.log(`\nThe data is in ${databasePath}. Try: pnpm parley query -c ${configPath} "SELECT * FROM _parley_loads"`);
 } finally {
   await sandbox.close();
 }
+process.exitCode = failures === 0 ? 0 : 1;

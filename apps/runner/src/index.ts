@@ -2,3 +2,4 @@ export { loadConfig, type RunnerConfig, resolveConfig } from "./config/load-conf
 export { runSync, type SyncOptions, type SyncProgress, type SyncResult } from "./engine/sync-engine.ts";
 export { defaultRegistry, type Registry, sinkFactories, sourceFactories } from "./registry.ts";
 export { type CliEnvironment, runCli, usage } from "./run-cli.ts";
+export { sandboxConfig } from "./commands/sandbox-config.ts";

@@ -2,6 +2,7 @@ import { parseArgs } from "node:util";
 import { ConfigError, ParleyError, redact } from "@parley/core";
 import { checkCommand } from "./commands/check-command.ts";
 import type { CommandContext } from "./commands/command-context.ts";
+import { sandboxCommand } from "./commands/sandbox-command.ts";
 import { stateResetCommand, stateShowCommand } from "./commands/state-command.ts";
 import { syncCommand } from "./commands/sync-command.ts";
 import { queryCommand, viewsApplyCommand } from "./commands/views-command.ts";
@@ -16,6 +17,7 @@ Commands:
   state reset SOURCE [--stream NAME ...]      forget state; the next sync starts from the configured start
   views apply [--sql-dir DIR]                 create or replace the metric views in the sink
   query "SQL"                                 run a query in the sink and print the rows
+  sandbox [--port N] [--write-config FILE]    serve fake vendor APIs with seeded data (offline development)
 
 Options:
   -c, --config FILE        config file (default: parley.yaml)
@@ -83,6 +85,8 @@ export async function runCli(argv: readonly string[], cli: CliEnvironment = {}):
         break;
       case "query":
         return await queryCommand(context, { ...global, sql: subcommand });
+      case "sandbox":
+        return await sandboxCommand(context, { port: Number(values.port ?? 8790), configPath: values["write-config"] ?? "parley.sandbox.yaml" });
     }
     stderr.write(`unknown command: ${positionals.join(" ")}\n\n${usage}`);
     return 2;
@@ -109,6 +113,8 @@ function parse(argv: readonly string[]) {
       "full-refresh": { type: "boolean" },
       "log-format": { type: "string" },
       "sql-dir": { type: "string" },
+      port: { type: "string" },
+      "write-config": { type: "string" },
       help: { type: "boolean", short: "h" },
     },
   });

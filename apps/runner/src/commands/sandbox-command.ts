@@ -1,0 +1,30 @@
+import { writeFile } from "node:fs/promises";
+import { startSandbox } from "@parley/sandbox";
+import { stringify } from "yaml";
+import type { CommandContext } from "./command-context.ts";
+import { sandboxConfig } from "./sandbox-config.ts";
+
+/**
+ * `parley sandbox`: serves the three fake vendor APIs with seeded data until Ctrl-C, and writes a config
+ * that points `parley sync` at them, so pipelines can be developed offline.
+ */
+export async function sandboxCommand(context: CommandContext, options: { readonly port: number; readonly configPath: string }): Promise<number> {
+  const sandbox = await startSandbox({ basePort: options.port });
+  try {
+    await writeFile(options.configPath, `# Points Parley at the local sandbox (fake credentials).\n${stringify(sandboxConfig(sandbox, "./parley-sandbox.duckdb"))}`);
+    context.stdout.write(
+      [
+        `Ultimate (Zendesk AI agents) export API: ${sandbox.ultimate.url}/data-export/v3/get-signed-urls`,
+        `Voicegain speech analytics API:         ${sandbox.voicegain.apiUrl}/sa/call`,
+        `CCAI Insights API:                       ${sandbox.ccai.url}/v1/${sandbox.ccai.parent}/conversations`,
+        `Config written to ${options.configPath}; in another terminal: parley sync -c ${options.configPath}`,
+        "Ctrl-C stops the sandbox.",
+        "",
+      ].join("\n"),
+    );
+    if (!context.signal.aborted) await new Promise((resolve) => context.signal.addEventListener("abort", resolve, { once: true }));
+  } finally {
+    await sandbox.close();
+  }
+  return 0;
+}
