@@ -7,14 +7,8 @@ import { Parser } from "node-sql-parser";
 import { afterEach, describe, expect, test } from "vitest";
 import { parley, workspace } from "../support/cli-harness.ts";
 import { type ConnectorType, connectorScenarios } from "../support/connector-scenarios.ts";
-import {
-  alignTo,
-  freshPostgresSchema,
-  postgresUrl,
-  runCliWith,
-  sortByGrain,
-  viewFilesOnDisk,
-} from "../support/view-parity.ts";
+import { freshPostgresSchema, postgresUrl } from "../support/postgres-schema.ts";
+import { alignTo, runCliWith, sortByGrain, viewFilesOnDisk } from "../support/view-parity.ts";
 
 const sqlDirectory = resolve(import.meta.dirname, "../../sql");
 
@@ -161,7 +155,12 @@ const sourceTables: Record<ConnectorType, string> = {
 
 /** Parses one statement as GoogleSQL: it must be exactly one CREATE OR REPLACE VIEW of `view`. Returns the tables it reads. */
 function parseView(sql: string, view: string): string[] {
-  const parsed = bigquery.astify(sql, parseOptions);
+  let parsed: ReturnType<Parser["astify"]>;
+  try {
+    parsed = bigquery.astify(sql, parseOptions);
+  } catch (error) {
+    throw new Error(`${view} does not parse as GoogleSQL: ${(error as Error).message}`, { cause: error });
+  }
   const statements = Array.isArray(parsed) ? parsed : [parsed];
   expect(statements, view).toHaveLength(1);
   const statement = statements[0] as unknown as {
@@ -266,7 +265,9 @@ describe("BigQuery: the CCAI native-export views parse as GoogleSQL", () => {
         failedAt = (error as { location?: { start: { offset: number } } }).location?.start.offset;
       }
       // Where the parser gives up: the type name inside the first CAST(NULL AS JSON).
-      expect(failedAt, file).toBe((casts[0] as number) + "CAST(NULL AS ".length);
+      expect(failedAt, `${file}: the parser stops at the first CAST(NULL AS JSON), nowhere earlier`).toBe(
+        (casts[0] as number) + "CAST(NULL AS ".length,
+      );
     }
     const tables = parseView(sql.replace(jsonNull, "CAST(NULL AS STRING)"), view);
     expect(tables, file).toEqual([reads]);

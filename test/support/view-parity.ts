@@ -1,29 +1,7 @@
-import { randomUUID } from "node:crypto";
 import { readdir } from "node:fs/promises";
 import { join } from "node:path";
 import { isDeepStrictEqual } from "node:util";
-import type { Sink } from "@parley/core";
 import { type Registry, runCli } from "@parley/runner";
-import { createPostgresSink } from "@parley/sink-postgres";
-
-export const postgresUrl = "postgres://postgres@127.0.0.1:5432/test";
-
-/** A PostgreSQL sink on a schema of its own; `drop` removes the schema with everything in it and closes the sink. */
-export function freshPostgresSchema(prefix: string): { schema: string; sink: Sink; drop: () => Promise<void> } {
-  const schema = `${prefix}_${randomUUID().replaceAll("-", "").slice(0, 12)}`;
-  const sink = createPostgresSink({ url: postgresUrl, schema });
-  return {
-    schema,
-    sink,
-    async drop() {
-      try {
-        await sink.execute(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-      } finally {
-        await sink.close();
-      }
-    },
-  };
-}
 
 /**
  * The views the files of `sql/<sourceType>/` define, each with the variants present: `NN_<view>.sql` is
