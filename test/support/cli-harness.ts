@@ -7,8 +7,8 @@ import { stringify } from "yaml";
 import { counterSourceFactory } from "./counter-source.ts";
 
 export const testRegistry = {
+  ...defaultRegistry,
   sources: { ...defaultRegistry.sources, counter: counterSourceFactory },
-  sinks: defaultRegistry.sinks,
 };
 
 export interface CapturedRun {

@@ -3,5 +3,5 @@ import { counterSourceFactory } from "./counter-source.ts";
 
 /** The `parley` CLI with the test-only counter source added, for tests that need a real separate process. */
 process.exitCode = await runCli(process.argv.slice(2), {
-  registry: { sources: { ...defaultRegistry.sources, counter: counterSourceFactory }, sinks: defaultRegistry.sinks },
+  registry: { ...defaultRegistry, sources: { ...defaultRegistry.sources, counter: counterSourceFactory } },
 });

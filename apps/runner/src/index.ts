@@ -1,5 +1,5 @@
+export { sandboxConfig } from "./commands/sandbox-config.ts";
 export { loadConfig, type RunnerConfig, resolveConfig } from "./config/load-config.ts";
 export { runSync, type SyncOptions, type SyncProgress, type SyncResult } from "./engine/sync-engine.ts";
 export { defaultRegistry, type Registry, sinkFactories, sourceFactories } from "./registry.ts";
 export { type CliEnvironment, runCli, usage } from "./run-cli.ts";
-export { sandboxConfig } from "./commands/sandbox-config.ts";

@@ -1,7 +1,7 @@
-import { ccaiSourceFactory } from "@parley/connector-ccai";
+import { ccaiSourceFactory, exportCcaiToBigQuery } from "@parley/connector-ccai";
 import { ultimateSourceFactory } from "@parley/connector-ultimate";
 import { voicegainSourceFactory } from "@parley/connector-voicegain";
-import type { SinkFactory, SourceFactory } from "@parley/core";
+import type { Logger, ProgressEvent, SinkFactory, SourceFactory } from "@parley/core";
 import { bigquerySinkFactory } from "@parley/sink-bigquery";
 import { duckdbSinkFactory } from "@parley/sink-duckdb";
 import { postgresSinkFactory } from "@parley/sink-postgres";
@@ -22,9 +22,24 @@ export const sinkFactories = {
   bigquery: bigquerySinkFactory,
 } as const satisfies Record<string, SinkFactory>;
 
+/** A vendor-side export a connector can drive (`parley export <type>`), e.g. CCAI's native BigQuery export. */
+export type NativeExport = (
+  settings: Record<string, unknown>,
+  options: { since?: string; signal?: AbortSignal; logger?: Logger; onProgress?: (event: ProgressEvent) => void },
+) => Promise<{
+  readonly operations: readonly { readonly name: string; readonly partialErrors: readonly unknown[] }[];
+  readonly mergeSql: string | undefined;
+  readonly watermarkSql: string;
+}>;
+
+export const nativeExports = {
+  ccai: (settings, options) => exportCcaiToBigQuery(settings as never, options),
+} as const satisfies Record<string, NativeExport>;
+
 export interface Registry {
   readonly sources: Readonly<Record<string, SourceFactory>>;
   readonly sinks: Readonly<Record<string, SinkFactory>>;
+  readonly exports?: Readonly<Record<string, NativeExport>>;
 }
 
-export const defaultRegistry: Registry = { sources: sourceFactories, sinks: sinkFactories };
+export const defaultRegistry: Registry = { sources: sourceFactories, sinks: sinkFactories, exports: nativeExports };

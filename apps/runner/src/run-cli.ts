@@ -2,6 +2,7 @@ import { parseArgs } from "node:util";
 import { ConfigError, ParleyError, redact } from "@parley/core";
 import { checkCommand } from "./commands/check-command.ts";
 import type { CommandContext } from "./commands/command-context.ts";
+import { exportCommand } from "./commands/export-command.ts";
 import { sandboxCommand } from "./commands/sandbox-command.ts";
 import { stateResetCommand, stateShowCommand } from "./commands/state-command.ts";
 import { syncCommand } from "./commands/sync-command.ts";
@@ -18,6 +19,7 @@ Commands:
   views apply [--sql-dir DIR]                 create or replace the metric views in the sink
   query "SQL"                                 run a query in the sink and print the rows
   sandbox [--port N] [--write-config FILE]    serve fake vendor APIs with seeded data (offline development)
+  export ccai [--source NAME] [--since TIME]  run CCAI's native export to BigQuery and print the MERGE to apply
 
 Options:
   -c, --config FILE        config file (default: parley.yaml)
@@ -85,8 +87,18 @@ export async function runCli(argv: readonly string[], cli: CliEnvironment = {}):
         break;
       case "query":
         return await queryCommand(context, { ...global, sql: subcommand });
+      case "export":
+        return await exportCommand(context, {
+          ...global,
+          type: subcommand,
+          source: values.source?.[0],
+          since: values.since,
+        });
       case "sandbox":
-        return await sandboxCommand(context, { port: Number(values.port ?? 8790), configPath: values["write-config"] ?? "parley.sandbox.yaml" });
+        return await sandboxCommand(context, {
+          port: Number(values.port ?? 8790),
+          configPath: values["write-config"] ?? "parley.sandbox.yaml",
+        });
     }
     stderr.write(`unknown command: ${positionals.join(" ")}\n\n${usage}`);
     return 2;
@@ -114,6 +126,7 @@ function parse(argv: readonly string[]) {
       "log-format": { type: "string" },
       "sql-dir": { type: "string" },
       port: { type: "string" },
+      since: { type: "string" },
       "write-config": { type: "string" },
       help: { type: "boolean", short: "h" },
     },

@@ -8,10 +8,16 @@ import { sandboxConfig } from "./sandbox-config.ts";
  * `parley sandbox`: serves the three fake vendor APIs with seeded data until Ctrl-C, and writes a config
  * that points `parley sync` at them, so pipelines can be developed offline.
  */
-export async function sandboxCommand(context: CommandContext, options: { readonly port: number; readonly configPath: string }): Promise<number> {
+export async function sandboxCommand(
+  context: CommandContext,
+  options: { readonly port: number; readonly configPath: string },
+): Promise<number> {
   const sandbox = await startSandbox({ basePort: options.port });
   try {
-    await writeFile(options.configPath, `# Points Parley at the local sandbox (fake credentials).\n${stringify(sandboxConfig(sandbox, "./parley-sandbox.duckdb"))}`);
+    await writeFile(
+      options.configPath,
+      `# Points Parley at the local sandbox (fake credentials).\n${stringify(sandboxConfig(sandbox, "./parley-sandbox.duckdb"))}`,
+    );
     context.stdout.write(
       [
         `Ultimate (Zendesk AI agents) export API: ${sandbox.ultimate.url}/data-export/v3/get-signed-urls`,
@@ -22,7 +28,8 @@ export async function sandboxCommand(context: CommandContext, options: { readonl
         "",
       ].join("\n"),
     );
-    if (!context.signal.aborted) await new Promise((resolve) => context.signal.addEventListener("abort", resolve, { once: true }));
+    if (!context.signal.aborted)
+      await new Promise((resolve) => context.signal.addEventListener("abort", resolve, { once: true }));
   } finally {
     await sandbox.close();
   }

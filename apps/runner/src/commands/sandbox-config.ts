@@ -25,7 +25,12 @@ export function sandboxConfig(sandbox: Sandbox, databasePath: string, now: Date 
         token: sandbox.ultimate.apiKey,
         startDate: isoDay(start),
       },
-      voicegain: { type: "voicegain", baseUrl: sandbox.voicegain.apiUrl, token: sandbox.voicegain.token, format: "json" },
+      voicegain: {
+        type: "voicegain",
+        baseUrl: sandbox.voicegain.apiUrl,
+        token: sandbox.voicegain.token,
+        format: "json",
+      },
       ccai: { type: "ccai", baseUrl: sandbox.ccai.url, project, location, accessToken: "sandbox-access-token" },
     },
   };

@@ -12,6 +12,8 @@ export interface ConfiguredSource {
   readonly enabled: boolean;
   readonly factory: SourceFactory;
   readonly config: unknown;
+  /** The connector's settings as written (after environment interpolation), for tools that parse them themselves. */
+  readonly settings: Record<string, unknown>;
 }
 
 export interface RunnerConfig {
@@ -66,7 +68,8 @@ export function resolveConfig(
       });
       continue;
     }
-    const source = parseConfig(factory.configSchema, omit(entry, runnerOwnSourceKeys), `sources.${name}`);
+    const settings = omit(entry, runnerOwnSourceKeys);
+    const source = parseConfig(factory.configSchema, settings, `sources.${name}`);
     if (!source.ok) {
       issues.push(...source.issues);
       continue;
@@ -78,6 +81,7 @@ export function resolveConfig(
       enabled: entry.enabled,
       factory,
       config: source.config,
+      settings,
     });
   }
   if (issues.length > 0) throw new ConfigError(issues, { subject: `configuration in ${path}` });
