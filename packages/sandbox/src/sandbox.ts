@@ -22,9 +22,17 @@ export interface Sandbox {
 
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const host = options.host ?? "127.0.0.1";
-  const port = (offset: number): number => (options.basePort === undefined || options.basePort === 0 ? 0 : options.basePort + offset);
+  const port = (offset: number): number =>
+    options.basePort === undefined || options.basePort === 0 ? 0 : options.basePort + offset;
   const seed = options.seed ?? 7;
-  const ultimate = await createUltimateEmulator({ host, port: port(0), seed, bots: 2, conversationsPerDay: { min: 30, max: 80 }, ...(options.now === undefined ? {} : { now: options.now }) });
+  const ultimate = await createUltimateEmulator({
+    host,
+    port: port(0),
+    seed,
+    bots: 2,
+    conversationsPerDay: { min: 30, max: 80 },
+    ...(options.now === undefined ? {} : { now: options.now }),
+  });
   const voicegain = await createVoicegainEmulator({ host, port: port(1), seed, callCount: 2_000 });
   const ccai = await createCcaiEmulator({ host, port: port(2), seed, conversations: 300 });
   const close = async (): Promise<void> => {

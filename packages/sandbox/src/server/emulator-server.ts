@@ -64,7 +64,12 @@ export async function readBody(request: IncomingMessage, limitBytes = 1_000_000)
   return Buffer.concat(chunks).toString("utf8");
 }
 
-export function sendJson(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+export function sendJson(
+  response: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   const text = JSON.stringify(body);
   response.writeHead(status, {
     "content-type": "application/json; charset=utf-8",
