@@ -41,6 +41,7 @@ export type {
   TableTarget,
   WriteDisposition,
 } from "./schema/stream-definition.ts";
+export { loadRecordFromRow, storedStateFromRow } from "./sink/internal-rows.ts";
 export { internalTables, maxRejectPayloadBytes, rejectPayload } from "./sink/internal-tables.ts";
 export type {
   LoadRecord,

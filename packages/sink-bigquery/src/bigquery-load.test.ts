@@ -1,8 +1,8 @@
 import type { StreamDefinition, TableTarget } from "@parley/core";
 import { ConfigError } from "@parley/core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { createBigquerySink } from "./bigquery-sink.ts";
 import { type BigqueryTestHarness, startBigqueryHarness } from "./__fixtures__/bigquery-test-harness.ts";
+import { createBigquerySink } from "./bigquery-sink.ts";
 
 let harness: BigqueryTestHarness;
 beforeAll(async () => {

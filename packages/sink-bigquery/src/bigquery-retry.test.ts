@@ -1,7 +1,7 @@
 import { HttpError, type StreamDefinition, type TableTarget } from "@parley/core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { createBigquerySink } from "./bigquery-sink.ts";
 import { type BigqueryTestHarness, startBigqueryHarness } from "./__fixtures__/bigquery-test-harness.ts";
+import { createBigquerySink } from "./bigquery-sink.ts";
 
 let harness: BigqueryTestHarness;
 beforeAll(async () => {

@@ -2,11 +2,13 @@ import {
   internalTables,
   type JsonValue,
   type LoadRecord,
+  loadRecordFromRow,
   parseConfigOrThrow,
   type Sink,
   type SinkFactory,
   type StoredState,
   type StreamCompletion,
+  storedStateFromRow,
   type TableTarget,
   type WriteBatch,
 } from "@parley/core";
@@ -60,14 +62,7 @@ class BigquerySink implements Sink {
     const rows = await this.#session.select(
       `SELECT * FROM ${this.#table(internalTables.state.name)} WHERE source = ${quoteString(source)} ORDER BY stream`,
     );
-    return rows.map((row) => ({
-      source: String(row.source),
-      stream: String(row.stream),
-      version: Number(row.state_version),
-      value: row.state as JsonValue,
-      loadId: String(row.load_id),
-      updatedAt: String(row.updated_at),
-    }));
+    return rows.map(storedStateFromRow);
   }
 
   async resetState(source: string, streams?: readonly string[]): Promise<number> {
@@ -128,15 +123,7 @@ class BigquerySink implements Sink {
     const rows = await this.#session.select(
       `SELECT * FROM ${this.#table(internalTables.loads.name)}${where} ORDER BY started_at DESC, load_id DESC LIMIT ${Math.max(1, Math.floor(limit))}`,
     );
-    return rows.map((row) => ({
-      loadId: String(row.load_id),
-      source: String(row.source),
-      startedAt: String(row.started_at),
-      finishedAt: row.finished_at === null ? null : String(row.finished_at),
-      status: row.status as LoadRecord["status"],
-      streams: (row.streams ?? []) as LoadRecord["streams"],
-      error: row.error === null ? null : String(row.error),
-    }));
+    return rows.map(loadRecordFromRow);
   }
 
   async execute(sql: string): Promise<void> {

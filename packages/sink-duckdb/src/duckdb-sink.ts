@@ -1,11 +1,13 @@
 import {
   type JsonValue,
   type LoadRecord,
+  loadRecordFromRow,
   parseConfigOrThrow,
   type Sink,
   type SinkFactory,
   type StoredState,
   type StreamCompletion,
+  storedStateFromRow,
   type TableTarget,
   type WriteBatch,
 } from "@parley/core";
@@ -56,14 +58,7 @@ class DuckdbSink implements Sink {
         [source],
       ),
     );
-    return rows.map((row) => ({
-      source: String(row.source),
-      stream: String(row.stream),
-      version: Number(row.state_version),
-      value: row.state as JsonValue,
-      loadId: String(row.load_id),
-      updatedAt: String(row.updated_at),
-    }));
+    return rows.map(storedStateFromRow);
   }
 
   async resetState(source: string, streams?: readonly string[]): Promise<number> {
@@ -92,7 +87,9 @@ class DuckdbSink implements Sink {
 
   async writeBatch(batch: WriteBatch): Promise<void> {
     const merge =
-      batch.target.stream.writeDisposition === "merge" ? latestRowPerKey(batch.rows, batch.target.stream.primaryKey) : undefined;
+      batch.target.stream.writeDisposition === "merge"
+        ? latestRowPerKey(batch.rows, batch.target.stream.primaryKey)
+        : undefined;
     const rows = merge?.rows ?? batch.rows;
     // Serialising rows happens before taking the connection, so it overlaps DuckDB finishing the previous batch.
     const stagingPath = rows.length > 0 ? await writeStagingFile(this.#config.stagingDirectory, rows) : undefined;
@@ -163,15 +160,7 @@ class DuckdbSink implements Sink {
         source === undefined ? [] : [source],
       ),
     );
-    return rows.map((row) => ({
-      loadId: String(row.load_id),
-      source: String(row.source),
-      startedAt: String(row.started_at),
-      finishedAt: row.finished_at === null ? null : String(row.finished_at),
-      status: row.status as LoadRecord["status"],
-      streams: (row.streams ?? []) as LoadRecord["streams"],
-      error: row.error === null ? null : String(row.error),
-    }));
+    return rows.map(loadRecordFromRow);
   }
 
   async execute(sql: string): Promise<void> {

@@ -1,5 +1,11 @@
 import type { DuckDBConnection } from "@duckdb/node-api";
-import { type ColumnDefinition, lineageColumns, type RejectedRecord, type StateUpdate, type TableTarget } from "@parley/core";
+import {
+  type ColumnDefinition,
+  lineageColumns,
+  type RejectedRecord,
+  type StateUpdate,
+  type TableTarget,
+} from "@parley/core";
 import { columnList, readStagingSql, sequenceColumn } from "./duckdb-staging.ts";
 import { ensureTable, qualified } from "./duckdb-tables.ts";
 import { duckdbColumnTypes, quoteIdentifier, quoteLiteral } from "./duckdb-types.ts";
@@ -46,12 +52,19 @@ export async function applyRows(connection: DuckDBConnection, input: ApplyInput)
       const key = target.stream.primaryKey;
       // Rows arrive de-duplicated (last record per key), so one pass of DuckDB's reader inserts them directly.
       const keyColumns = key.map((name) => columns.find((column) => column.name === name) as ColumnDefinition);
-      const keyStructure = JSON.stringify([Object.fromEntries(keyColumns.map((column) => [column.name, duckdbColumnTypes[column.type]]))]);
-      const matches = key.map((column) => `${table}.${quoteIdentifier(column)} = batch_keys.k.${quoteIdentifier(column)}`).join(" AND ");
-      await connection.run(`DELETE FROM ${table} USING (SELECT unnest(from_json(?::JSON, ${quoteLiteral(keyStructure)})) AS k) AS batch_keys WHERE ${matches}`, [
-        input.keysJson,
+      const keyStructure = JSON.stringify([
+        Object.fromEntries(keyColumns.map((column) => [column.name, duckdbColumnTypes[column.type]])),
       ]);
-      await connection.run(`INSERT INTO ${table} (${names}, ${lineage}) SELECT ${names}, ${lineageValues(loadId, loadedAt)} FROM ${source}`);
+      const matches = key
+        .map((column) => `${table}.${quoteIdentifier(column)} = batch_keys.k.${quoteIdentifier(column)}`)
+        .join(" AND ");
+      await connection.run(
+        `DELETE FROM ${table} USING (SELECT unnest(from_json(?::JSON, ${quoteLiteral(keyStructure)})) AS k) AS batch_keys WHERE ${matches}`,
+        [input.keysJson],
+      );
+      await connection.run(
+        `INSERT INTO ${table} (${names}, ${lineage}) SELECT ${names}, ${lineageValues(loadId, loadedAt)} FROM ${source}`,
+      );
       return;
     }
     case "replace": {

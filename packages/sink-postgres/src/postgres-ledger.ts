@@ -1,4 +1,11 @@
-import type { JsonValue, LoadRecord, RejectedRecord, StateUpdate, StoredState } from "@parley/core";
+import {
+  type LoadRecord,
+  loadRecordFromRow,
+  type RejectedRecord,
+  type StateUpdate,
+  type StoredState,
+  storedStateFromRow,
+} from "@parley/core";
 import type { PoolClient } from "pg";
 import { jsonText } from "./postgres-copy.ts";
 import { qualified } from "./postgres-types.ts";
@@ -48,14 +55,7 @@ export async function readState(client: PoolClient, schema: string, source: stri
     `SELECT * FROM ${qualified(schema, "_parley_state")} WHERE source = $1 ORDER BY stream`,
     [source],
   );
-  return result.rows.map((row) => ({
-    source: String(row.source),
-    stream: String(row.stream),
-    version: Number(row.state_version),
-    value: row.state as JsonValue,
-    loadId: String(row.load_id),
-    updatedAt: String(row.updated_at),
-  }));
+  return result.rows.map(storedStateFromRow);
 }
 
 export async function resetState(
@@ -102,13 +102,5 @@ export async function listLoads(
     `SELECT * FROM ${qualified(schema, "_parley_loads")} WHERE ($1::text IS NULL OR source = $1) ORDER BY started_at DESC, load_id DESC LIMIT $2`,
     [source ?? null, Math.max(1, Math.floor(limit))],
   );
-  return result.rows.map((row) => ({
-    loadId: String(row.load_id),
-    source: String(row.source),
-    startedAt: String(row.started_at),
-    finishedAt: row.finished_at === null ? null : String(row.finished_at),
-    status: row.status as LoadRecord["status"],
-    streams: (row.streams ?? []) as LoadRecord["streams"],
-    error: row.error === null ? null : String(row.error),
-  }));
+  return result.rows.map(loadRecordFromRow);
 }

@@ -146,7 +146,9 @@ function sinkFromConfig(config: PostgresConfig): Sink {
 }
 
 export function createPostgresSink(settings: PostgresSettings): Sink {
-  return sinkFromConfig(parseConfigOrThrow(postgresConfigSchema, settings, { pathPrefix: "sink", subject: "PostgreSQL sink settings" }));
+  return sinkFromConfig(
+    parseConfigOrThrow(postgresConfigSchema, settings, { pathPrefix: "sink", subject: "PostgreSQL sink settings" }),
+  );
 }
 
 /** The runner's registry entry for this sink. */
