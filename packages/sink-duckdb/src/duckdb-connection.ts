@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { type DuckDBConnection, DuckDBInstance, type DuckDBValue } from "@duckdb/node-api";
 import type { DuckdbConfig } from "./duckdb-config.ts";
 import { normaliseValue, quoteIdentifier, quoteLiteral } from "./duckdb-types.ts";
@@ -45,9 +46,10 @@ export class DuckdbSession {
     return next;
   }
 
-  /** Runs `work` inside BEGIN/COMMIT, rolling back on any error. */
-  transaction<T>(work: (connection: DuckDBConnection) => Promise<T>): Promise<T> {
+  /** Runs `work` inside BEGIN/COMMIT, rolling back on any error; with `threads`, DuckDB uses that many meanwhile. */
+  transaction<T>(work: (connection: DuckDBConnection) => Promise<T>, threads?: number): Promise<T> {
     return this.exclusive(async (connection) => {
+      if (threads !== undefined) await connection.run(`SET threads = ${Math.floor(threads)}`);
       await connection.run("BEGIN TRANSACTION");
       try {
         const result = await work(connection);
@@ -56,6 +58,9 @@ export class DuckdbSession {
       } catch (error) {
         await connection.run("ROLLBACK").catch(() => undefined);
         throw error;
+      } finally {
+        if (threads !== undefined)
+          await connection.run(`SET threads = ${this.#config.threads ?? availableParallelism()}`);
       }
     });
   }

@@ -108,7 +108,7 @@ class DuckdbSink implements Sink {
         if (batch.rejects.length > 0)
           await insertRejects(connection, this.#config.schema, batch.source, batch.loadId, batch.rejects);
         if (batch.state !== undefined) await upsertState(connection, this.#config.schema, batch.state, batch.loadId);
-      });
+      }, this.#config.loadThreads);
     } finally {
       if (stagingPath !== undefined) await removeStagingFile(stagingPath);
     }

@@ -50,7 +50,7 @@ export function readStagingSql(path: string, columns: readonly ColumnDefinition[
     `${quoteLiteral(sequenceColumn)}: 'BIGINT'`,
     ...columns.map((column) => `${quoteLiteral(column.name)}: ${quoteLiteral(duckdbColumnTypes[column.type])}`),
   ];
-  return `read_json(${quoteLiteral(path)}, format = 'newline_delimited', columns = {${typed.join(", ")}}, maximum_object_size = 268435456)`;
+  return `read_json(${quoteLiteral(path)}, format = 'newline_delimited', columns = {${typed.join(", ")}}, maximum_object_size = 67108864)`;
 }
 
 export function columnList(columns: readonly ColumnDefinition[]): string {

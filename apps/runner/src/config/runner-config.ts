@@ -30,7 +30,7 @@ export const runnerConfigSchema = z.strictObject({
         .int()
         .min(1)
         .max(1_000_000)
-        .default(50_000)
+        .default(10_000)
         .meta({ description: "Rows per stream buffered before a write." }),
       flushIntervalSeconds: z
         .number()
@@ -39,7 +39,7 @@ export const runnerConfigSchema = z.strictObject({
         .default(5)
         .meta({ description: "A checkpoint older than this is written even with fewer rows." }),
     })
-    .default({ batchRows: 50_000, flushIntervalSeconds: 5 }),
+    .default({ batchRows: 10_000, flushIntervalSeconds: 5 }),
 });
 
 export type RunnerConfigFile = z.output<typeof runnerConfigSchema>;

@@ -67,7 +67,7 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
   const startedAt = now();
   const loadId = newLoadId(startedAt);
   const loadedAt = startedAt.toISOString();
-  const batchRows = options.batchRows ?? 50_000;
+  const batchRows = options.batchRows ?? 10_000;
   const flushIntervalMs = options.flushIntervalMs ?? 5_000;
   const selected =
     options.streams === undefined
