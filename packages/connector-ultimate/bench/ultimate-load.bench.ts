@@ -77,7 +77,7 @@ async function connector(settings: Record<string, unknown>, database: string): P
     tablePrefix: "ultimate",
     logger: silentLogger,
     now: () => new Date(now),
-    batchRows: Number(process.env.BENCH_BATCH ?? 50_000),
+    ...(process.env.BENCH_BATCH === undefined ? {} : { batchRows: Number(process.env.BENCH_BATCH) }),
   });
   await sink.close();
   if (result.status !== "succeeded") throw result.error;
