@@ -1,12 +1,12 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { defaultRegistry, runCli } from "@parley/runner";
+import { defaultRegistry, type Registry, runCli } from "@parley/runner";
 import { createDuckdbSink } from "@parley/sink-duckdb";
 import { stringify } from "yaml";
 import { counterSourceFactory } from "./counter-source.ts";
 
-export const testRegistry = {
+export const testRegistry: Registry = {
   ...defaultRegistry,
   sources: { ...defaultRegistry.sources, counter: counterSourceFactory },
 };

@@ -1,5 +1,5 @@
 import { ConfigError } from "@parley/core";
-import { defaultViewsDirectory, listViewFiles } from "../views/view-files.ts";
+import { defaultViewsDirectory, installStatement, listViewFiles } from "../views/view-files.ts";
 import { type CommandContext, type GlobalOptions, openConfig, openSink, renderRows } from "./command-context.ts";
 
 /** `parley views apply`: creates or replaces the shipped metric views for the configured sources, in the configured sink. */
@@ -17,7 +17,7 @@ export async function viewsApplyCommand(
     const types = [...new Set(config.sources.map((source) => source.type))];
     const files = await listViewFiles(options.directory ?? defaultViewsDirectory(), sink.dialect, types);
     for (const file of files) {
-      await sink.execute(file.sql);
+      await sink.execute(installStatement(file, sink.dialect));
       context.stdout.write(`applied ${file.path.split("/").slice(-2).join("/")}\n`);
     }
     context.stdout.write(`${files.length} view file(s) applied to ${sink.type}\n`);

@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, expect, test } from "vitest";
-import { listViewFiles, toDialect } from "./view-files.ts";
+import { installStatement, listViewFiles, toDialect } from "./view-files.ts";
 
 let directory = "";
 afterEach(async () => {
@@ -40,4 +40,15 @@ test("portable double-quoted identifiers become backticks for BigQuery only; str
     "SELECT `conversationName`, 'a \"quoted\" word' FROM ccai_conversations",
   );
   expect(toDialect(portable, "postgres")).toBe(portable);
+});
+
+test("on PostgreSQL a view is dropped (with its dependents) before it is created again; elsewhere the file runs as written", () => {
+  const file = {
+    sourceType: "ultimate",
+    path: "x.sql",
+    sql: "-- header\nCREATE OR REPLACE VIEW ultimate_metrics AS SELECT 1 AS one",
+  };
+  expect(installStatement(file, "postgres")).toBe(`DROP VIEW IF EXISTS ultimate_metrics CASCADE;\n${file.sql}`);
+  expect(installStatement(file, "duckdb")).toBe(file.sql);
+  expect(installStatement(file, "bigquery")).toBe(file.sql);
 });

@@ -16,6 +16,19 @@ export interface ViewFile {
   readonly sql: string;
 }
 
+const viewName = /CREATE\s+OR\s+REPLACE\s+VIEW\s+([`"]?[A-Za-z_][A-Za-z0-9_.]*[`"]?)/i;
+
+/**
+ * The statement that installs a view file. PostgreSQL's `CREATE OR REPLACE VIEW` cannot drop, rename or
+ * retype columns, so a view whose columns changed between releases is dropped first there; views that read
+ * it are dropped with it and come back as their own (later-numbered) files are applied.
+ */
+export function installStatement(file: ViewFile, dialect: SqlDialect): string {
+  if (dialect !== "postgres") return file.sql;
+  const name = viewName.exec(file.sql)?.[1];
+  return name === undefined ? file.sql : `DROP VIEW IF EXISTS ${name} CASCADE;\n${file.sql}`;
+}
+
 /**
  * Portable SQL double-quotes identifiers (standard SQL, understood by DuckDB and PostgreSQL);
  * BigQuery quotes them with backticks. This is the only rewrite applied to a portable file.
