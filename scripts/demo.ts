@@ -29,7 +29,10 @@ const previews = [
 const sandbox = await startSandbox();
 let failures = 0;
 try {
-  await writeFile(configPath, `# Written by the demo: Parley pointed at the local sandbox emulators (fake credentials).\n${stringify(sandboxConfig(sandbox, databasePath))}`);
+  await writeFile(
+    configPath,
+    `# Written by the demo: Parley pointed at the local sandbox emulators (fake credentials).\n${stringify(sandboxConfig(sandbox, databasePath))}`,
+  );
   const step = async (argv: string[]): Promise<void> => {
     console.log(`\n$ parley ${argv.map((part) => (part.includes(" ") ? `"${part}"` : part)).join(" ")}`);
     if ((await runCli([...argv, "-c", configPath])) !== 0) failures += 1;
@@ -37,7 +40,9 @@ try {
   await step(["sync"]);
   await step(["views", "apply"]);
   for (const sql of previews) await step(["query", sql]);
-  console.log(`\nThe data is in ${databasePath}. Try: pnpm parley query -c ${configPath} "SELECT * FROM _parley_loads"`);
+  console.log(
+    `\nThe data is in ${databasePath}. Try: pnpm parley query -c ${configPath} "SELECT * FROM _parley_loads"`,
+  );
 } finally {
   await sandbox.close();
 }

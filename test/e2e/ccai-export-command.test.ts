@@ -55,7 +55,7 @@ test("parley export ccai sends the configured export, waits for the operation, r
     writeDisposition: "WRITE_TRUNCATE",
   });
   expect(emulator.exports()).toHaveLength(1);
-  expect(String((sent?.request as { filter?: string }).filter)).toContain(`update_time>="${since}"`);
+  expect(String((sent?.request as { filter?: string } | undefined)?.filter)).toContain(`update_time>="${since}"`);
   expect(run.stdout).toMatch(
     /operation projects\/.*\/operations\/.*: done, 1 partial error\(s\): .*c-7 could not be exported/,
   );

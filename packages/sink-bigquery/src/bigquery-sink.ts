@@ -1,6 +1,5 @@
 import {
   internalTables,
-  type JsonValue,
   type LoadRecord,
   loadRecordFromRow,
   parseConfigOrThrow,

@@ -1,5 +1,4 @@
 import {
-  type JsonValue,
   type LoadRecord,
   loadRecordFromRow,
   parseConfigOrThrow,

@@ -8,6 +8,7 @@
 const brand = Symbol.for("parley.error");
 
 export abstract class ParleyError extends Error {
+  // biome-ignore lint/correctness/noUnusedPrivateClassMembers: read through the symbol in isParleyError
   private readonly [brand] = true;
 
   /** A stable, machine-readable code, e.g. `config_invalid`; stays the same across releases. */

@@ -50,6 +50,6 @@ export function epochMicros(iso: string): bigint {
   const [, main, fraction = "", zone] = match;
   const millis = Date.parse(`${main}${zone === "Z" ? "Z" : zone}`);
   if (Number.isNaN(millis)) throw new Error(`not an ISO timestamp: ${iso}`);
-  const micros = BigInt((fraction + "000000").slice(0, 6));
+  const micros = BigInt(`${fraction}000000`.slice(0, 6));
   return BigInt(millis) * 1000n + micros;
 }
