@@ -2,7 +2,9 @@
 -- Grain: one row per UTC day, agent and medium.
 -- Sources: ccai_conversations (the pull table, or for a native export the view of the same name from export/).
 -- Day: the UTC date of "startTimestamp"; conversations without a start time use "loadTimestamp" (createTime).
--- Agent: "agentId" (NULL when the conversation names none); medium: PHONE_CALL, CHAT or MEDIUM_UNSPECIFIED.
+-- Agent: "agentId" (NULL when the conversation names none); medium: PHONE_CALL or CHAT. Google treats
+-- MEDIUM_UNSPECIFIED (and an omitted medium) as PHONE_CALL, so it is reported as PHONE_CALL here; the table keeps
+-- the value as Google sent it.
 -- Metrics:
 --   conversations          = count of conversations in the group.
 --   avg_turn_count         = sum of "turnCount" / conversations; Google omits 0, loaded as 0, so zero-turn ones count.
@@ -15,7 +17,7 @@ CREATE OR REPLACE VIEW ccai_conversation_metrics AS
 SELECT
   CAST(COALESCE("startTimestamp", "loadTimestamp") AS DATE) AS conversation_date,
   "agentId" AS agent_id,
-  "medium" AS medium,
+  CASE WHEN "medium" IS NULL OR "medium" = 'MEDIUM_UNSPECIFIED' THEN 'PHONE_CALL' ELSE "medium" END AS medium,
   COUNT(*) AS conversations,
   AVG(1.0 * "turnCount") AS avg_turn_count,
   AVG(1.0 * "durationNanos" / 1000000000) AS avg_duration_seconds,
@@ -23,4 +25,7 @@ SELECT
   AVG("agentSentimentScore") AS avg_agent_sentiment,
   AVG("silencePercentage") AS avg_silence_percentage
 FROM ccai_conversations
-GROUP BY CAST(COALESCE("startTimestamp", "loadTimestamp") AS DATE), "agentId", "medium"
+GROUP BY
+  CAST(COALESCE("startTimestamp", "loadTimestamp") AS DATE),
+  "agentId",
+  CASE WHEN "medium" IS NULL OR "medium" = 'MEDIUM_UNSPECIFIED' THEN 'PHONE_CALL' ELSE "medium" END

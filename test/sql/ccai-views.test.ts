@@ -64,7 +64,8 @@ const seconds = (nanos: number) => nanos * 1_000_000_000;
 
 // Six conversations whose metrics are worked out by hand below.
 const fixtures = [
-  // c1, c2, c3: 2024-05-01, agent A1, PHONE_CALL. c3 has no start time (its createTime decides the day), no analysis.
+  // c1, c2, c3: 2024-05-01, agent A1, PHONE_CALL. c3 has no start time (its createTime decides the day), no analysis,
+  // and no medium.
   {
     conversationName: "c1",
     agentId: "A1",
@@ -94,7 +95,8 @@ const fixtures = [
   {
     conversationName: "c3",
     agentId: "A1",
-    medium: "PHONE_CALL",
+    // Google omitted the medium: MEDIUM_UNSPECIFIED, which Google treats (and the view reports) as PHONE_CALL.
+    medium: "MEDIUM_UNSPECIFIED",
     startTimestamp: null,
     loadTimestamp: "2024-05-01T05:00:00Z",
     turnCount: 0,
