@@ -1,12 +1,17 @@
+import { existsSync } from "node:fs";
 import { readdir, readFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { SqlDialect } from "@parley/core";
 
-/** The shipped `sql/` folder: next to the package when installed, at the repository root in a checkout. */
+/**
+ * The shipped `sql/` folder: copied into the package when it is packed (installed use), else the repository's
+ * own (a checkout). `src/views` and `dist/views` are both two levels below the package root.
+ */
 export function defaultViewsDirectory(): string {
-  const here = dirname(fileURLToPath(import.meta.url));
-  return resolve(here, "../../../../sql");
+  const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+  const packaged = join(packageRoot, "sql");
+  return existsSync(packaged) ? packaged : resolve(packageRoot, "../../sql");
 }
 
 export interface ViewFile {
