@@ -7,6 +7,7 @@ import { sandboxCommand } from "./commands/sandbox-command.ts";
 import { stateResetCommand, stateShowCommand } from "./commands/state-command.ts";
 import { syncCommand } from "./commands/sync-command.ts";
 import { queryCommand, viewsApplyCommand } from "./commands/views-command.ts";
+import { configJsonSchema } from "./config/config-json-schema.ts";
 import { defaultRegistry, type Registry } from "./registry.ts";
 
 export const usage = `Usage: parley <command> [options]
@@ -20,6 +21,7 @@ Commands:
   query "SQL"                                 run a query in the sink and print the rows
   sandbox [--port N] [--write-config FILE]    serve fake vendor APIs with seeded data (offline development)
   export ccai [--source NAME] [--since TIME]  run CCAI's native export to BigQuery and print the MERGE to apply
+  schema                                      print the JSON Schema of parley.yaml (for editor completion)
 
 Options:
   -c, --config FILE        config file (default: parley.yaml)
@@ -94,6 +96,9 @@ export async function runCli(argv: readonly string[], cli: CliEnvironment = {}):
           source: values.source?.[0],
           since: values.since,
         });
+      case "schema":
+        stdout.write(`${JSON.stringify(configJsonSchema(context.registry), null, 2)}\n`);
+        return 0;
       case "sandbox":
         return await sandboxCommand(context, {
           port: Number(values.port ?? 8790),
