@@ -14,8 +14,11 @@ export const duckdbConfigSchema = z.strictObject({
   memoryLimit: z
     .string()
     .regex(/^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i, { error: 'must be a size such as "1GB" or "512MiB"' })
-    .optional()
-    .meta({ description: "DuckDB `memory_limit`; bounds peak memory while loading large batches." }),
+    .default("1GB")
+    .meta({
+      description:
+        "DuckDB `memory_limit`. Bounded by default so a load's memory does not grow with the data (DuckDB's own default is 80% of RAM); DuckDB spills to disk beyond it.",
+    }),
   checkpointThreshold: z
     .string()
     .regex(/^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i, { error: 'must be a size such as "1GB"' })
