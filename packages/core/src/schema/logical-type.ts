@@ -18,7 +18,7 @@
  * order is preserved by construction (first/last-intent metrics depend on it), loading stays fast
  * (passing nested values as JSON measured ~10x faster than building LIST/STRUCT values in DuckDB's
  * Appender), and all three warehouses query JSON natively. The dialect differences of JSON access
- * live in one place, the SQL dialect helpers of `sql/`.
+ * live in one place: the dialect variants of the views in `sql/`.
  */
 export const logicalTypes = ["string", "integer", "float", "boolean", "timestamp", "date", "json"] as const;
 
