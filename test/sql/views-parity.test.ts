@@ -19,6 +19,7 @@ const views: Record<ConnectorType, readonly { readonly name: string; readonly gr
     { name: "ccai_issue_metrics", grain: ["conversation_date", "issue_model_id", "issue_id", "issue_name"] },
   ],
   ultimate: [
+    { name: "ultimate_scoped_metrics", grain: ["scope", "bot_id", "day"] },
     { name: "ultimate_metrics", grain: ["bot_id", "day"] },
     { name: "ultimate_dashboard_metrics", grain: ["bot_id", "day"] },
     { name: "ultimate_conversation_intents", grain: ["bot_id", "conversation_id"] },

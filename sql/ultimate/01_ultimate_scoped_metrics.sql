@@ -1,10 +1,13 @@
--- ultimate_dashboard_metrics: ultimate_metrics restricted to what the AI agent summary dashboard counts.
+-- ultimate_scoped_metrics: the Ultimate / Zendesk AI agents summary metrics of seeds 003 and 004, with their names,
+-- computed once for each scope so the two published views cannot drift apart:
+--   scope 'all'        every conversation (ultimate_metrics);
+--   scope 'dashboard'  bot_messages_count > 0 only, the seeds' rule for parity with the AI agent summary dashboard
+--                      (it leaves out suggestion-engine conversations; an unknown count is left out too)
+--                      (ultimate_dashboard_metrics).
 --
--- Grain:   one row per bot_id and day (UTC calendar day of conversation_end_time).
+-- Grain:   one row per scope, bot_id and day (UTC calendar day of conversation_end_time).
 -- Sources: ultimate_conversations (one row per bot and conversation; re-read export days are merged on the key).
--- Filters: bot_messages_count > 0, the seeds' rule for parity with the dashboard (it leaves out suggestion-engine
---          conversations, which the export includes). Rows with an unknown bot_messages_count are left out too.
---          Everything else is defined exactly as in ultimate_metrics (01).
+-- Filters: by scope, above; test conversations (test_mode) are included in both, as in the seeds' SQL.
 -- Day:     a day's export holds the conversations that *ended* that UTC day (seed 003/004 FAQ), so day D is
 --          complete once the exports of D and D+1 are loaded.
 -- Status:  the docs spell the AI-agent-handled status both botHandled (data, SQL) and bot_handled (doc text);
@@ -24,8 +27,9 @@
 --                              / sum(customer_messages_count); customer_messages_count holds the vendor's
 --                              visitor_messages_count (v2) or customer_messages_count (v3); NULL when the day
 --                              has no customer messages
-CREATE OR REPLACE VIEW ultimate_dashboard_metrics AS
+CREATE OR REPLACE VIEW ultimate_scoped_metrics AS
 SELECT
+  scopes.scope,
   bot_id,
   CAST(conversation_end_time AS DATE) AS day,
   COUNT(DISTINCT conversation_id) AS total_conversations,
@@ -45,5 +49,6 @@ SELECT
   1.0 * (SUM(customer_messages_count) - SUM(not_understood_messages_count))
     / NULLIF(SUM(customer_messages_count), 0) AS messages_understood_rate
 FROM ultimate_conversations
-WHERE bot_messages_count > 0
-GROUP BY bot_id, CAST(conversation_end_time AS DATE);
+CROSS JOIN (SELECT 'all' AS scope UNION ALL SELECT 'dashboard' AS scope) AS scopes
+WHERE scopes.scope = 'all' OR bot_messages_count > 0
+GROUP BY scopes.scope, bot_id, CAST(conversation_end_time AS DATE);
