@@ -91,7 +91,14 @@ class DuckdbSink implements Sink {
         : undefined;
     const rows = merge?.rows ?? batch.rows;
     // Serialising rows happens before taking the connection, so it overlaps DuckDB finishing the previous batch.
-    const stagingPath = rows.length > 0 ? await writeStagingFile(this.#config.stagingDirectory, rows) : undefined;
+    const stagingPath =
+      rows.length > 0
+        ? await writeStagingFile(
+            this.#config.stagingDirectory,
+            rows,
+            batch.target.stream.writeDisposition === "replace",
+          )
+        : undefined;
     try {
       await this.#session.transaction(async (connection) => {
         if (stagingPath !== undefined) {
@@ -115,15 +122,9 @@ class DuckdbSink implements Sink {
 
   async completeStream(completion: StreamCompletion): Promise<void> {
     if (completion.target.stream.writeDisposition !== "replace" && completion.state === undefined) return;
-    const load = await this.#session.exclusive((connection) =>
-      this.#session.query(connection, `SELECT started_at FROM ${this.#table("_parley_loads")} WHERE load_id = ?`, [
-        completion.loadId,
-      ]),
-    );
-    const loadedAt = typeof load[0]?.started_at === "string" ? load[0].started_at : new Date().toISOString();
     await this.#session.transaction(async (connection) => {
       if (completion.target.stream.writeDisposition === "replace") {
-        await swapReplaced(connection, this.#config.schema, completion.target, completion.loadId, loadedAt);
+        await swapReplaced(connection, this.#config.schema, completion.target, completion.loadId);
       }
       if (completion.state !== undefined)
         await upsertState(connection, this.#config.schema, completion.state, completion.loadId);

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import type { ColumnDefinition, ValidatedRow } from "@parley/core";
 import { duckdbColumnTypes, quoteIdentifier, quoteLiteral } from "./duckdb-types.ts";
 
-/** The column that keeps each row's position in its batch, so merge can keep the last record for a key. */
+/** Each staged row's position, written for replace streams only: their swap keeps the last record per key. */
 export const sequenceColumn = "_parley_seq";
 
 function stringify(row: ValidatedRow): string {
@@ -23,13 +23,19 @@ function stringify(row: ValidatedRow): string {
  * Writes rows as newline-delimited JSON for DuckDB's own reader. Measured faster than the Appender
  * for rows with nested values (see perf notes), and it keeps JSON columns as JSON text untouched.
  */
-export async function writeStagingFile(directory: string | undefined, rows: readonly ValidatedRow[]): Promise<string> {
+export async function writeStagingFile(
+  directory: string | undefined,
+  rows: readonly ValidatedRow[],
+  withSequence: boolean,
+): Promise<string> {
   const path = join(directory ?? tmpdir(), `parley-duckdb-${process.pid}-${randomUUID()}.ndjson`);
   const out = createWriteStream(path, { highWaterMark: 1 << 20 });
   let chunk = "";
   for (let index = 0; index < rows.length; index++) {
     const json = stringify(rows[index] as ValidatedRow);
-    chunk += `{"${sequenceColumn}":${index}${json.length > 2 ? "," : ""}${json.slice(1)}\n`;
+    chunk += withSequence
+      ? `{"${sequenceColumn}":${index}${json.length > 2 ? "," : ""}${json.slice(1)}\n`
+      : `${json}\n`;
     if (chunk.length > 1 << 20) {
       if (!out.write(chunk)) await once(out, "drain");
       chunk = "";
@@ -45,9 +51,9 @@ export async function removeStagingFile(path: string): Promise<void> {
 }
 
 /** A `read_json(...)` table expression over a staging file, typed by the stream's columns. */
-export function readStagingSql(path: string, columns: readonly ColumnDefinition[]): string {
+export function readStagingSql(path: string, columns: readonly ColumnDefinition[], withSequence: boolean): string {
   const typed = [
-    `${quoteLiteral(sequenceColumn)}: 'BIGINT'`,
+    ...(withSequence ? [`${quoteLiteral(sequenceColumn)}: 'BIGINT'`] : []),
     ...columns.map((column) => `${quoteLiteral(column.name)}: ${quoteLiteral(duckdbColumnTypes[column.type])}`),
   ];
   return `read_json(${quoteLiteral(path)}, format = 'newline_delimited', columns = {${typed.join(", ")}}, maximum_object_size = 67108864)`;

@@ -15,6 +15,9 @@ export function replaceStagingTable(table: string): string {
   return `_parley_replace__${table}`;
 }
 
+/** The lineage columns every table (and the replace staging table) carries, as a column list. */
+const lineage = lineageColumns.map((column) => quoteIdentifier(column.name)).join(", ");
+
 function lineageValues(loadId: string, loadedAt: string): string {
   return `${quoteLiteral(loadId)}, ${quoteLiteral(loadedAt)}::TIMESTAMPTZ`;
 }
@@ -40,8 +43,7 @@ export async function applyRows(connection: DuckDBConnection, input: ApplyInput)
   const columns = target.stream.columns;
   const names = columnList(columns);
   const table = qualified(schema, target.table);
-  const lineage = lineageColumns.map((column) => quoteIdentifier(column.name)).join(", ");
-  const source = readStagingSql(input.stagingPath, columns);
+  const source = readStagingSql(input.stagingPath, columns, target.stream.writeDisposition === "replace");
   switch (target.stream.writeDisposition) {
     case "append":
       await connection.run(
@@ -69,17 +71,17 @@ export async function applyRows(connection: DuckDBConnection, input: ApplyInput)
     }
     case "replace": {
       const staging = qualified(schema, replaceStagingTable(target.table));
+      // The staged rows carry their lineage, so the swap needs nothing but the load id.
       await ensureTable(connection, schema, replaceStagingTable(target.table), [
         { name: sequenceColumn, type: "integer" },
-        { name: "_parley_load_id", type: "string" },
+        ...lineageColumns,
         ...columns,
       ]);
       // Rows left by a run that died before completing are not this run's: drop them.
       await connection.run(`DELETE FROM ${staging} WHERE _parley_load_id <> ?`, [loadId]);
       await connection.run(
-        `INSERT INTO ${staging} (${quoteIdentifier(sequenceColumn)}, _parley_load_id, ${names})
-         SELECT ${quoteIdentifier(sequenceColumn)} + (SELECT COALESCE(MAX(${quoteIdentifier(sequenceColumn)}) + 1, 0) FROM ${staging}), ?, ${names} FROM ${source}`,
-        [loadId],
+        `INSERT INTO ${staging} (${quoteIdentifier(sequenceColumn)}, ${lineage}, ${names})
+         SELECT ${quoteIdentifier(sequenceColumn)} + (SELECT COALESCE(MAX(${quoteIdentifier(sequenceColumn)}) + 1, 0) FROM ${staging}), ${lineageValues(loadId, loadedAt)}, ${names} FROM ${source}`,
       );
       return;
     }
@@ -92,13 +94,11 @@ export async function swapReplaced(
   schema: string,
   target: TableTarget,
   loadId: string,
-  loadedAt: string,
 ): Promise<void> {
   const table = qualified(schema, target.table);
   const stagingName = replaceStagingTable(target.table);
   const staging = qualified(schema, stagingName);
   const names = columnList(target.stream.columns);
-  const lineage = lineageColumns.map((column) => quoteIdentifier(column.name)).join(", ");
   await connection.run(`DELETE FROM ${table}`);
   const exists = await connection.runAndReadAll(
     "SELECT 1 FROM information_schema.tables WHERE table_schema = ? AND table_name = ?",
@@ -106,7 +106,7 @@ export async function swapReplaced(
   );
   if (exists.currentRowCount === 0) return;
   await connection.run(
-    `INSERT INTO ${table} (${names}, ${lineage}) SELECT ${names}, ${lineageValues(loadId, loadedAt)} FROM ${staging} WHERE _parley_load_id = ${quoteLiteral(loadId)}${latestPerKey(target.stream.primaryKey ?? [])}`,
+    `INSERT INTO ${table} (${names}, ${lineage}) SELECT ${names}, ${lineage} FROM ${staging} WHERE _parley_load_id = ${quoteLiteral(loadId)}${latestPerKey(target.stream.primaryKey ?? [])}`,
   );
   await connection.run(`DROP TABLE ${staging}`);
 }
