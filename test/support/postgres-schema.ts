@@ -2,8 +2,10 @@ import { randomUUID } from "node:crypto";
 import type { Sink } from "@parley/core";
 import { createPostgresSink } from "@parley/sink-postgres";
 
-/** The test server (README: trust auth, database `test`). */
-export const postgresUrl = "postgres://postgres@127.0.0.1:5432/test";
+import { testPostgresUrl } from "./postgres-url.ts";
+
+/** The test run's server (see postgres-url.ts). */
+export const postgresUrl = testPostgresUrl();
 
 /** A PostgreSQL sink on a schema of its own; `drop` removes the schema with everything in it and closes the sink. */
 export function freshPostgresSchema(prefix: string): { schema: string; sink: Sink; drop: () => Promise<void> } {

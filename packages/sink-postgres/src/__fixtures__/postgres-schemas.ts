@@ -4,8 +4,26 @@ import pg from "pg";
 import { afterEach } from "vitest";
 import { createPostgresSink } from "../postgres-sink.ts";
 
-/** The test server: trust auth on loopback, database `test`. */
-export const testServer = { host: "127.0.0.1", port: 5432, database: "test", user: "postgres" } as const;
+/**
+ * The test run's server: PARLEY_TEST_POSTGRES_URL, which the repository's global test setup sets (starting a
+ * PostgreSQL server of its own) when the caller has not.
+ */
+export const testServer = serverFromEnvironment();
+
+function serverFromEnvironment(): { host: string; port: number; database: string; user: string; password: string } {
+  const url = process.env.PARLEY_TEST_POSTGRES_URL;
+  if (url === undefined || url === "") {
+    throw new Error("PARLEY_TEST_POSTGRES_URL is not set: run the tests from the repository root (pnpm test), whose global setup starts PostgreSQL");
+  }
+  const parsed = new URL(url);
+  return {
+    host: parsed.hostname,
+    port: Number(parsed.port || 5432),
+    database: decodeURIComponent(parsed.pathname.slice(1)),
+    user: decodeURIComponent(parsed.username),
+    password: decodeURIComponent(parsed.password),
+  };
+}
 
 /** A schema name no other test file uses, so files can run in parallel against one database. */
 export function freshSchemaName(): string {
