@@ -5,7 +5,9 @@
 export function testPostgresUrl(): string {
   const url = process.env.PARLEY_TEST_POSTGRES_URL;
   if (url === undefined || url === "") {
-    throw new Error("PARLEY_TEST_POSTGRES_URL is not set: run the tests from the repository root (pnpm test), whose global setup starts PostgreSQL");
+    throw new Error(
+      "PARLEY_TEST_POSTGRES_URL is not set: run the tests from the repository root (pnpm test), whose global setup starts PostgreSQL",
+    );
   }
   return url;
 }

@@ -13,7 +13,9 @@ export const testServer = serverFromEnvironment();
 function serverFromEnvironment(): { host: string; port: number; database: string; user: string; password: string } {
   const url = process.env.PARLEY_TEST_POSTGRES_URL;
   if (url === undefined || url === "") {
-    throw new Error("PARLEY_TEST_POSTGRES_URL is not set: run the tests from the repository root (pnpm test), whose global setup starts PostgreSQL");
+    throw new Error(
+      "PARLEY_TEST_POSTGRES_URL is not set: run the tests from the repository root (pnpm test), whose global setup starts PostgreSQL",
+    );
   }
   const parsed = new URL(url);
   return {
