@@ -48,8 +48,8 @@ export async function syncCommand(context: CommandContext, options: SyncCommandO
       });
       progress.stop();
       results.push(result);
-      if (result.status === "failed")
-        logger.error(`${configured.name} failed`, { loadId: result.loadId, error: result.error });
+      if (result.status !== "succeeded")
+        logger.error(`${configured.name} ${result.status}`, { loadId: result.loadId, error: result.error });
     }
   } finally {
     await sink.close();
@@ -66,5 +66,5 @@ export async function syncCommand(context: CommandContext, options: SyncCommandO
   } else {
     context.stdout.write(`${formatSummary(results)}\n`);
   }
-  return results.some((result) => result.status === "failed") ? 1 : 0;
+  return results.some((result) => result.status !== "succeeded") ? 1 : 0;
 }

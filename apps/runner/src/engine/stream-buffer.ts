@@ -1,47 +1,74 @@
-import type { JsonValue, RejectedRecord, TableTarget, ValidatedRow } from "@parley/core";
+import type { JsonValue, RejectedRecord, TableTarget, ValidatedRow, WriteDisposition } from "@parley/core";
+import type { FlushDecision, FlushMoment, StreamSituation } from "./flush-decision.ts";
 
-/**
- * What the engine holds for one stream between flushes. `coveredRows` is how many of `rows` the last
- * checkpoint covers: rows past it may only be written without state, and only where re-reading them is
- * harmless (merge, replace).
- */
+/** What the engine holds for one stream between writes; `decideFlush` says what leaves it and when. */
 export class StreamBuffer {
   readonly target: TableTarget;
+  /** The disposition the connector declared; under full refresh `target` is written as a replace. */
+  readonly declared: WriteDisposition;
+  readonly fullRefresh: boolean;
   rows: ValidatedRow[] = [];
   rejects: RejectedRecord[] = [];
-  checkpoint: { readonly state: JsonValue; readonly coveredRows: number } | undefined;
-  /** The newest state of the stream, flushed or not; reported in the summary once stored. */
+  /** The newest checkpoint whose state is not stored yet, and how many buffered rows it covers. */
+  checkpoint: { readonly state: JsonValue; coveredRows: number } | undefined;
+  rowsAfterCheckpoint = 0;
+  /** The newest state of the stream that is stored; reported in the summary. */
   storedState: JsonValue | null;
   recordCount = 0;
   rejectCount = 0;
   lastFlushAt: number;
 
-  constructor(target: TableTarget, stateBefore: JsonValue | null, now: number) {
+  constructor(
+    target: TableTarget,
+    declared: WriteDisposition,
+    fullRefresh: boolean,
+    stateBefore: JsonValue | null,
+    now: number,
+  ) {
     this.target = target;
+    this.declared = declared;
+    this.fullRefresh = fullRefresh;
     this.storedState = stateBefore;
     this.lastFlushAt = now;
   }
 
-  get rereadIsHarmless(): boolean {
-    return this.target.stream.writeDisposition !== "append";
+  addRow(row: ValidatedRow): void {
+    this.rows.push(row);
+    this.recordCount += 1;
+    this.rowsAfterCheckpoint += 1;
   }
 
-  /** Takes what can be written now: everything (merge/replace), or only checkpoint-covered rows (append). */
-  take(all: boolean): { rows: ValidatedRow[]; rejects: RejectedRecord[]; state: JsonValue | undefined } {
-    const checkpoint = this.checkpoint;
-    const upTo = all || this.rereadIsHarmless ? this.rows.length : (checkpoint?.coveredRows ?? 0);
-    const rows = upTo === this.rows.length ? this.rows : this.rows.slice(0, upTo);
-    this.rows = upTo === this.rows.length ? [] : this.rows.slice(upTo);
+  addCheckpoint(state: JsonValue): void {
+    this.checkpoint = { state, coveredRows: this.rows.length };
+    this.rowsAfterCheckpoint = 0;
+  }
+
+  situation(moment: FlushMoment, batchRows: number, flushDue: boolean): StreamSituation {
+    return {
+      disposition: this.declared,
+      fullRefresh: this.fullRefresh,
+      moment,
+      bufferedRows: this.rows.length,
+      coveredRows: this.checkpoint?.coveredRows,
+      rowsAfterCheckpoint: this.rowsAfterCheckpoint,
+      batchRows,
+      flushDue,
+    };
+  }
+
+  /** Removes what the decision writes; a replace keeps its checkpoint for the swap. */
+  take(decision: FlushDecision): { rows: ValidatedRow[]; rejects: RejectedRecord[]; state: JsonValue | undefined } {
+    const count = decision.writeRows;
+    const rows = count === this.rows.length ? this.rows : this.rows.slice(0, count);
+    this.rows = count === this.rows.length ? [] : this.rows.slice(count);
     const rejects = this.rejects;
     this.rejects = [];
-    this.checkpoint =
-      checkpoint !== undefined && checkpoint.coveredRows > upTo
-        ? { state: checkpoint.state, coveredRows: checkpoint.coveredRows - upTo }
-        : undefined;
-    return {
-      rows,
-      rejects,
-      state: checkpoint !== undefined && checkpoint.coveredRows <= upTo ? checkpoint.state : undefined,
-    };
+    const checkpoint = this.checkpoint;
+    const state = decision.withState ? checkpoint?.state : undefined;
+    if (checkpoint !== undefined) {
+      if (decision.withState) this.checkpoint = undefined;
+      else checkpoint.coveredRows = Math.max(0, checkpoint.coveredRows - count);
+    }
+    return { rows, rejects, state };
   }
 }

@@ -11,6 +11,7 @@ import {
   type StreamLoadSummary,
   type TableTarget,
 } from "@parley/core";
+import { decideFlush, type FlushDecision, type FlushMoment } from "./flush-decision.ts";
 import { newLoadId } from "./load-id.ts";
 import { usableState } from "./stored-state.ts";
 import { StreamBuffer } from "./stream-buffer.ts";
@@ -30,6 +31,10 @@ export interface SyncOptions {
   readonly batchRows?: number;
   readonly flushIntervalMs?: number;
   readonly logger: Logger;
+  /**
+   * Aborting it stops the run: what checkpoints cover is written with its state, nothing else, and the load is
+   * recorded `interrupted` (the abort reason, if an Error, is its message).
+   */
   readonly signal?: AbortSignal;
   readonly onProgress?: (event: SyncProgress) => void;
   readonly now?: () => Date;
@@ -47,7 +52,7 @@ export interface StreamResult extends StreamLoadSummary {
 export interface SyncResult {
   readonly loadId: string;
   readonly sourceName: string;
-  readonly status: "succeeded" | "failed";
+  readonly status: "succeeded" | "failed" | "interrupted";
   readonly streams: readonly StreamResult[];
   readonly error?: unknown;
 }
@@ -57,9 +62,18 @@ function asReplace(stream: StreamDefinition): StreamDefinition {
   return { ...stream, writeDisposition: "replace" } as StreamDefinition;
 }
 
+function refusal(connector: string, buffer: StreamBuffer, refuse: NonNullable<FlushDecision["refuse"]>): Error {
+  const stream = `stream "${buffer.target.stream.name}" (append)`;
+  return new Error(
+    refuse.reason === "uncovered-tail"
+      ? `The ${connector} connector ended ${stream} with ${refuse.rows} record(s) after its last checkpoint. An append stream must end with a checkpoint covering its last record: stored without state, those records would be read and stored again by the next run. Nothing after the last checkpoint was written; the connector must checkpoint after its last record.`
+      : `The ${connector} connector emitted ${refuse.rows} record(s) of ${stream} without a checkpoint; an append stream is written only up to its checkpoints, so the connector must checkpoint more often.`,
+  );
+}
+
 /**
- * Runs one source into one sink. The one rule that makes a killed run safe: state is stored only in
- * the same transaction as the rows it covers (for replace streams: with the final swap).
+ * Runs one source into one sink. What is written when, and with which state, is decided by `decideFlush`
+ * (flush-decision.ts); this function only feeds it and carries out its decisions.
  */
 export async function runSync(options: SyncOptions): Promise<SyncResult> {
   const { source, sink, sourceName, logger } = options;
@@ -69,13 +83,15 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
   const loadedAt = startedAt.toISOString();
   const batchRows = options.batchRows ?? 10_000;
   const flushIntervalMs = options.flushIntervalMs ?? 5_000;
+  const fullRefresh = options.fullRefresh === true;
+  const signal = options.signal ?? new AbortController().signal;
   const selected =
     options.streams === undefined
       ? source.streams
       : source.streams.filter((stream) => options.streams?.includes(stream.name));
   const targets: TableTarget[] = selected.map((stream) => ({
     table: `${options.tablePrefix}_${stream.name}`,
-    stream: options.fullRefresh === true ? asReplace(stream) : stream,
+    stream: fullRefresh ? asReplace(stream) : stream,
   }));
   const validators = new Map(targets.map((target) => [target.stream.name, createRecordValidator(target.stream)]));
   const buffers = new Map<string, StreamBuffer>();
@@ -83,21 +99,22 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
   let pendingWrite: Promise<void> = Promise.resolve();
   let stateBefore = new Map<string, JsonValue>();
 
-  const flush = async (buffer: StreamBuffer, all: boolean): Promise<void> => {
-    const isReplace = buffer.target.stream.writeDisposition === "replace";
-    options.onProgress?.({
-      kind: "records",
-      stream: buffer.target.stream.name,
-      records: buffer.recordCount,
-      rejects: buffer.rejectCount,
-    });
-    const taken = buffer.take(all);
-    if (taken.rows.length === 0 && taken.rejects.length === 0 && (taken.state === undefined || isReplace)) return;
-    // Replace streams keep their state until the swap: stored earlier, it would claim rows not yet visible.
-    const state = taken.state === undefined || isReplace ? undefined : taken.state;
+  const stateUpdate = (buffer: StreamBuffer, value: JsonValue) => ({
+    source: sourceName,
+    stream: buffer.target.stream.name,
+    version: source.stateVersion,
+    value,
+  });
+
+  const write = async (buffer: StreamBuffer, decision: FlushDecision): Promise<void> => {
+    const name = buffer.target.stream.name;
+    options.onProgress?.({ kind: "records", stream: name, records: buffer.recordCount, rejects: buffer.rejectCount });
+    const taken = buffer.take(decision);
+    if (taken.rows.length === 0 && taken.rejects.length === 0 && taken.state === undefined) return;
     // Backpressure: at most one batch is being written while the next one fills.
     await pendingWrite;
-    const write = sink
+    const state = taken.state;
+    const written = sink
       .writeBatch({
         loadId,
         loadedAt,
@@ -105,31 +122,29 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
         target: buffer.target,
         rows: taken.rows,
         rejects: taken.rejects,
-        ...(state === undefined
-          ? {}
-          : {
-              state: {
-                source: sourceName,
-                stream: buffer.target.stream.name,
-                version: source.stateVersion,
-                value: state,
-              },
-            }),
+        ...(state === undefined ? {} : { state: stateUpdate(buffer, state) }),
       })
       .then(() => {
         if (state !== undefined) buffer.storedState = state;
         options.onProgress?.({
           kind: "flushed",
-          stream: buffer.target.stream.name,
+          stream: name,
           rows: taken.rows.length,
           withState: state !== undefined,
         });
       });
-    // Marked handled now; the failure surfaces at the next flush or at the end, where it is awaited.
-    write.catch(() => undefined);
-    pendingWrite = write;
-    if (isReplace && taken.state !== undefined) buffer.checkpoint = { state: taken.state, coveredRows: 0 };
+    // Marked handled now; the failure surfaces at the next write or at the end, where it is awaited.
+    written.catch(() => undefined);
+    pendingWrite = written;
     buffer.lastFlushAt = Date.now();
+  };
+
+  const consult = async (buffer: StreamBuffer, moment: FlushMoment): Promise<FlushDecision> => {
+    const decision = decideFlush(
+      buffer.situation(moment, batchRows, Date.now() - buffer.lastFlushAt >= flushIntervalMs),
+    );
+    if (decision.write) await write(buffer, decision);
+    return decision;
   };
 
   const bufferFor = (stream: string): StreamBuffer => {
@@ -141,20 +156,28 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
     return buffer;
   };
 
+  const finish = (status: "succeeded" | "failed" | "interrupted", error: string | null) =>
+    sink.finishLoad({
+      loadId,
+      source: sourceName,
+      startedAt: loadedAt,
+      finishedAt: now().toISOString(),
+      status,
+      streams: summarise(buffers, stateBefore, streamStarted),
+      error,
+    });
+
   await sink.prepare(targets);
   await sink.startLoad({ loadId, source: sourceName, startedAt: loadedAt });
   try {
     stateBefore = usableState(sourceName, source, await sink.readState(sourceName));
-    for (const target of targets) {
-      buffers.set(
-        target.stream.name,
-        new StreamBuffer(target, stateBefore.get(target.stream.name) ?? null, Date.now()),
-      );
+    for (const [index, target] of targets.entries()) {
+      const declared = (selected[index] as StreamDefinition).writeDisposition;
+      const before = stateBefore.get(target.stream.name) ?? null;
+      buffers.set(target.stream.name, new StreamBuffer(target, declared, fullRefresh, before, Date.now()));
     }
-    const readState = options.fullRefresh === true ? new Map<string, JsonValue>() : stateBefore;
-    const signal = options.signal ?? new AbortController().signal;
     const messages = source.read({
-      state: readState,
+      state: fullRefresh ? new Map<string, JsonValue>() : stateBefore,
       streams: new Set(targets.map((target) => target.stream.name)),
       logger,
       signal,
@@ -165,95 +188,85 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
       signal.throwIfAborted();
       const buffer = bufferFor(message.stream);
       if (!streamStarted.has(message.stream)) streamStarted.set(message.stream, Date.now());
-      if (message.kind === "record") {
-        const validation = (validators.get(message.stream) as ReturnType<typeof createRecordValidator>)(message.record);
-        if (validation.ok) {
-          buffer.rows.push(validation.row);
-          buffer.recordCount += 1;
-        } else {
-          buffer.rejects.push({
-            stream: message.stream,
-            payload: rejectPayload(message.record),
-            reason: validation.reason,
-          });
-          buffer.rejectCount += 1;
-        }
-        if (buffer.rows.length >= batchRows && buffer.rereadIsHarmless) await flush(buffer, false);
-        else if (buffer.rows.length >= batchRows * 10) {
-          throw new Error(
-            `Stream ${message.stream} (append) emitted ${buffer.rows.length} records without a checkpoint; the ${source.type} connector must checkpoint more often.`,
-          );
-        }
-        if ((buffer.recordCount + buffer.rejectCount) % 1000 === 0) {
-          options.onProgress?.({
-            kind: "records",
-            stream: message.stream,
-            records: buffer.recordCount,
-            rejects: buffer.rejectCount,
-          });
-        }
-      } else if (message.kind === "reject") {
-        buffer.rejects.push({ stream: message.stream, payload: rejectPayload(message.raw), reason: message.reason });
-        buffer.rejectCount += 1;
-      } else {
+      if (message.kind === "checkpoint") {
         const parsed = source.stateSchema.safeParse(message.state);
         if (!parsed.success)
           throw new Error(
             `The ${source.type} connector emitted a checkpoint of the wrong shape for ${message.stream} (a connector bug): ${parsed.error.issues[0]?.message}`,
           );
-        buffer.checkpoint = { state: parsed.data, coveredRows: buffer.rows.length };
-        if (buffer.rows.length >= batchRows || Date.now() - buffer.lastFlushAt >= flushIntervalMs)
-          await flush(buffer, false);
+        buffer.addCheckpoint(parsed.data);
+        await consult(buffer, "checkpoint");
+        continue;
+      }
+      if (message.kind === "reject") {
+        buffer.rejects.push({ stream: message.stream, payload: rejectPayload(message.raw), reason: message.reason });
+        buffer.rejectCount += 1;
+        continue;
+      }
+      const validation = (validators.get(message.stream) as ReturnType<typeof createRecordValidator>)(message.record);
+      if (validation.ok) buffer.addRow(validation.row);
+      else {
+        buffer.rejects.push({
+          stream: message.stream,
+          payload: rejectPayload(message.record),
+          reason: validation.reason,
+        });
+        buffer.rejectCount += 1;
+      }
+      const decision = await consult(buffer, "record");
+      if (decision.refuse !== undefined) throw refusal(source.type, buffer, decision.refuse);
+      if ((buffer.recordCount + buffer.rejectCount) % 1000 === 0) {
+        options.onProgress?.({
+          kind: "records",
+          stream: message.stream,
+          records: buffer.recordCount,
+          rejects: buffer.rejectCount,
+        });
       }
     }
-    for (const buffer of buffers.values()) await flush(buffer, true);
+    signal.throwIfAborted();
+    const ends = new Map<StreamBuffer, FlushDecision>();
+    for (const buffer of buffers.values()) ends.set(buffer, await consult(buffer, "end"));
     await pendingWrite;
-    for (const buffer of buffers.values()) {
-      const finalState = buffer.target.stream.writeDisposition === "replace" ? buffer.checkpoint?.state : undefined;
+    for (const [buffer, decision] of ends)
+      if (decision.refuse !== undefined) throw refusal(source.type, buffer, decision.refuse);
+    for (const [buffer, decision] of ends) {
+      // Only a replace holds its state until now: it goes with the swap.
+      const held = buffer.target.stream.writeDisposition === "replace" ? buffer.checkpoint?.state : undefined;
+      if (!decision.complete) continue;
       await sink.completeStream({
         loadId,
         source: sourceName,
         target: buffer.target,
-        ...(finalState === undefined
-          ? {}
-          : {
-              state: {
-                source: sourceName,
-                stream: buffer.target.stream.name,
-                version: source.stateVersion,
-                value: finalState,
-              },
-            }),
+        ...(held === undefined ? {} : { state: stateUpdate(buffer, held) }),
       });
-      if (finalState !== undefined) buffer.storedState = finalState;
+      if (held !== undefined) buffer.storedState = held;
     }
-    const streams = summarise(buffers, stateBefore, streamStarted);
-    await sink.finishLoad({
-      loadId,
-      source: sourceName,
-      startedAt: loadedAt,
-      finishedAt: now().toISOString(),
-      status: "succeeded",
-      streams,
-      error: null,
-    });
-    return { loadId, sourceName, status: "succeeded", streams };
+    await finish("succeeded", null);
+    return { loadId, sourceName, status: "succeeded", streams: summarise(buffers, stateBefore, streamStarted) };
   } catch (error) {
-    await pendingWrite.catch(() => undefined);
-    const streams = summarise(buffers, stateBefore, streamStarted);
-    const message = redact(error instanceof Error ? error.message : String(error));
-    await sink
-      .finishLoad({
-        loadId,
-        source: sourceName,
-        startedAt: loadedAt,
-        finishedAt: now().toISOString(),
-        status: "failed",
-        streams,
-        error: message,
-      })
-      .catch((ledgerError: unknown) => logger.warn("could not record the failed load", { loadId, error: ledgerError }));
-    return { loadId, sourceName, status: "failed", streams, error };
+    const stopping = signal.aborted;
+    // Keep what the checkpoints cover, unless the sink is what failed.
+    if (
+      await pendingWrite.then(
+        () => true,
+        () => false,
+      )
+    ) {
+      try {
+        for (const buffer of buffers.values()) await consult(buffer, stopping ? "stop" : "fail");
+        await pendingWrite;
+      } catch (writeError) {
+        logger.warn("could not store what the checkpoints covered", { loadId, error: writeError });
+      }
+    }
+    const status = stopping ? "interrupted" : "failed";
+    const reason = stopping ? (signal.reason ?? error) : error;
+    const message = redact(reason instanceof Error ? reason.message : String(reason));
+    await finish(status, message).catch((ledgerError: unknown) =>
+      logger.warn(`could not record the ${status} load`, { loadId, error: ledgerError }),
+    );
+    return { loadId, sourceName, status, streams: summarise(buffers, stateBefore, streamStarted), error: reason };
   } finally {
     await source.close();
   }

@@ -41,12 +41,12 @@ export function formatSummary(results: readonly SyncResult[]): string {
     (sum, result) => sum + result.streams.reduce((inner, stream) => inner + stream.rejects, 0),
     0,
   );
-  const failed = results.filter((result) => result.status === "failed");
+  const failed = results.filter((result) => result.status !== "succeeded");
   const footer = [
     `${results.length - failed.length} of ${results.length} source(s) succeeded; ${rejects} record(s) rejected${rejects > 0 ? " (see the _parley_rejects table for reasons)" : ""}.`,
     ...failed.map(
       (result) =>
-        `FAILED ${result.sourceName} (load ${result.loadId}): ${result.error instanceof Error ? result.error.message : String(result.error)}`,
+        `${result.status === "interrupted" ? "INTERRUPTED" : "FAILED"} ${result.sourceName} (load ${result.loadId}): ${result.error instanceof Error ? result.error.message : String(result.error)}`,
     ),
   ];
   return `${table(rows)}\n\n${footer.join("\n")}`;

@@ -30,7 +30,7 @@ const loadRowSchema = z.object({
   source: z.string(),
   started_at: z.string(),
   finished_at: z.string().nullable(),
-  status: z.enum(["running", "succeeded", "failed"]),
+  status: z.enum(["running", "succeeded", "failed", "interrupted", "abandoned"]),
   streams: z.array(streamSummarySchema.loose()).nullable(),
   error: z.string().nullable(),
 });

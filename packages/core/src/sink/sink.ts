@@ -40,7 +40,12 @@ export interface StreamCompletion {
   readonly state?: StateUpdate;
 }
 
-export type LoadStatus = "running" | "succeeded" | "failed";
+/**
+ * A load's place in the ledger: `running` while its process works; `succeeded`; `failed` (the error says why);
+ * `interrupted` (stopped on request, e.g. a signal: what its checkpoints covered is stored); `abandoned` (left
+ * `running` by a process that died, found and marked by a later run).
+ */
+export type LoadStatus = "running" | "succeeded" | "failed" | "interrupted" | "abandoned";
 
 /** Per-stream figures of a run, as kept in `_parley_loads.streams`. */
 export interface StreamLoadSummary {
@@ -60,7 +65,7 @@ export interface LoadRecord {
   readonly finishedAt: string | null;
   readonly status: LoadStatus;
   readonly streams: readonly StreamLoadSummary[];
-  /** The failure, redacted; null unless `status` is `failed`. */
+  /** The failure or the reason for stopping, redacted; null for a running or succeeded load. */
   readonly error: string | null;
 }
 

@@ -12,6 +12,11 @@ export type PluginApiVersion = 1;
  * a `checkpoint` for stream S promises that every `record` and `reject` of S emitted before it
  * is covered by its `state`. The runner stores that state in the same transaction as those records,
  * so after a crash the source restarts from a state that matches the stored data exactly.
+ *
+ * An `append` stream must end with a checkpoint covering its last record. Records after its last checkpoint
+ * could only be stored without state, and the next run would read and store them again; the runner refuses
+ * such a stream (the run fails naming the connector and stream) and writes nothing past the checkpoint.
+ * `merge` and `replace` streams may end after their last checkpoint: re-reading those records is harmless.
  */
 export type SourceMessage =
   | {
