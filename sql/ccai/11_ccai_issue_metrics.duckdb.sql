@@ -1,7 +1,8 @@
 -- ccai_issue_metrics
--- Grain: one row per UTC day and issue (issue model id, issue id, issue display name).
+-- Grain: one row per day (reporting time zone) and issue (issue model id, issue id, issue display name).
 -- Sources: ccai_conversations, its "issues" json list ([{name, score, issueModelId, issueId}] of the latest analysis).
--- Day: the UTC date of "startTimestamp", else "loadTimestamp", as in ccai_conversation_metrics.
+-- Day: the calendar date of "startTimestamp", else "loadTimestamp", in the reporting time zone, as in
+--   ccai_conversation_metrics.
 -- Metrics:
 --   conversations        = distinct conversations whose latest analysis assigned the issue (any score).
 --   avg_client_sentiment = mean of "clientSentimentScore" over those conversations that have one (each counted once).
@@ -10,7 +11,7 @@ CREATE OR REPLACE VIEW ccai_issue_metrics AS
 WITH assigned AS (
   SELECT DISTINCT
     c."conversationName" AS conversation_name,
-    CAST(COALESCE(c."startTimestamp", c."loadTimestamp") AS DATE) AS conversation_date,
+    CAST(COALESCE(c."startTimestamp", c."loadTimestamp") AT TIME ZONE '__PARLEY_REPORTING_TIME_ZONE__' AS DATE) AS conversation_date,
     issue.value ->> 'issueModelId' AS issue_model_id,
     issue.value ->> 'issueId' AS issue_id,
     issue.value ->> 'name' AS issue_name,

@@ -5,13 +5,15 @@
 --                      (it leaves out suggestion-engine conversations; an unknown count is left out too)
 --                      (ultimate_dashboard_metrics).
 --
--- Grain:   one row per scope, bot_id and day (UTC calendar day of conversation_end_time).
+-- Grain:   one row per scope, bot_id and day (calendar day of conversation_end_time in the reporting time zone:
+--          the zone given to `parley views apply --reporting-time-zone`, default UTC, never the session's).
 -- Sources: ultimate_conversations (one row per bot and conversation; re-read export days are merged on the key).
 -- Filters: by scope, above; test conversations (test_mode) are included in both, as in the seeds' SQL.
 -- Day:     a day's export holds the conversations that *ended* that UTC day (seed 003/004 FAQ), so day D is
 --          complete once the exports of D and D+1 are loaded.
 -- Status:  the docs spell the AI-agent-handled status both botHandled (data, SQL) and bot_handled (doc text);
 --          both count as handled.
+-- Dialects: DuckDB and PostgreSQL cut the day with AT TIME ZONE; BigQuery with DATE(ts, zone) (.bigquery.sql).
 -- Every rate is a fraction in [0, 1]; an empty denominator gives NULL.
 --
 --   total_conversations        distinct conversation_id
@@ -31,7 +33,7 @@ CREATE OR REPLACE VIEW ultimate_scoped_metrics AS
 SELECT
   scopes.scope,
   bot_id,
-  CAST(conversation_end_time AS DATE) AS day,
+  CAST(conversation_end_time AT TIME ZONE '__PARLEY_REPORTING_TIME_ZONE__' AS DATE) AS day,
   COUNT(DISTINCT conversation_id) AS total_conversations,
   COUNT(DISTINCT CASE WHEN conversation_status IN ('botHandled', 'bot_handled') THEN conversation_id END) AS bot_handled_conversations,
   1.0 * COUNT(DISTINCT CASE WHEN conversation_status IN ('botHandled', 'bot_handled') THEN conversation_id END)
@@ -51,4 +53,4 @@ SELECT
 FROM ultimate_conversations
 CROSS JOIN (SELECT 'all' AS scope UNION ALL SELECT 'dashboard' AS scope) AS scopes
 WHERE scopes.scope = 'all' OR bot_messages_count > 0
-GROUP BY scopes.scope, bot_id, CAST(conversation_end_time AS DATE);
+GROUP BY scopes.scope, bot_id, CAST(conversation_end_time AT TIME ZONE '__PARLEY_REPORTING_TIME_ZONE__' AS DATE);

@@ -2,11 +2,11 @@
 --
 -- Grain:   (call_id, topic); a topic listed twice on one call counts once.
 -- Sources: voicegain_calls (topics is a JSON list of strings; calls without topics have no rows).
--- Columns: call_date is the UTC day of start_time; sentiment is the call's caller sentiment (-1..1).
+-- Columns: call_date is the calendar day of start_time in the reporting time zone (set by `parley views apply --reporting-time-zone`, default UTC; never the session's); sentiment is the call's caller sentiment (-1..1).
 -- Dialects: unnesting a JSON list differs, so this view has a variant per dialect.
 
 CREATE OR REPLACE VIEW voicegain_call_topics AS
-SELECT DISTINCT calls.call_id, CAST(calls.start_time AS DATE) AS call_date, listed.topic, calls.sentiment
+SELECT DISTINCT calls.call_id, CAST(calls.start_time AT TIME ZONE '__PARLEY_REPORTING_TIME_ZONE__' AS DATE) AS call_date, listed.topic, calls.sentiment
 FROM voicegain_calls AS calls
 CROSS JOIN LATERAL jsonb_array_elements_text(calls.topics) AS listed(topic)
 WHERE jsonb_typeof(calls.topics) = 'array';

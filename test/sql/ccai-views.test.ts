@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createCcaiSource } from "@parley/connector-ccai";
@@ -7,6 +7,7 @@ import { runSync } from "@parley/runner";
 import { type CcaiEmulator, createCcaiEmulator, toCcaiBigQueryRow } from "@parley/sandbox/ccai";
 import { createDuckdbSink } from "@parley/sink-duckdb";
 import { afterEach, describe, expect, test } from "vitest";
+import { readViewSql } from "../support/view-sql.ts";
 
 const viewsDirectory = join(import.meta.dirname, "../../sql/ccai");
 const cleanups: (() => Promise<void>)[] = [];
@@ -28,13 +29,13 @@ async function applyMetricViews(sink: Sink): Promise<void> {
   const bases = [...new Set(names.map((name) => name.split(".")[0] as string))];
   for (const base of bases) {
     const chosen = names.includes(`${base}.duckdb.sql`) ? `${base}.duckdb.sql` : `${base}.sql`;
-    await sink.execute(await readFile(join(viewsDirectory, chosen), "utf8"));
+    await sink.execute(await readViewSql(join(viewsDirectory, chosen)));
   }
 }
 
 async function applyExportViews(sink: Sink, staging: string): Promise<void> {
   for (const name of [staging, "02_ccai_conversations.sql"]) {
-    await sink.execute(await readFile(join(viewsDirectory, "export", name), "utf8"));
+    await sink.execute(await readViewSql(join(viewsDirectory, "export", name)));
   }
 }
 

@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
+import { mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -6,6 +6,7 @@ import { conversationsStream } from "@parley/connector-ultimate";
 import type { Sink } from "@parley/core";
 import { createDuckdbSink } from "@parley/sink-duckdb";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { readViewSql } from "../support/view-sql.ts";
 
 const viewsDirectory = fileURLToPath(new URL("../../sql/ultimate/", import.meta.url));
 
@@ -18,7 +19,7 @@ async function duckdbViews(): Promise<string[]> {
     if (dialect === "duckdb" || (dialect === undefined && !chosen.has(base))) chosen.set(base, name);
   }
   return Promise.all(
-    [...chosen.keys()].sort().map((base) => readFile(join(viewsDirectory, chosen.get(base) as string), "utf8")),
+    [...chosen.keys()].sort().map((base) => readViewSql(join(viewsDirectory, chosen.get(base) as string))),
   );
 }
 

@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
+import { mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { callsStream, voicegainConfigSchema, voicegainSourceFactory } from "@parley/connector-voicegain";
@@ -7,6 +7,7 @@ import { runSync } from "@parley/runner";
 import { createVoicegainEmulator } from "@parley/sandbox/voicegain";
 import { createDuckdbSink } from "@parley/sink-duckdb";
 import { afterEach, describe, expect, test } from "vitest";
+import { readViewSql } from "../support/view-sql.ts";
 
 const viewsDirectory = resolve(import.meta.dirname, "../../sql/voicegain");
 const target: TableTarget = { table: "voicegain_calls", stream: callsStream };
@@ -36,7 +37,7 @@ async function applyViews(sink: Sink): Promise<void> {
     if (variant === "duckdb" || (variant === undefined && !chosen.has(base))) chosen.set(base, name);
   }
   for (const base of [...chosen.keys()].sort())
-    await sink.execute(await readFile(join(viewsDirectory, chosen.get(base) as string), "utf8"));
+    await sink.execute(await readViewSql(join(viewsDirectory, chosen.get(base) as string)));
 }
 
 async function write(sink: Sink, loadId: string, records: Record<string, unknown>[]): Promise<void> {

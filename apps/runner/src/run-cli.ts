@@ -17,7 +17,9 @@ Commands:
   check                                       validate the config and reach the sink and every source
   state show [SOURCE]                         stored state per stream and the latest loads
   state reset SOURCE [--stream NAME ...]      forget state; the next sync starts from the configured start
-  views apply [--sql-dir DIR]                 create or replace the metric views in the sink
+  views apply [--sql-dir DIR] [--reporting-time-zone IANA]
+                                              create or replace the metric views in the sink; days are cut in
+                                              the reporting time zone (default UTC)
   query "SQL"                                 run a query in the sink and print the rows
   sandbox [--port N] [--write-config FILE]    serve fake vendor APIs with seeded data (offline development)
   export ccai [--source NAME] [--since TIME]  run CCAI's native export to BigQuery and print the MERGE to apply
@@ -82,10 +84,13 @@ export async function runCli(argv: readonly string[], cli: CliEnvironment = {}):
         break;
       case "views":
         if (subcommand === "apply")
-          return await viewsApplyCommand(
-            context,
-            values["sql-dir"] === undefined ? global : { ...global, directory: values["sql-dir"] },
-          );
+          return await viewsApplyCommand(context, {
+            ...global,
+            ...(values["sql-dir"] === undefined ? {} : { directory: values["sql-dir"] }),
+            ...(values["reporting-time-zone"] === undefined
+              ? {}
+              : { reportingTimeZone: values["reporting-time-zone"] }),
+          });
         break;
       case "query":
         return await queryCommand(context, { ...global, sql: subcommand });
@@ -130,6 +135,7 @@ function parse(argv: readonly string[]) {
       "full-refresh": { type: "boolean" },
       "log-format": { type: "string" },
       "sql-dir": { type: "string" },
+      "reporting-time-zone": { type: "string" },
       port: { type: "string" },
       since: { type: "string" },
       "write-config": { type: "string" },

@@ -1,12 +1,19 @@
 import { ConfigError } from "@parley/core";
+import { parseReportingTimeZone, withReportingTimeZone } from "../views/reporting-time-zone.ts";
 import { defaultViewsDirectory, installStatement, listViewFiles } from "../views/view-files.ts";
+import { findUnsyncedTypes } from "../views/view-sources.ts";
 import { type CommandContext, type GlobalOptions, openConfig, openSink, renderRows } from "./command-context.ts";
 
-/** `parley views apply`: creates or replaces the shipped metric views for the configured sources, in the configured sink. */
+/**
+ * `parley views apply`: creates or replaces the shipped metric views for the configured sources, in the configured
+ * sink, with days cut in the reporting time zone. A connector type whose tables are not there yet (never synced)
+ * is skipped with a line saying which source to sync.
+ */
 export async function viewsApplyCommand(
   context: CommandContext,
-  options: GlobalOptions & { readonly directory?: string },
+  options: GlobalOptions & { readonly directory?: string; readonly reportingTimeZone?: string },
 ): Promise<number> {
+  const zone = parseReportingTimeZone(options.reportingTimeZone);
   const config = await openConfig(context, options);
   const sink = openSink(config);
   try {
@@ -14,13 +21,22 @@ export async function viewsApplyCommand(
       throw new ConfigError([
         { path: "sink.type", message: `the ${sink.type} sink cannot run SQL, so it cannot hold views` },
       ]);
-    const types = [...new Set(config.sources.map((source) => source.type))];
+    const unsynced = await findUnsyncedTypes(sink, config.sources);
+    for (const { sourceType, sources, missingTables } of unsynced) {
+      const names = sources.map((name) => `"${name}"`).join(", ");
+      context.stdout.write(
+        `skipped the ${sourceType} views: source ${names} has not been synced yet (no table ${missingTables.join(", ")}); run \`parley sync\`, then \`parley views apply\` again\n`,
+      );
+    }
+    const types = [...new Set(config.sources.map((source) => source.type))].filter(
+      (type) => !unsynced.some((entry) => entry.sourceType === type),
+    );
     const files = await listViewFiles(options.directory ?? defaultViewsDirectory(), sink.dialect, types);
     for (const file of files) {
-      await sink.execute(installStatement(file, sink.dialect));
+      await sink.execute(installStatement({ ...file, sql: withReportingTimeZone(file.sql, zone) }, sink.dialect));
       context.stdout.write(`applied ${file.path.split("/").slice(-2).join("/")}\n`);
     }
-    context.stdout.write(`${files.length} view file(s) applied to ${sink.type}\n`);
+    context.stdout.write(`${files.length} view file(s) applied to ${sink.type} (days in the ${zone} time zone)\n`);
   } finally {
     await sink.close();
   }
