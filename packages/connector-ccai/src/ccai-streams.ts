@@ -1,9 +1,14 @@
-import type { ColumnDefinition, MergeStreamDefinition } from "@parley/core";
+import type { ColumnDefinition, JsonShape, MergeStreamDefinition } from "@parley/core";
 
 const integer = (name: string, description: string): ColumnDefinition => ({ name, type: "integer", description });
 const float = (name: string, description: string): ColumnDefinition => ({ name, type: "float", description });
 const string = (name: string, description: string): ColumnDefinition => ({ name, type: "string", description });
-const json = (name: string, description: string): ColumnDefinition => ({ name, type: "json", description });
+const json = (name: string, description: string, shape: JsonShape = "list of objects"): ColumnDefinition => ({
+  name,
+  type: "json",
+  shape,
+  description,
+});
 const timestamp = (name: string, description: string): ColumnDefinition => ({ name, type: "timestamp", description });
 
 /**
@@ -62,6 +67,7 @@ export const conversationsStream: MergeStreamDefinition = {
     json(
       "latestSummary",
       "{text, textSections[{key,value}], confidence, metadata[{key,value}], answerRecord, conversationModel}",
+      "object",
     ),
     json("agents", "[{agentId, agentDisplayName, agentTeam}] from qualityMetadata.agentInfo"),
     timestamp("startTimestamp", "startTime (the V5 export's TIMESTAMP column)"),
@@ -71,6 +77,7 @@ export const conversationsStream: MergeStreamDefinition = {
     json(
       "rawConversation",
       "The conversation as Google sent it, minus the transcript: fields Parley does not map are kept here",
+      "object",
     ),
   ],
 };
@@ -98,6 +105,6 @@ export const analysesStream: MergeStreamDefinition = {
     json("entities", "[{name, type, sentimentScore, sentimentMagnitude, salience, speakerTag}]"),
     json("intents", "[{intentId, displayName}] from the intents map"),
     json("phraseMatchers", "[{phraseMatcherId, displayName}] from the phraseMatchers map"),
-    json("rawAnalysis", "The analysis as Google sent it"),
+    json("rawAnalysis", "The analysis as Google sent it", "object"),
   ],
 };

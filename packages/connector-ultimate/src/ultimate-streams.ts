@@ -34,11 +34,12 @@ export const conversationColumns: readonly ColumnDefinition[] = [
     type: "string",
     description: "chat/ticket (v2 docs), messaging/email (v3 docs), chat (v3 example)",
   },
-  { name: "labels", type: "json", description: "List of labels, in vendor order" },
-  { name: "segments", type: "json", description: "v3: list of segments" },
+  { name: "labels", type: "json", shape: "list", description: "List of labels, in vendor order" },
+  { name: "segments", type: "json", shape: "list", description: "v3: list of segments" },
   {
     name: "conversations_data",
     type: "json",
+    shape: "object",
     description:
       "Session parameters and BSAT score; parsed when sent as a JSON string, also read from conversation_data",
   },
@@ -51,15 +52,31 @@ export const conversationColumns: readonly ColumnDefinition[] = [
   { name: "automated_resolution", type: "string", description: "v3: automated-resolution outcome, as sent" },
   { name: "automated_resolution_reasoning", type: "string" },
   { name: "last_resolution", type: "string", description: "informed, resolved, escalated (v2 also undefined)" },
-  { name: "triggered_replies", type: "json", description: "List of reply objects, in conversation order" },
+  {
+    name: "triggered_replies",
+    type: "json",
+    shape: "list of objects",
+    description: "List of reply objects, in conversation order",
+  },
   {
     name: "triggered_intent_replies",
     type: "json",
+    shape: "list of objects",
     description: "List of {intent_timestamp, intent_id, intent_name, not_meaningful}, in conversation order",
   },
-  { name: "triggered_procedures", type: "json", description: "v3: list of procedure objects" },
-  { name: "triggered_use_cases", type: "json", description: "v3: list of use-case objects carrying intent_name" },
-  { name: "knowledge_sources", type: "json", description: "v3: knowledge articles used" },
+  {
+    name: "triggered_procedures",
+    type: "json",
+    shape: "list of objects",
+    description: "v3: list of procedure objects",
+  },
+  {
+    name: "triggered_use_cases",
+    type: "json",
+    shape: "list of objects",
+    description: "v3: list of use-case objects carrying intent_name",
+  },
+  { name: "knowledge_sources", type: "json", shape: "list", description: "v3: knowledge articles used" },
   { name: "has_knowledge_response_attempt", type: "boolean", description: "v3" },
   { name: "is_llm_conversation", type: "boolean" },
   ...countFamily("knowledge", "v3"),
@@ -84,6 +101,7 @@ export const conversationColumns: readonly ColumnDefinition[] = [
   {
     name: "extra_fields",
     type: "json",
+    shape: "object",
     description: "Fields this connector does not know, under their original names; null when none",
   },
 ];

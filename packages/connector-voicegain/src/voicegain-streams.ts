@@ -39,16 +39,16 @@ const sharedColumns = [
   { name: "review_status", type: "string" },
   { name: "review_notes", type: "string" },
   { name: "notes", type: "string", description: "LLM call summary (multi-line)" },
-  { name: "tags", type: "json", description: "List of strings" },
-  { name: "keywords", type: "json", description: "List of strings" },
-  { name: "topics", type: "json", description: "List of strings" },
+  { name: "tags", type: "json", shape: "list of strings", description: "List of strings" },
+  { name: "keywords", type: "json", shape: "list of strings", description: "List of strings" },
+  { name: "topics", type: "json", shape: "list of strings", description: "List of strings" },
   {
     name: "call_resolved",
     type: "boolean",
     description: "callResolved (JSON) / isCallResolved (CSV); null when not detected",
   },
   { name: "incidents", type: "integer" },
-  { name: "word_cloud", type: "json", description: "List of {phrase, freq}" },
+  { name: "word_cloud", type: "json", shape: "list of objects", description: "List of {phrase, freq}" },
   { name: "num_audio_channels", type: "integer" },
   { name: "num_spk_channels", type: "integer" },
   { name: "version", type: "integer" },
@@ -67,7 +67,7 @@ const sharedColumns = [
   { name: "aivr_transfer_dest_type", type: "string" },
   { name: "call_center_call_id", type: "string" },
   { name: "language", type: "string" },
-  { name: "dtmf_events", type: "json", description: "List of {dtmf, timestamp, channel}" },
+  { name: "dtmf_events", type: "json", shape: "list of objects", description: "List of {dtmf, timestamp, channel}" },
   {
     name: "daily_repeat_calls",
     type: "integer",
@@ -76,16 +76,23 @@ const sharedColumns = [
   {
     name: "markers",
     type: "json",
+    shape: "list of objects",
     description: "List of {time, type, note} in the vendor's order (not sorted by time)",
   },
 ] as const satisfies readonly ColumnDefinition[];
 
 /** Fields only the JSON export carries; they are null in rows loaded from CSV. */
 const jsonOnlyColumns = [
-  { name: "sentiments", type: "json", description: "JSON only: list of {speaker, average, final, trend}" },
+  {
+    name: "sentiments",
+    type: "json",
+    shape: "list of objects",
+    description: "JSON only: list of {speaker, average, final, trend}",
+  },
   {
     name: "spawned_calls",
     type: "json",
+    shape: "list",
     description: "JSON only: callIds (integers) of calls this call launched (warm transfers)",
   },
   { name: "team", type: "string", description: "JSON only" },
@@ -98,8 +105,18 @@ const jsonOnlyColumns = [
   { name: "queue_wait_ms", type: "integer", description: "JSON only" },
   { name: "csat", type: "float", description: "JSON only" },
   { name: "nps", type: "float", description: "JSON only" },
-  { name: "inbound_rtp_quality", type: "json", description: "JSON only (vendor snake_case keys kept)" },
-  { name: "outbound_rtp_quality", type: "json", description: "JSON only (vendor snake_case keys kept)" },
+  {
+    name: "inbound_rtp_quality",
+    type: "json",
+    shape: "object",
+    description: "JSON only (vendor snake_case keys kept)",
+  },
+  {
+    name: "outbound_rtp_quality",
+    type: "json",
+    shape: "object",
+    description: "JSON only (vendor snake_case keys kept)",
+  },
 ] as const satisfies readonly ColumnDefinition[];
 
 export const voicegainJsonOnlyColumns: readonly string[] = jsonOnlyColumns.map((column) => column.name);

@@ -21,6 +21,13 @@ export {
   silentLogger,
 } from "./logging/logger.ts";
 export {
+  checkJsonValue,
+  type JsonShape,
+  jsonShapes,
+  maxJsonDepth,
+  repairText,
+} from "./schema/json-value.ts";
+export {
   type ColumnDefinition,
   isValidIdentifier,
   type LogicalType,

@@ -1,3 +1,5 @@
+import type { JsonShape } from "./json-value.ts";
+
 /**
  * The column types a stream can declare. Each sink maps them to its own types
  * (see each sink's `*-types.ts`); connectors never speak a warehouse's dialect.
@@ -33,6 +35,8 @@ export interface ColumnDefinition {
   readonly nullable?: boolean;
   /** Shown in generated docs and, where the sink supports it, as a column comment. */
   readonly description?: string;
+  /** For `json` columns: the shape every value must have (a record that breaks it is a reject). */
+  readonly shape?: JsonShape;
 }
 
 /** Columns every sink adds to every table, so each row says which run wrote it and when. */

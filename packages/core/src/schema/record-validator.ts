@@ -1,3 +1,4 @@
+import { checkJsonValue, describeValue as describe, isStorableText, repairText } from "./json-value.ts";
 import type { ColumnDefinition, LogicalType } from "./logical-type.ts";
 import type { StreamDefinition } from "./stream-definition.ts";
 
@@ -15,14 +16,6 @@ export type RecordValidation =
 const timestampPattern = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?)(Z|[+-]\d{2}(?::?\d{2})?)$/i;
 const datePattern = /^\d{4}-\d{2}-\d{2}$/;
 
-function describe(value: unknown): string {
-  if (typeof value === "string")
-    return `string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}...` : value)}`;
-  if (Array.isArray(value)) return "a list";
-  if (value instanceof Date) return "a Date";
-  return value === null ? "null" : `${typeof value} ${typeof value === "object" ? "" : String(value)}`.trim();
-}
-
 type Normaliser = (value: unknown) => { value: unknown } | string;
 
 const daysInMonth = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
@@ -38,7 +31,8 @@ function isRealDate(datePart: string): boolean {
 }
 
 const normalisers: Record<LogicalType, Normaliser> = {
-  string: (value) => (typeof value === "string" ? { value } : `expected a string, got ${describe(value)}`),
+  string: (value) =>
+    typeof value === "string" ? { value: repairText(value) } : `expected a string, got ${describe(value)}`,
   integer: (value) => {
     if (typeof value === "bigint") return { value };
     if (typeof value === "number" && Number.isSafeInteger(value)) return { value };
@@ -66,8 +60,25 @@ const normalisers: Record<LogicalType, Normaliser> = {
     typeof value === "string" && datePattern.test(value) && isRealDate(value)
       ? { value }
       : `expected a date YYYY-MM-DD, got ${describe(value)}`,
-  json: (value) => ({ value }),
+  json: (value) => checkJsonValue(value, undefined),
 };
+
+/** A key must stay what the vendor sent: repaired, two different keys could become one, so such a record is a reject. */
+const keyString: Normaliser = (value) => {
+  if (typeof value !== "string") return `expected a string, got ${describe(value)}`;
+  return isStorableText(value)
+    ? { value }
+    : "a key holds a NUL character or half a UTF-16 surrogate pair, which no warehouse stores unchanged";
+};
+
+function normaliserFor(column: ColumnDefinition, isKey: boolean): Normaliser {
+  if (column.shape !== undefined) {
+    if (column.type !== "json") throw new TypeError(`column ${column.name}: only json columns declare a shape`);
+    const shape = column.shape;
+    return (value) => checkJsonValue(value, shape);
+  }
+  return isKey && column.type === "string" ? keyString : normalisers[column.type];
+}
 
 /**
  * Builds the per-stream check the runner applies to every record before it reaches a sink.
@@ -80,7 +91,7 @@ export function createRecordValidator(stream: StreamDefinition): (record: Source
   const columns = stream.columns.map((column: ColumnDefinition) => ({
     name: column.name,
     required: column.nullable === false || primaryKey.has(column.name),
-    normalise: normalisers[column.type],
+    normalise: normaliserFor(column, primaryKey.has(column.name)),
   }));
   return (record) => {
     if (typeof record !== "object" || record === null || Array.isArray(record)) {

@@ -1,3 +1,4 @@
+import { repairText } from "../schema/json-value.ts";
 import type { ColumnDefinition } from "../schema/logical-type.ts";
 
 /**
@@ -53,13 +54,25 @@ export const internalTables = {
 /** Upper bound for a stored reject payload; longer payloads are cut and marked. */
 export const maxRejectPayloadBytes = 1_000_000;
 
-/** Serialises a raw rejected value for `_parley_rejects.payload`. */
+/** Serialises a raw rejected value for `_parley_rejects.payload`, as text every sink stores alike. */
 export function rejectPayload(raw: unknown): string {
   let text: string;
   try {
     text = typeof raw === "string" ? raw : (JSON.stringify(raw) ?? String(raw));
   } catch {
-    text = String(raw);
+    // Nested too deep to serialise (or a cycle): the reason says so; the shallow part is still shown.
+    text = shallowJson(raw);
   }
+  text = repairText(text);
   return text.length > maxRejectPayloadBytes ? `${text.slice(0, maxRejectPayloadBytes)}...[truncated]` : text;
+}
+
+function shallowJson(value: unknown, depth = 0): string {
+  if (typeof value === "bigint") return value.toString();
+  if (typeof value !== "object" || value === null) return JSON.stringify(value) ?? String(value);
+  if (depth >= 20) return '"[nested deeper]"';
+  const inner = Array.isArray(value)
+    ? value.map((item) => shallowJson(item, depth + 1))
+    : Object.entries(value).map(([key, item]) => `${JSON.stringify(key)}:${shallowJson(item, depth + 1)}`);
+  return Array.isArray(value) ? `[${inner.join(",")}]` : `{${inner.join(",")}}`;
 }
