@@ -3,3 +3,5 @@ export { loadConfig, type RunnerConfig, resolveConfig } from "./config/load-conf
 export { runSync, type SyncOptions, type SyncProgress, type SyncResult } from "./engine/sync-engine.ts";
 export { defaultRegistry, type Registry, sinkFactories, sourceFactories } from "./registry.ts";
 export { type CliEnvironment, runCli, usage } from "./run-cli.ts";
+export { conversationColumns, unionStatement } from "./views/conversation-union.ts";
+export { listViewFiles } from "./views/view-files.ts";

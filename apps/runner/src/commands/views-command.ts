@@ -1,6 +1,7 @@
 import { ConfigError } from "@parley/core";
+import { applyConversationViews, conversationsFolder } from "../views/conversation-union.ts";
 import { parseReportingTimeZone, withReportingTimeZone } from "../views/reporting-time-zone.ts";
-import { defaultViewsDirectory, installStatement, listViewFiles } from "../views/view-files.ts";
+import { defaultViewsDirectory, installStatement, listViewFiles, type ViewFile } from "../views/view-files.ts";
 import { findUnsyncedTypes } from "../views/view-sources.ts";
 import { type CommandContext, type GlobalOptions, openConfig, openSink, renderRows } from "./command-context.ts";
 
@@ -31,12 +32,16 @@ export async function viewsApplyCommand(
     const types = [...new Set(config.sources.map((source) => source.type))].filter(
       (type) => !unsynced.some((entry) => entry.sourceType === type),
     );
-    const files = await listViewFiles(options.directory ?? defaultViewsDirectory(), sink.dialect, types);
-    for (const file of files) {
+    const directory = options.directory ?? defaultViewsDirectory();
+    const files = await listViewFiles(directory, sink.dialect, types);
+    const install = async (file: ViewFile) => {
       await sink.execute(installStatement({ ...file, sql: withReportingTimeZone(file.sql, zone) }, sink.dialect));
       context.stdout.write(`applied ${file.path.split("/").slice(-2).join("/")}\n`);
-    }
+    };
+    for (const file of files) await install(file);
     context.stdout.write(`${files.length} view file(s) applied to ${sink.type} (days in the ${zone} time zone)\n`);
+    const conversations = await listViewFiles(directory, sink.dialect, [conversationsFolder]);
+    await applyConversationViews(sink, conversations, install, (line) => context.stdout.write(line));
   } finally {
     await sink.close();
   }
