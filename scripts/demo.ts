@@ -24,6 +24,10 @@ const previews = [
   "SELECT * FROM voicegain_topics ORDER BY 1 DESC, calls DESC LIMIT 6",
   "SELECT * FROM ccai_conversation_metrics ORDER BY 1 DESC, conversations DESC LIMIT 6",
   "SELECT * FROM ccai_issue_metrics ORDER BY 1 DESC, conversations DESC LIMIT 6",
+  "SELECT source_type, source_name, COUNT(*) AS conversations, MIN(day) AS first_day, MAX(day) AS last_day FROM conversations GROUP BY 1, 2 ORDER BY 1, 2",
+  "SELECT source_type, conversation_id, channel, day, duration_seconds, handled_by_bot_only, escalated, transferred, resolved, customer_sentiment FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY source_type ORDER BY started_at DESC NULLS LAST, conversation_id) AS n FROM conversations) AS latest WHERE n <= 2 ORDER BY 1, 2",
+  // The latest day of each vendor (the emulators' data lies on different days).
+  "SELECT * FROM conversation_metrics WHERE day IN (SELECT MAX(day) FROM conversations GROUP BY source_type) ORDER BY day DESC, channel",
 ];
 
 const sandbox = await startSandbox();

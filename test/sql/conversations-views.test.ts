@@ -280,16 +280,18 @@ const expectedMetrics: Row[] = [
 ];
 
 /** A DuckDB file and a PostgreSQL schema to load; `apply` runs `parley views apply` on both and reopens DuckDB. */
-async function sinks(
-  prefix: string,
-): Promise<{ duckdb: Sink; postgres: Sink; apply: () => Promise<{ outputs: string[]; duckdb: Sink }> }> {
+async function sinks(prefix: string): Promise<{
+  duckdb: Sink;
+  postgres: Sink;
+  apply: (...options: string[]) => Promise<{ outputs: string[]; duckdb: Sink }>;
+}> {
   const space = await workspace();
   cleanups.push(space.cleanup);
   const postgres = freshPostgresSchema(prefix);
   cleanups.push(postgres.drop);
   const duckdb = createDuckdbSink({ path: space.databasePath });
   cleanups.push(() => duckdb.close());
-  const apply = async () => {
+  const apply = async (...options: string[]) => {
     await duckdb.close();
     const outputs: string[] = [];
     for (const [name, sink] of Object.entries({
@@ -297,7 +299,7 @@ async function sinks(
       postgres: { type: "postgres", url: postgresUrl, schema: postgres.schema },
     })) {
       const config = await space.writeConfig({ sink, sources }, `${name}.yaml`);
-      const applied = await parley(["views", "apply", "-c", config]);
+      const applied = await parley(["views", "apply", "-c", config, ...options]);
       expect(applied.code, `${name}: ${applied.stderr}`).toBe(0);
       outputs.push(applied.stdout);
     }
@@ -341,6 +343,23 @@ describe("conversations and conversation_metrics (DuckDB and PostgreSQL)", () =>
       expect(alignTo(rows, onlyUltimate), name).toEqual(onlyUltimate);
     }
   });
+});
+
+test("days follow the reporting time zone given to `views apply`, on both sinks", async () => {
+  const { duckdb, postgres, apply } = await sinks("conversations_zone");
+  for (const sink of [duckdb, postgres])
+    for (const [index, fixture] of [ccai, ultimate, voicegain].entries()) await load(sink, fixture, `load-${index}`);
+  const { duckdb: reopened } = await apply("--reporting-time-zone", "America/New_York");
+  // New York is UTC-4 in May: b1/u3 (01:00Z) and call 102 (00:30Z) started on May 1 there; c2 has no start, its
+  // createTime 23:30Z is 19:30 on May 1.
+  const expected = expectedConversations.map((row) => ({
+    conversation_id: row.conversation_id,
+    day: ["ultimate:b1:u3", "voicegain:102"].includes(row.conversation_id as string) ? "2024-05-01" : row.day,
+  }));
+  for (const [name, sink] of Object.entries({ duckdb: reopened, postgres }))
+    expect(await query(sink, "SELECT conversation_id, day FROM conversations ORDER BY conversation_id"), name).toEqual(
+      expected,
+    );
 });
 
 describe("conversations on BigQuery: what `parley views apply` would send parses as GoogleSQL", () => {

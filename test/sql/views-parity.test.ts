@@ -235,12 +235,15 @@ describe("BigQuery: what `parley views apply` sends to a BigQuery sink parses as
     const { code, stdout, stderr } = await runCliWith(registry, ["views", "apply", "-c", config]);
     expect(stderr).toBe("");
     expect(code).toBe(0);
-    const files = [...stdout.matchAll(/^applied (\S+)$/gm)].map((match) => match[1] as string);
+    // The cross-vendor conversations/ files come last; conversations-views.test.ts parses them.
+    const files = [...stdout.matchAll(/^applied (\S+)$/gm)]
+      .map((match) => match[1] as string)
+      .filter((file) => !file.startsWith("conversations/"));
     const expectedFiles = connectorTypes.flatMap((type) =>
       views[type].map((view, index) => ({ type, view: view.name, index })),
     );
     expect(files).toHaveLength(expectedFiles.length);
-    expect(statements).toHaveLength(expectedFiles.length);
+    expect(statements.length).toBeGreaterThanOrEqual(expectedFiles.length);
 
     const checked: string[] = [];
     for (const [position, file] of files.entries()) {

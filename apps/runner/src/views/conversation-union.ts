@@ -1,5 +1,6 @@
 import type { Sink } from "@parley/core";
 import type { ViewFile } from "./view-files.ts";
+import { tableExists } from "./view-sources.ts";
 
 /** The folder of `sql/` that holds the cross-vendor `conversations` model. */
 export const conversationsFolder = "conversations";
@@ -56,15 +57,6 @@ export function unionStatement(parts: readonly string[]): string {
   return `CREATE OR REPLACE VIEW conversations AS\nSELECT * FROM (\n${selects.join("\n  UNION ALL\n")}\n) AS vendor_parts`;
 }
 
-async function relationExists(sink: Sink, relation: string): Promise<boolean> {
-  try {
-    await sink.query(`SELECT 1 AS probe FROM ${relation} WHERE 1 = 0`);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 export interface ConversationViewsResult {
   /** Source types whose part is in the union. */
   readonly included: readonly string[];
@@ -92,7 +84,7 @@ export async function applyConversationViews(
     if (sourceType === undefined) continue;
     let missing: string | undefined;
     for (const relation of relationsRead(file.sql))
-      if (missing === undefined && !(await relationExists(sink, relation))) missing = relation;
+      if (missing === undefined && !(await tableExists(sink, relation))) missing = relation;
     if (missing === undefined) included.push({ sourceType, file });
     else leftOut.push({ sourceType, missing });
   }

@@ -17,7 +17,7 @@ export function viewTables(source: ConfiguredSource): string[] {
   return created.streams.map((stream) => `${source.type}_${stream.name}`);
 }
 
-async function tableExists(sink: Sink, table: string): Promise<boolean> {
+export async function tableExists(sink: Sink, table: string): Promise<boolean> {
   try {
     await sink.query(`SELECT 1 AS present FROM ${table} WHERE 1 = 0`);
     return true;
