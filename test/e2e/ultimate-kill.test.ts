@@ -113,7 +113,7 @@ test("an Ultimate sync killed mid-file, then re-run from its stored state, ends 
   );
   expect(new Set(stored.map((row) => row.key))).toEqual(expected);
   expect(await queryDuckdb(space.databasePath, "SELECT state FROM _parley_state")).toEqual([
-    { state: { bots: Object.fromEntries(botIds.map((botId) => [botId, "2024-06-19"])) } },
+    { state: { bots: Object.fromEntries(botIds.map((botId) => [botId, "2024-06-19"])), lookbackDays: 2 } },
   ]);
   // A further run re-reads the lookback days (2) and still stores each conversation once.
   await sync(options);

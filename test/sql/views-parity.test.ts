@@ -20,11 +20,14 @@ const views: Record<ConnectorType, readonly { readonly name: string; readonly gr
     { name: "ccai_issue_metrics", grain: ["conversation_date", "issue_model_id", "issue_id", "issue_name"] },
   ],
   ultimate: [
-    { name: "ultimate_scoped_metrics", grain: ["scope", "bot_id", "day"] },
+    { name: "ultimate_conversation_facts", grain: ["bot_id", "conversation_id"] },
+    { name: "ultimate_scoped_metrics", grain: ["scope", "day_basis", "bot_id", "day"] },
     { name: "ultimate_metrics", grain: ["bot_id", "day"] },
     { name: "ultimate_dashboard_metrics", grain: ["bot_id", "day"] },
     { name: "ultimate_conversation_intents", grain: ["bot_id", "conversation_id"] },
     { name: "ultimate_first_meaningful_intent_metrics", grain: ["bot_id", "first_meaningful_intent"] },
+    { name: "ultimate_export_days", grain: ["bot_id", "export_date"] },
+    { name: "ultimate_start_day_metrics", grain: ["bot_id", "day"] },
   ],
   voicegain: [
     { name: "voicegain_call_facts", grain: ["call_id"] },
@@ -258,7 +261,12 @@ describe("BigQuery: what `parley views apply` sends to a BigQuery sink parses as
       expect(sql.replace(/'(?:[^']|'')*'|--[^\n]*/g, ""), file).not.toContain('"');
 
       const tables = parseView(sql, view);
-      const readable = [sourceTables[type], ...views[type].slice(0, index).map((earlier) => earlier.name)];
+      // Parley's state table too: the Ultimate start-day view reads the lookback the connector stores there.
+      const readable = [
+        sourceTables[type],
+        "_parley_state",
+        ...views[type].slice(0, index).map((earlier) => earlier.name),
+      ];
       expect(tables.length, `${file} reads a table`).toBeGreaterThan(0);
       for (const table of tables) expect(readable, `${file} reads ${table}`).toContain(table);
       checked.push(file);

@@ -91,8 +91,16 @@ export async function* readFromApi(
         }
       }
       bots[botId] = bots[botId] === undefined ? date : laterDay(bots[botId], date);
-      yield { kind: "checkpoint", stream: streamName, state: { bots: { ...bots } } satisfies BotsState };
+      yield {
+        kind: "checkpoint",
+        stream: streamName,
+        state: { bots: { ...bots }, lookbackDays: config.lookbackDays } satisfies BotsState,
+      };
     }
   }
-  yield { kind: "checkpoint", stream: streamName, state: { bots: { ...bots } } satisfies BotsState };
+  yield {
+    kind: "checkpoint",
+    stream: streamName,
+    state: { bots: { ...bots }, lookbackDays: config.lookbackDays } satisfies BotsState,
+  };
 }

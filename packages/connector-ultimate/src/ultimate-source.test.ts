@@ -105,8 +105,8 @@ describe("ultimate source against the emulator", () => {
     const result = await read(settingsFor(server, { startDate: "2024-06-15" }, 1));
     expect(new Set(result.records.map((row) => row.export_date))).toEqual(new Set(["2024-06-18", "2024-06-19"]));
     expect(result.notes.filter((note) => note.includes("no export (404)"))).toHaveLength(3);
-    expect(result.checkpoints.at(-1)).toEqual({ bots: { bbbbbbbbbbbbbbbbbbbbbbb1: "2024-06-19" } });
-    expect(result.checkpoints[0]).toEqual({ bots: { bbbbbbbbbbbbbbbbbbbbbbb1: "2024-06-15" } });
+    expect(result.checkpoints.at(-1)).toEqual({ bots: { bbbbbbbbbbbbbbbbbbbbbbb1: "2024-06-19" }, lookbackDays: 2 });
+    expect(result.checkpoints[0]).toEqual({ bots: { bbbbbbbbbbbbbbbbbbbbbbb1: "2024-06-15" }, lookbackDays: 2 });
   });
 
   test("lookback: a day's file that grew after midnight is read again, and the late records arrive", async () => {
@@ -122,7 +122,7 @@ describe("ultimate source against the emulator", () => {
     const earlyKeys = new Set(keysOf(early.records.filter((row) => row.export_date === "2024-06-19")));
     expect(earlyKeys.size).toBeLessThan(settled.size);
     const state = early.checkpoints.at(-1);
-    expect(state).toEqual({ bots: { [botId]: "2024-06-19" } });
+    expect(state).toEqual({ bots: { [botId]: "2024-06-19" }, lookbackDays: 2 });
     const later = await read(settings, { state, now: "2024-06-20T09:00:00Z" });
     expect(days(server).slice(-2)).toEqual(["2024-06-18", "2024-06-19"]);
     expect(new Set([...earlyKeys, ...keysOf(later.records.filter((row) => row.export_date === "2024-06-19"))])).toEqual(
@@ -152,7 +152,10 @@ describe("ultimate source against the emulator", () => {
       { state: { bots: { [first]: "2024-06-16" } } },
     );
     expect(days(server)).toEqual(["2024-06-17", "2024-06-15", "2024-06-16", "2024-06-17"]);
-    expect(result.checkpoints.at(-1)).toEqual({ bots: { [first]: "2024-06-17", [second]: "2024-06-17" } });
+    expect(result.checkpoints.at(-1)).toEqual({
+      bots: { [first]: "2024-06-17", [second]: "2024-06-17" },
+      lookbackDays: 0,
+    });
   });
 
   test("401 is an AuthError naming the authorization header, never the key; downloads carry no credentials", async () => {
