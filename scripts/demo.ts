@@ -45,7 +45,7 @@ try {
   await step(["views", "apply"]);
   for (const sql of previews) await step(["query", sql]);
   console.log(
-    `\nThe data is in ${databasePath}. Try: pnpm parley query -c ${configPath} "SELECT * FROM _parley_loads"`,
+    `\nThe data is in ${databasePath}. Try: npx -y pnpm@12 parley query -c ${configPath} "SELECT * FROM _parley_loads"`,
   );
 } finally {
   await sandbox.close();

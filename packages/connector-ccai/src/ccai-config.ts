@@ -103,6 +103,7 @@ export const ccaiConfigSchema = z
       "A ready OAuth2 access token (tests, emulators); otherwise google-auth-library is used.",
     ).optional(),
     keyFile: z.string().min(1).optional().meta({
+      format: "path",
       description: "Service-account key file; without it and `accessToken`, application default credentials.",
     }),
     filter: z

@@ -1,4 +1,4 @@
-export { type Sandbox, type SandboxOptions, startSandbox } from "./sandbox.ts";
+export { type Sandbox, type SandboxOptions, sandboxCcaiAccessToken, startSandbox } from "./sandbox.ts";
 export {
   type RequestHandler,
   type RunningServer,

@@ -29,11 +29,10 @@ export const bigqueryConfigSchema = z.strictObject({
     })
     .optional()
     .meta({ description: "Customer-managed key (CMEK) for the dataset, the tables Parley creates and its load jobs." }),
-  keyFilename: z
-    .string()
-    .min(1)
-    .optional()
-    .meta({ description: "Service account key file; without it, Application Default Credentials are used." }),
+  keyFilename: z.string().min(1).optional().meta({
+    format: "path",
+    description: "Service account key file; without it, Application Default Credentials are used.",
+  }),
   apiEndpoint: z.url({ error: "must be a URL such as https://bigquery.googleapis.com" }).optional().meta({
     description: "BigQuery API root (default https://bigquery.googleapis.com); tests point it at the sandbox.",
   }),

@@ -5,7 +5,10 @@ export const duckdbConfigSchema = z.strictObject({
     .string()
     .min(1, { error: "must be a file path, or :memory: for a throwaway database" })
     .default("./parley.duckdb")
-    .meta({ description: "Database file; created if missing. `:memory:` keeps nothing after the run." }),
+    .meta({
+      format: "path",
+      description: "Database file; created if missing. `:memory:` keeps nothing after the run.",
+    }),
   schema: z
     .string()
     .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: "must be a plain identifier (letters, digits, underscores)" })
@@ -35,6 +38,7 @@ export const duckdbConfigSchema = z.strictObject({
       "DuckDB threads while a batch loads. One leaves the other cores to parsing the vendor's data, which overlaps loading (measured 25% faster on 2 cores).",
   }),
   stagingDirectory: z.string().optional().meta({
+    format: "path",
     description: "Where batches are staged as NDJSON before DuckDB reads them (default: the OS temp directory).",
   }),
 });

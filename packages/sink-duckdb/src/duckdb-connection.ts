@@ -1,4 +1,6 @@
+import { mkdir } from "node:fs/promises";
 import { availableParallelism } from "node:os";
+import { dirname } from "node:path";
 import { type DuckDBConnection, DuckDBInstance, type DuckDBValue } from "@duckdb/node-api";
 import type { DuckdbConfig } from "./duckdb-config.ts";
 import { normaliseValue, quoteIdentifier, quoteLiteral } from "./duckdb-types.ts";
@@ -21,7 +23,7 @@ export class DuckdbSession {
       const options: Record<string, string> = {};
       if (this.#config.memoryLimit !== undefined) options.memory_limit = this.#config.memoryLimit;
       if (this.#config.threads !== undefined) options.threads = String(this.#config.threads);
-      const instance = await DuckDBInstance.create(this.#config.path, options);
+      const instance = await openDatabase(this.#config.path, options);
       const connection = await instance.connect();
       // Results render timestamps in the session zone; UTC keeps them identical on every machine.
       await connection.run("SET TimeZone = 'UTC'");
@@ -94,5 +96,16 @@ export class DuckdbSession {
     await connection.run("CHECKPOINT").catch(() => undefined);
     connection.closeSync();
     instance.closeSync();
+  }
+}
+
+/** Opens the database file, creating its folder; a failure names `sink.path` and the file. */
+async function openDatabase(path: string, options: Record<string, string>): Promise<DuckDBInstance> {
+  try {
+    if (path !== ":memory:") await mkdir(dirname(path), { recursive: true });
+    return await DuckDBInstance.create(path, options);
+  } catch (cause) {
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    throw new Error(`sink.path: cannot open the DuckDB file ${path}: ${reason}`, { cause });
   }
 }

@@ -65,4 +65,20 @@ describe("postgres config", () => {
     expect(String(caught)).toMatch(/sink\.host/);
     expect(String(caught)).not.toContain("hunter2-secret");
   });
+
+  test.each([
+    ["postgres://loader:se#cret@db:5432/w", /contains "#", which ends a URL: percent-encode .*# as %23/],
+    ["postgres://loader:se/cret@db:5432/w", /is not a valid URL: percent-encode/],
+  ])(
+    "a password with an unencoded special character is named as a URL problem, without the URL (%#)",
+    (url, message) => {
+      const problem = issues({ url })["sink.url"];
+      expect(problem).toMatch(message);
+      expect(problem).not.toMatch(/cret/);
+    },
+  );
+
+  test("an encoded # in the password is accepted", () => {
+    expect(issues({ url: "postgres://loader:se%23cret@db:5432/w" })).toEqual({});
+  });
 });

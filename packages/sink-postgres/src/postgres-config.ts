@@ -68,6 +68,9 @@ export const postgresConfigSchema = z
     }
     if (config.url !== undefined && !/^postgres(ql)?:\/\//.test(config.url.reveal())) {
       context.addIssue({ code: "custom", path: ["url"], message: "must start with postgres:// or postgresql://" });
+    } else if (config.url !== undefined) {
+      const problem = urlProblem(config.url.reveal());
+      if (problem !== undefined) context.addIssue({ code: "custom", path: ["url"], message: problem });
     }
     if (config.url !== undefined && config.ssl !== undefined && /[?&]ssl/i.test(config.url.reveal())) {
       context.addIssue({
@@ -83,3 +86,19 @@ export const postgresConfigSchema = z
 
 export type PostgresConfig = z.output<typeof postgresConfigSchema>;
 export type PostgresSettings = z.input<typeof postgresConfigSchema>;
+
+/**
+ * Why a connection URL cannot mean what its writer meant, without quoting it (it holds the password): a `#`, or a
+ * `/`, `?` or `@` too many, in an unencoded password makes the URL name another host or none at all.
+ */
+function urlProblem(url: string): string | undefined {
+  const encodeHint =
+    "percent-encode special characters in the user name and password (# as %23, @ as %40, / as %2F, ? as %3F, : as %3A)";
+  if (url.includes("#")) return `contains "#", which ends a URL: ${encodeHint}`;
+  try {
+    new URL(url);
+  } catch {
+    return `is not a valid URL: ${encodeHint}`;
+  }
+  return undefined;
+}

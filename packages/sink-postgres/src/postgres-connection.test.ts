@@ -52,6 +52,17 @@ describe("postgres connection", () => {
     expect(inspect(error, { depth: 5 })).not.toMatch(/url-password-0815|postgres:\/\/loader/);
   });
 
+  test("an unknown role is reported as the user, not as a password problem (real server)", async () => {
+    const sink = createPostgresSink({ ...testServer, user: "parley_no_such_role" });
+    closers.push(() => sink.close());
+    const error = await sink.query("SELECT 1").catch((caught: unknown) => caught);
+    expect(AuthError.isInstance(error)).toBe(true);
+    const message = (error as Error).message;
+    expect(message).toContain("parley_no_such_role@");
+    // Trust authentication says the role does not exist; password authentication will not say which was wrong.
+    expect(message).toMatch(/has no role for the login .*check sink\.user|28P01.*sink\.user names an existing role/);
+  });
+
   test("connects only on first use, and tries again after a failed connection", async () => {
     const port = await freePort();
     const sink = createPostgresSink({ ...testServer, port });

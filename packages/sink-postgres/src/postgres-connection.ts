@@ -40,11 +40,27 @@ async function poolConfig(config: PostgresConfig): Promise<pg.PoolConfig> {
 /** Turns a failure into Parley's vocabulary, with nothing secret in the message and the failing row's place in it. */
 export function translateError(error: unknown, config: PostgresConfig): unknown {
   const code = (error as { code?: unknown } | null)?.code;
-  if (code === "28P01" || code === "28000") {
-    const field = config.url === undefined ? "sink.password" : "the password in sink.url";
+  const userField = config.url === undefined ? "sink.user" : "the user in sink.url";
+  const passwordField = config.url === undefined ? "sink.password" : "the password in sink.url";
+  const credential = { credential: config.url === undefined ? "password" : "url", cause: error } as const;
+  const serverMessage = error instanceof Error ? error.message : "";
+  if (code === "28000" && /^role ".*" does not exist$/.test(serverMessage)) {
     return new AuthError(
-      `PostgreSQL refused the login as ${describeServer(config)} (${code}): check ${field} and that pg_hba.conf allows this client.`,
-      { credential: config.url === undefined ? "password" : "url", cause: error },
+      `PostgreSQL has no role for the login ${describeServer(config)} (28000): check ${userField}.`,
+      credential,
+    );
+  }
+  if (code === "28000") {
+    return new AuthError(
+      `PostgreSQL refused the login as ${describeServer(config)} (28000): check that pg_hba.conf allows this client, user and database.`,
+      credential,
+    );
+  }
+  if (code === "28P01") {
+    // A server with password authentication gives the same answer for an unknown role, on purpose.
+    return new AuthError(
+      `PostgreSQL refused the login as ${describeServer(config)} (28P01): check ${passwordField}, and that ${userField} names an existing role.`,
+      credential,
     );
   }
   if (!(error instanceof Error)) return error;

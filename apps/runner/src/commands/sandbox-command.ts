@@ -1,6 +1,7 @@
 import { writeFile } from "node:fs/promises";
 import { startSandbox } from "@parley/sandbox";
 import { stringify } from "yaml";
+import { parleyCommand } from "../output/command-hint.ts";
 import type { CommandContext } from "./command-context.ts";
 import { sandboxConfig } from "./sandbox-config.ts";
 
@@ -10,9 +11,9 @@ import { sandboxConfig } from "./sandbox-config.ts";
  */
 export async function sandboxCommand(
   context: CommandContext,
-  options: { readonly port: number; readonly configPath: string },
+  options: { readonly port: number; readonly size: number; readonly configPath: string },
 ): Promise<number> {
-  const sandbox = await startSandbox({ basePort: options.port });
+  const sandbox = await startSandbox({ basePort: options.port, size: options.size });
   try {
     await writeFile(
       options.configPath,
@@ -23,7 +24,7 @@ export async function sandboxCommand(
         `Ultimate (Zendesk AI agents) export API: ${sandbox.ultimate.url}/data-export/v3/get-signed-urls`,
         `Voicegain speech analytics API:         ${sandbox.voicegain.apiUrl}/sa/call`,
         `CCAI Insights API:                       ${sandbox.ccai.url}/v1/${sandbox.ccai.parent}/conversations`,
-        `Config written to ${options.configPath}; in another terminal: parley sync -c ${options.configPath}`,
+        `Config written to ${options.configPath}; in another terminal: ${parleyCommand(context.environment)} sync -c ${options.configPath}`,
         "Ctrl-C stops the sandbox.",
         "",
       ].join("\n"),

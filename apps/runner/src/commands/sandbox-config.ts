@@ -31,7 +31,7 @@ export function sandboxConfig(sandbox: Sandbox, databasePath: string, now: Date 
         token: sandbox.voicegain.token,
         format: "json",
       },
-      ccai: { type: "ccai", baseUrl: sandbox.ccai.url, project, location, accessToken: "sandbox-access-token" },
+      ccai: { type: "ccai", baseUrl: sandbox.ccai.url, project, location, accessToken: sandbox.ccai.accessToken },
     },
   };
 }

@@ -1,29 +1,47 @@
-import { ConfigError } from "@parley/core";
-import { type CommandContext, type GlobalOptions, openConfig, openSink, renderRows } from "./command-context.ts";
+import { ConfigError, type LoadRecord, type StoredState } from "@parley/core";
+import type { RunnerConfig } from "../config/load-config.ts";
+import { renderTable } from "../output/row-formats.ts";
+import { type CommandContext, type GlobalOptions, openConfig, openSink } from "./command-context.ts";
 
-/** `parley state show [SOURCE]`: stored state per stream and the latest loads. */
+/** `parley state show [SOURCE] [--json]`: stored state per stream and the latest loads. */
 export async function stateShowCommand(
   context: CommandContext,
-  options: GlobalOptions & { readonly source?: string },
+  options: GlobalOptions & { readonly source?: string; readonly json?: boolean },
 ): Promise<number> {
   const config = await openConfig(context, options);
+  if (options.source !== undefined) requireSource(config, options.source);
   const names = options.source === undefined ? config.sources.map((source) => source.name) : [options.source];
   const sink = openSink(config);
   try {
-    for (const name of names) {
-      const state = await sink.readState(name);
-      const loads = await sink.listLoads(name, 5);
+    const shown: { source: string; state: readonly StoredState[]; loads: readonly LoadRecord[] }[] = [];
+    for (const name of names)
+      shown.push({ source: name, state: await sink.readState(name), loads: await sink.listLoads(name, 5) });
+    if (options.json === true) {
+      context.stdout.write(`${JSON.stringify({ sources: shown }, null, 2)}\n`);
+      return 0;
+    }
+    for (const { source, state, loads } of shown) {
       context.stdout.write(
-        `== ${name}\nstate:\n${renderRows(state.map((entry) => ({ stream: entry.stream, version: entry.version, state: entry.value, load: entry.loadId, updated: entry.updatedAt })))}\n`,
+        `== ${source}\nstate:\n${renderTable(state.map((entry) => ({ stream: entry.stream, version: entry.version, state: entry.value, load: entry.loadId, updated: entry.updatedAt })))}\n`,
       );
       context.stdout.write(
-        `latest loads:\n${renderRows(loads.map((load) => ({ load: load.loadId, status: load.status, started: load.startedAt, finished: load.finishedAt, records: load.streams.reduce((sum, stream) => sum + stream.records, 0), error: load.error })))}\n\n`,
+        `latest loads:\n${renderTable(loads.map((load) => ({ load: load.loadId, status: load.status, started: load.startedAt, finished: load.finishedAt, records: load.streams.reduce((sum, stream) => sum + stream.records, 0), error: load.error })))}\n\n`,
       );
     }
   } finally {
     await sink.close();
   }
   return 0;
+}
+
+function requireSource(config: RunnerConfig, name: string): void {
+  if (!config.sources.some((source) => source.name === name))
+    throw new ConfigError([
+      {
+        path: "SOURCE",
+        message: `no source named "${name}" in ${config.path} (configured: ${config.sources.map((source) => source.name).join(", ")})`,
+      },
+    ]);
 }
 
 /** `parley state reset SOURCE [--stream S ...]`: the next sync of those streams starts from the configured start. */
@@ -36,9 +54,7 @@ export async function stateResetCommand(
       { path: "SOURCE", message: "name the source whose state to reset: parley state reset SOURCE" },
     ]);
   const config = await openConfig(context, options);
-  if (!config.sources.some((source) => source.name === options.source)) {
-    throw new ConfigError([{ path: "SOURCE", message: `no source named "${options.source}" in ${config.path}` }]);
-  }
+  requireSource(config, options.source);
   const sink = openSink(config);
   try {
     const removed = await sink.resetState(options.source, options.streams.length === 0 ? undefined : options.streams);

@@ -30,7 +30,7 @@ export async function syncCommand(context: CommandContext, options: SyncCommandO
   try {
     for (const configured of chosen) {
       const mode = context.logFormat === "json" ? "json" : context.stderr.isTTY === true ? "tty" : "lines";
-      const progress = createProgressDisplay({ source: configured.name, stream: context.stderr, logger, mode });
+      const progress = createProgressDisplay({ source: configured.name, region: context.terminal, logger, mode });
       logger.info(
         `syncing ${configured.name} (${configured.type}) into ${config.sink.type}${options.fullRefresh ? " (full refresh)" : ""}`,
       );

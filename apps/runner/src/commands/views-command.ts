@@ -3,7 +3,7 @@ import { applyConversationViews, conversationsFolder } from "../views/conversati
 import { parseReportingTimeZone, withReportingTimeZone } from "../views/reporting-time-zone.ts";
 import { defaultViewsDirectory, installStatement, listViewFiles, type ViewFile } from "../views/view-files.ts";
 import { findUnsyncedTypes } from "../views/view-sources.ts";
-import { type CommandContext, type GlobalOptions, openConfig, openSink, renderRows } from "./command-context.ts";
+import { type CommandContext, type GlobalOptions, openConfig, openSink } from "./command-context.ts";
 
 /**
  * `parley views apply`: creates or replaces the shipped metric views for the configured sources, in the configured
@@ -42,23 +42,6 @@ export async function viewsApplyCommand(
     context.stdout.write(`${files.length} view file(s) applied to ${sink.type} (days in the ${zone} time zone)\n`);
     const conversations = await listViewFiles(directory, sink.dialect, [conversationsFolder]);
     await applyConversationViews(sink, conversations, install, (line) => context.stdout.write(line));
-  } finally {
-    await sink.close();
-  }
-  return 0;
-}
-
-/** `parley query "SQL"`: runs a query in the sink and prints the rows (for trying views quickly). */
-export async function queryCommand(
-  context: CommandContext,
-  options: GlobalOptions & { readonly sql: string | undefined },
-): Promise<number> {
-  if (options.sql === undefined || options.sql.trim() === "")
-    throw new ConfigError([{ path: "SQL", message: 'give the query to run: parley query "SELECT ..."' }]);
-  const config = await openConfig(context, options);
-  const sink = openSink(config);
-  try {
-    context.stdout.write(`${renderRows(await sink.query(options.sql))}\n`);
   } finally {
     await sink.close();
   }

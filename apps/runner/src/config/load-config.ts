@@ -3,6 +3,7 @@ import { ConfigError, type ConfigIssue, parseConfig, type SinkFactory, type Sour
 import { parse as parseYaml, YAMLParseError } from "yaml";
 import type { Registry } from "../registry.ts";
 import { interpolateEnv } from "./interpolate-env.ts";
+import { resolveRelativePaths } from "./relative-paths.ts";
 import { type RunnerConfigFile, runnerConfigSchema, runnerOwnSourceKeys } from "./runner-config.ts";
 
 export interface ConfiguredSource {
@@ -53,7 +54,8 @@ export function resolveConfig(
       message: `unknown sink type "${file.sink.type}" (available: ${available(registry.sinks)})`,
     });
   } else {
-    const sink = parseConfig(sinkFactory.configSchema, omit(file.sink, ["type"]), "sink");
+    const settings = resolveRelativePaths(sinkFactory.configSchema, omit(file.sink, ["type"]), path);
+    const sink = parseConfig(sinkFactory.configSchema, settings, "sink");
     if (sink.ok) sinkConfig = sink.config;
     else issues.push(...sink.issues);
   }
@@ -68,7 +70,7 @@ export function resolveConfig(
       });
       continue;
     }
-    const settings = omit(entry, runnerOwnSourceKeys);
+    const settings = resolveRelativePaths(factory.configSchema, omit(entry, runnerOwnSourceKeys), path);
     const source = parseConfig(factory.configSchema, settings, `sources.${name}`);
     if (!source.ok) {
       issues.push(...source.issues);

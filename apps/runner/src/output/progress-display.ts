@@ -1,5 +1,6 @@
 import type { Logger } from "@parley/core";
 import type { SyncProgress } from "../engine/sync-engine.ts";
+import type { LiveRegion } from "./live-region.ts";
 
 interface StreamFigures {
   records: number;
@@ -39,7 +40,8 @@ function line(source: string, stream: string, figures: StreamFigures, now: numbe
  */
 export function createProgressDisplay(options: {
   readonly source: string;
-  readonly stream: NodeJS.WriteStream;
+  /** Where the live lines are drawn in tty mode; log lines printed through the same region stay visible. */
+  readonly region: LiveRegion;
   readonly logger: Logger;
   readonly mode: "tty" | "lines" | "json";
   readonly intervalMs?: number;
@@ -53,14 +55,11 @@ export function createProgressDisplay(options: {
     }
     return entry;
   };
-  let drawnLines = 0;
   const draw = (final: boolean): void => {
     const now = Date.now();
     if (options.mode === "tty") {
-      const lines = [...figures].map(([stream, entry]) => line(options.source, stream, entry, now));
-      const up = drawnLines > 0 ? `\x1b[${drawnLines}A` : "";
-      options.stream.write(`${up}${lines.map((text) => `\x1b[2K${text}`).join("\n")}${lines.length > 0 ? "\n" : ""}`);
-      drawnLines = lines.length;
+      options.region.update([...figures].map(([stream, entry]) => line(options.source, stream, entry, now)));
+      if (final) options.region.release();
     } else if (!final || options.mode === "lines") {
       for (const [stream, entry] of figures) {
         if (options.mode === "json")
