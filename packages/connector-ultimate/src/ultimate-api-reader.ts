@@ -4,6 +4,7 @@ import { type UltimateApiConfig, v2WindowDays } from "./ultimate-config.ts";
 import { addDays, dayOf, daysBetween, earlierDay, laterDay } from "./ultimate-days.ts";
 import { downloadElements } from "./ultimate-download.ts";
 import { elementMessage, streamName } from "./ultimate-messages.ts";
+import { recordContext } from "./ultimate-records.ts";
 import { type BotsState, botsStateSchema } from "./ultimate-state.ts";
 
 /** The first day to read for a bot: the configured start, or the stored cursor minus the lookback, whichever is later. */
@@ -32,6 +33,7 @@ export async function* readFromApi(
   context: ReadContext,
 ): AsyncGenerator<SourceMessage> {
   const bots = storedBots(context.state.get(streamName), context);
+  const raw = context.rawRecords === true;
   const today = dayOf(context.now());
   const lastDay = earlierDay(config.endDate ?? addDays(today, -1), addDays(today, -1));
   const windowStart = addDays(today, -v2WindowDays);
@@ -60,6 +62,7 @@ export async function* readFromApi(
       const origin = { botId, exportDate: date, exportVersion: config.apiVersion };
       for (let file = 0; file < (urls?.length ?? 0); file++) {
         const where = `bot ${botId}, ${date}, file ${file + 1} of ${urls?.length}`;
+        const fileContext = recordContext(origin, where);
         context.progress({ kind: "page", stream: streamName, detail: where });
         const link = async (fresh: boolean): Promise<string> => {
           const current = fresh ? await client.signedUrls(botId, date, context.signal) : urls;
@@ -87,7 +90,7 @@ export async function* readFromApi(
             }),
         });
         for await (const batch of elements) {
-          for (const element of batch) yield elementMessage(element, origin, where);
+          for (const element of batch) yield elementMessage(element, fileContext, raw);
         }
       }
       bots[botId] = bots[botId] === undefined ? date : laterDay(bots[botId], date);

@@ -5,6 +5,7 @@ import { ConfigError, type ReadContext, type SourceMessage } from "@parley/core"
 import type { UltimateFilesConfig } from "./ultimate-config.ts";
 import { ElementSplitter } from "./ultimate-json-splitter.ts";
 import { elementMessage, streamName } from "./ultimate-messages.ts";
+import { recordContext } from "./ultimate-records.ts";
 import { type FilesState, filesStateSchema } from "./ultimate-state.ts";
 
 const globCharacters = /[*?[\]{}]/;
@@ -48,13 +49,14 @@ export async function* readFromFiles(config: UltimateFilesConfig, context: ReadC
     const signature = `${info.size}:${Math.trunc(info.mtimeMs)}`;
     if (files[path] === signature) continue;
     context.progress({ kind: "page", stream: streamName, detail: path });
-    const origin = { botId: undefined, exportDate: exportDateOf(path), exportVersion: null };
+    const fileContext = recordContext({ botId: undefined, exportDate: exportDateOf(path), exportVersion: null }, path);
+    const raw = context.rawRecords === true;
     const splitter = new ElementSplitter();
     for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20, signal: context.signal })) {
       context.progress({ kind: "bytes", stream: streamName, bytes: (chunk as Buffer).length });
-      for (const element of splitter.push(chunk as Buffer)) yield elementMessage(element, origin, path);
+      for (const element of splitter.push(chunk as Buffer)) yield elementMessage(element, fileContext, raw);
     }
-    for (const element of splitter.finish()) yield elementMessage(element, origin, path);
+    for (const element of splitter.finish()) yield elementMessage(element, fileContext, raw);
     files[path] = signature;
     yield { kind: "checkpoint", stream: streamName, state: { files: { ...files } } satisfies FilesState };
   }

@@ -1,4 +1,4 @@
-import type { ColumnDefinition, MergeStreamDefinition } from "@parley/core";
+import type { ColumnDefinition, MergeStreamDefinition, RecordMapping } from "@parley/core";
 
 const countFamily = (family: "knowledge" | "llm", generation: string): ColumnDefinition[] =>
   (["not_understood", "response_generated", "error_occurred", "escalation_required", "fallback"] as const).map(
@@ -106,6 +106,66 @@ export const conversationColumns: readonly ColumnDefinition[] = [
   },
 ];
 
+const text = (column: string, from: string = column) => ({ column, from: [from], reading: "text" }) as const;
+const count = (column: string, from: string) => ({ column, from: [from], reading: "count" }) as const;
+const json = (column: string) => ({ column, from: [column], reading: "json" }) as const;
+const counts = (family: "knowledge" | "llm") =>
+  (["notUnderstood", "responseGenerated", "errorOccurred", "escalationRequired", "fallback"] as const).map((measure) =>
+    count(
+      `${family}_${measure.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`)}_count`,
+      `${family}_${measure}_count`,
+    ),
+  );
+
+/**
+ * Vendor field -> column, for both export generations (seeds 003 and 004): executed in JavaScript by the
+ * connector, and as generated SQL by a sink's bulk path. Keys match case-insensitively (seen UPPER-CASE
+ * live, quirk 10); both count families are kept (quirk 5); one measure has two names (quirk 4), and
+ * `conversations_data` was seen live as `conversation_data` (vendor-apis §3.6, quirk 3).
+ */
+export const conversationMapping: RecordMapping = {
+  fields: [
+    { ...text("bot_id"), contextFallback: true },
+    text("conversation_id"),
+    text("bot_name"),
+    text("platform_conversation_id"),
+    { column: "conversation_start_time", from: ["conversation_start_time"], reading: "timestamp" },
+    { column: "conversation_end_time", from: ["conversation_end_time"], reading: "timestamp" },
+    text("conversation_type"),
+    text("language"),
+    text("channel"),
+    json("labels"),
+    json("segments"),
+    { column: "conversations_data", from: ["conversations_data", "conversation_data"], reading: "json" },
+    { column: "test_mode", from: ["test_mode"], reading: "boolean" },
+    text("conversation_status"),
+    text("automated_resolution"),
+    text("automated_resolution_reasoning"),
+    text("last_resolution"),
+    json("triggered_replies"),
+    json("triggered_intent_replies"),
+    json("triggered_procedures"),
+    json("triggered_use_cases"),
+    json("knowledge_sources"),
+    { column: "has_knowledge_response_attempt", from: ["has_knowledge_response_attempt"], reading: "boolean" },
+    { column: "is_llm_conversation", from: ["is_llm_conversation"], reading: "boolean" },
+    ...counts("knowledge"),
+    ...counts("llm"),
+    count("bot_messages_count", "bot_messages_count"),
+    {
+      column: "customer_messages_count",
+      from: ["customer_messages_count", "visitor_messages_count"],
+      reading: "count",
+    },
+    count("not_understood_messages_count", "not_understood_messages_count"),
+  ],
+  contextColumns: ["export_date", "export_version"],
+  extraFieldsColumn: "extra_fields",
+  fieldNameColumns: [{ column: "messages_count_field", of: "customer_messages_count" }],
+  // Local files need not say their day: a day's file holds the conversations that ended that UTC day (seed 003 FAQ).
+  dayFallback: { column: "export_date", from: "conversation_end_time" },
+};
+
 export const conversationsStream: MergeStreamDefinition = {
   name: "conversations",
   description: "One row per (bot, conversation), from the daily data export; re-read days merge on the key.",
@@ -114,4 +174,5 @@ export const conversationsStream: MergeStreamDefinition = {
   eventTimeColumn: "conversation_end_time",
   cursorField: "export_date",
   columns: conversationColumns,
+  mapping: conversationMapping,
 };

@@ -21,6 +21,19 @@ export {
   silentLogger,
 } from "./logging/logger.ts";
 export {
+  createRecordMapper,
+  type MappedRecord,
+  type MappedText,
+  mapRecordText,
+} from "./mapping/record-mapper.ts";
+export type {
+  FieldMapping,
+  RecordContext,
+  RecordMapping,
+  ValueReading,
+} from "./mapping/record-mapping.ts";
+export { valueReadings } from "./mapping/record-mapping.ts";
+export {
   checkJsonValue,
   type JsonShape,
   jsonShapes,

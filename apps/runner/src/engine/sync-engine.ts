@@ -1,12 +1,16 @@
 import {
+  createRecordMapper,
   createRecordValidator,
   type JsonValue,
   type Logger,
+  mapRecordText,
   type ProgressEvent,
+  type RecordContext,
   redact,
   rejectPayload,
   type Sink,
   type Source,
+  type SourceRecord,
   type StreamDefinition,
   type StreamLoadSummary,
   type TableTarget,
@@ -147,6 +151,30 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
     return decision;
   };
 
+  const mappers = new Map<string, ReturnType<typeof createRecordMapper>>();
+  /** A raw record mapped in JavaScript with its stream's mapping; a reject (recorded here) gives undefined. */
+  const mapRaw = (buffer: StreamBuffer, text: string, context: RecordContext): SourceRecord | undefined => {
+    const stream = buffer.target.stream;
+    if (stream.mapping === undefined)
+      throw new Error(
+        `The ${source.type} connector emitted a raw record of stream "${stream.name}", which declares no mapping (a connector bug).`,
+      );
+    let mapper = mappers.get(stream.name);
+    if (mapper === undefined) {
+      mapper = createRecordMapper(
+        stream.mapping,
+        stream.columns.map((column) => column.name),
+        stream.primaryKey ?? [],
+      );
+      mappers.set(stream.name, mapper);
+    }
+    const mapped = mapRecordText(mapper, text, context);
+    if (mapped.ok) return mapped.row;
+    buffer.rejects.push({ stream: stream.name, payload: rejectPayload(mapped.raw), reason: mapped.reason });
+    buffer.rejectCount += 1;
+    return undefined;
+  };
+
   const bufferFor = (stream: string): StreamBuffer => {
     const buffer = buffers.get(stream);
     if (buffer === undefined)
@@ -203,15 +231,14 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
         buffer.rejectCount += 1;
         continue;
       }
-      const validation = (validators.get(message.stream) as ReturnType<typeof createRecordValidator>)(message.record);
-      if (validation.ok) buffer.addRow(validation.row);
-      else {
-        buffer.rejects.push({
-          stream: message.stream,
-          payload: rejectPayload(message.record),
-          reason: validation.reason,
-        });
-        buffer.rejectCount += 1;
+      const record = message.kind === "raw" ? mapRaw(buffer, message.text, message.context) : message.record;
+      if (record !== undefined) {
+        const validation = (validators.get(message.stream) as ReturnType<typeof createRecordValidator>)(record);
+        if (validation.ok) buffer.addRow(validation.row);
+        else {
+          buffer.rejects.push({ stream: message.stream, payload: rejectPayload(record), reason: validation.reason });
+          buffer.rejectCount += 1;
+        }
       }
       const decision = await consult(buffer, "record");
       if (decision.refuse !== undefined) throw refusal(source.type, buffer, decision.refuse);

@@ -34,7 +34,7 @@ export async function readSource(
       result.records.set(message.stream, list);
     } else if (message.kind === "reject") {
       result.rejects.push({ stream: message.stream, reason: message.reason });
-    } else {
+    } else if (message.kind === "checkpoint") {
       result.checkpoints.push({ stream: message.stream, state: message.state });
       result.state.set(message.stream, message.state);
       options.onCheckpoint?.(result.checkpoints.length);

@@ -123,7 +123,7 @@ export async function readSource(
       result.records.push(message.record as Record<string, unknown>);
       options.onRecord?.(result.records.length);
     } else if (message.kind === "reject") result.rejects.push({ raw: message.raw, reason: message.reason });
-    else result.checkpoints.push(message.state);
+    else if (message.kind === "checkpoint") result.checkpoints.push(message.state);
   }
   return result;
 }

@@ -50,7 +50,7 @@ export async function readSource(
         result.rows.push(validated.row);
       } else if (message.kind === "reject") {
         result.rejects.push({ raw: message.raw, reason: message.reason });
-      } else {
+      } else if (message.kind === "checkpoint") {
         result.checkpoints.push(message.state);
         (result as { finalState: JsonValue | undefined }).finalState = message.state;
       }

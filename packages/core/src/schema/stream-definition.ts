@@ -1,3 +1,4 @@
+import type { RecordMapping } from "../mapping/record-mapping.ts";
 import type { ColumnDefinition } from "./logical-type.ts";
 
 /**
@@ -25,6 +26,12 @@ interface StreamDefinitionBase {
    * (the cursor value itself lives in the stream's state). Absent for full-refresh streams.
    */
   readonly cursorField?: string;
+  /**
+   * How the vendor's raw records become rows, for a source that can hand over raw records (`raw` messages):
+   * the runner maps them with this declaration in JavaScript, or a sink's bulk path loads them with its own
+   * reader and SQL generated from the same declaration.
+   */
+  readonly mapping?: RecordMapping;
 }
 
 /** A merge stream must say what identifies a record; the types make a merge without a key unrepresentable. */

@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import type { Logger } from "../logging/logger.ts";
+import type { RecordContext } from "../mapping/record-mapping.ts";
 import type { SourceRecord } from "../schema/record-validator.ts";
 import type { StreamDefinition } from "../schema/stream-definition.ts";
 import type { JsonValue } from "../state/json-value.ts";
@@ -23,6 +24,18 @@ export type SourceMessage =
       readonly kind: "record";
       readonly stream: string;
       readonly record: SourceRecord;
+    }
+  | {
+      /**
+       * A record as the vendor sent it (JSON text of one object), for a stream that declares a `mapping`; only
+       * when the runner asked for raw records (`ReadContext.rawRecords`). The sink's bulk path, or the runner,
+       * maps it with the stream's mapping; one that cannot be mapped becomes a reject with the reason.
+       */
+      readonly kind: "raw";
+      readonly stream: string;
+      readonly text: string;
+      /** Shared by every record of one file or page: consecutive raw records with the same context load together. */
+      readonly context: RecordContext;
     }
   | {
       /** A record the source could not turn into a row (unparsable count, broken JSON line...). */
@@ -55,6 +68,11 @@ export interface ReadContext {
   readonly logger: Logger;
   readonly signal: AbortSignal;
   readonly progress: (event: ProgressEvent) => void;
+  /**
+   * The runner takes `raw` messages for streams that declare a `mapping` (the sink loads them in bulk). A source
+   * that can emit them should; one that cannot keeps emitting mapped `record` messages, which is always correct.
+   */
+  readonly rawRecords?: boolean;
   /** The run's clock; tests pin it. Sources use it for "up to yesterday" style bounds. */
   readonly now: () => Date;
 }

@@ -65,6 +65,8 @@ async function readAll(source: Source, state: Map<string, JsonValue>, now?: () =
       log.records.set(message.stream, list);
     } else if (message.kind === "reject") {
       log.rejects += 1;
+    } else if (message.kind === "raw") {
+      throw new Error(`${message.stream}: a raw record although the reader did not ask for raw records`);
     } else {
       log.checkpoints.push({
         stream: message.stream,

@@ -1,9 +1,9 @@
-/** Value coercions for export fields. Each returns the stored value, or `invalid` with nothing stored. */
+/** The JavaScript side of the value readings in `record-mapping.ts`: each returns the value to store, or `invalid`. */
 export const invalid: unique symbol = Symbol("invalid");
-export type Coerced<T> = T | null | typeof invalid;
+export type Reading<T> = T | null | typeof invalid;
 
-/** Counts arrive as strings (`"7"`, quirk 2); `""` and null mean unknown; `"7.0"` is 7. */
-export function toCount(value: unknown): Coerced<number> {
+/** Counts often arrive as strings (`"7"`); `""` and null mean unknown; `"7.0"` is 7. */
+export function toCount(value: unknown): Reading<number> {
   if (typeof value === "string") {
     const length = value.length;
     if (length === 0) return null;
@@ -30,11 +30,11 @@ const isoWithZone = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+
 const isoNaive = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?$/;
 
 /**
- * Times are UTC (seeds 003 and 004), written `2024-05-03T08:10:01.211+00:00`; that form is kept as sent.
+ * The usual form, UTC written `2024-05-03T08:10:01.211+00:00` (or `Z`), is kept as sent.
  * A time without an offset is read as UTC (the docs say so), other offsets are converted, and epoch
- * seconds or milliseconds (tolerated by a third-party client, vendor-apis §3.6) become ISO text.
+ * seconds or milliseconds become ISO text.
  */
-export function toTimestamp(value: unknown): Coerced<string> {
+export function toTimestamp(value: unknown): Reading<string> {
   if (typeof value === "string") {
     const length = value.length;
     if (length === 0) return null;
@@ -50,11 +50,11 @@ export function toTimestamp(value: unknown): Coerced<string> {
   return value === null || value === undefined ? null : invalid;
 }
 
-function fromMilliseconds(milliseconds: number): Coerced<string> {
+function fromMilliseconds(milliseconds: number): Reading<string> {
   return Number.isNaN(milliseconds) ? invalid : new Date(milliseconds).toISOString();
 }
 
-export function toBoolean(value: unknown): Coerced<boolean> {
+export function toBoolean(value: unknown): Reading<boolean> {
   if (typeof value === "boolean") return value;
   if (value === null || value === undefined || value === "") return null;
   if (value === "true" || value === "TRUE" || value === "True") return true;
@@ -62,15 +62,15 @@ export function toBoolean(value: unknown): Coerced<boolean> {
   return invalid;
 }
 
-export function toText(value: unknown): Coerced<string> {
+export function toText(value: unknown): Reading<string> {
   if (typeof value === "string") return value;
   if (value === null || value === undefined) return null;
   return typeof value === "number" || typeof value === "boolean" ? String(value) : invalid;
 }
 
 /**
- * Lists and `conversations_data` are documented as strings holding JSON, yet arrive as JSON values too
- * (quirks 3 and 7): parse text that looks like JSON, keep everything else as sent, so nothing is lost.
+ * Nested values documented as strings holding JSON arrive as JSON values too: parse text that looks like
+ * JSON, keep everything else as sent, so nothing is lost.
  */
 export function toJson(value: unknown): unknown {
   if (typeof value !== "string") return value ?? null;

@@ -1,0 +1,59 @@
+/**
+ * How a vendor's record becomes a row of a stream: declared once per stream, executed by two engines that
+ * must agree: the JavaScript mapper (`createRecordMapper`, the row path every sink can take) and a sink's
+ * bulk path, where the warehouse's own loader parses the vendor's raw records and SQL generated from this
+ * declaration maps them. A test proves both give identical tables, rejects included.
+ */
+
+/**
+ * How one vendor value is read into a column. Each reads JSON values as vendors send them:
+ * - `text`: a string as sent; a number or boolean as its text.
+ * - `count`: a whole number, also sent as text (`"7"`, `"7.0"`); `""` is unknown (null).
+ * - `timestamp`: ISO 8601 with an offset, converted to UTC; without an offset read as UTC; epoch seconds or
+ *   milliseconds (numbers or digits); `""` is null.
+ * - `boolean`: true/false, also as text `"true"`, `"TRUE"`, `"True"` (and false alike); `""` is null.
+ * - `json`: any JSON value; text that holds a JSON object or list (`"[1,2]"`) is parsed, other text is kept.
+ * A value that cannot be read is a reject naming the vendor field, never a silent null.
+ */
+export const valueReadings = ["text", "count", "timestamp", "boolean", "json"] as const;
+
+export type ValueReading = (typeof valueReadings)[number];
+
+/** One column read from the record. */
+export interface FieldMapping {
+  /** The stream's column. */
+  readonly column: string;
+  /**
+   * The vendor's names for the field, matched exactly and otherwise case-insensitively. Several names are
+   * alternatives (a field renamed between API generations): the first, in this order, with a non-null value wins.
+   */
+  readonly from: readonly [string, ...string[]];
+  readonly reading: ValueReading;
+  /** When the record has no value, the column takes the record's context value (e.g. the bot whose file held it). */
+  readonly contextFallback?: boolean;
+}
+
+/**
+ * A stream's mapping. Columns of the stream that no field fills are either context columns (set per file or page
+ * by the source), the extra-fields column, a field-name column, or a day fallback; all others stay null.
+ */
+export interface RecordMapping {
+  readonly fields: readonly FieldMapping[];
+  /** Columns whose value comes from where the record was read (the file's day, the API generation). */
+  readonly contextColumns?: readonly string[];
+  /** The column that keeps every field the mapping does not name, as an object under the names sent; null when none. */
+  readonly extraFieldsColumn?: string;
+  /** A column that says which of a field's names carried its value (or, when all were null, the first sent). */
+  readonly fieldNameColumns?: readonly { readonly column: string; readonly of: string }[];
+  /** A column that, while null, takes the UTC day (`YYYY-MM-DD`) of a timestamp column. */
+  readonly dayFallback?: { readonly column: string; readonly from: string };
+}
+
+/**
+ * Where a batch of raw records came from: the values of the mapping's context columns, and a description
+ * (`bot 5f.., 2024-06-19, file 1 of 2`) that prefixes every reject reason.
+ */
+export interface RecordContext {
+  readonly values: Readonly<Record<string, string | null>>;
+  readonly where: string;
+}
