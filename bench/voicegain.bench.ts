@@ -65,6 +65,7 @@ try {
               type: "voicegain",
               baseUrl: apiUrl,
               token,
+              fromTime: "2024-05-01T00:00:00Z",
               format,
               perPage,
               rateLimit: false,

@@ -277,6 +277,7 @@ describe("voicegain views (DuckDB)", () => {
       const sink = await freshSink();
       const settings = {
         token: voicegain.token,
+        fromTime: "2024-05-01T00:00:00Z",
         baseUrl: voicegain.apiUrl,
         format,
         perPage: 100,

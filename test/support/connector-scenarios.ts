@@ -139,6 +139,7 @@ async function voicegainScenario(): Promise<ConnectorScenario> {
   });
   const settings = {
     token: emulator.token,
+    fromTime: "2024-05-01T00:00:00Z",
     baseUrl: emulator.apiUrl,
     format: "json",
     perPage: 100,

@@ -61,10 +61,10 @@ export const voicegainConfigSchema = z
         "`consecutive`: incremental export after the highest exported callId (vendor-recommended). `window`: re-export the calls that started between fromTime and toTime (backfills, picking up QA reviews); it leaves the consecutive position untouched.",
     }),
     fromTime: queryTime(
-      "Oldest call start to export (RFC 3339; without an offset it is read in `timeZone`). Required in window mode.",
+      "Oldest call start to export (RFC 3339; without an offset it is read in `timeZone`). Required in window mode; in consecutive mode it is always sent, default 2024-08-01T00:00:00Z (as Voicegain's own export script).",
     ),
     toTime: queryTime(
-      "Newest call start to export. In window mode it defaults to the time the window was first started.",
+      "Newest call start to export. In window mode it defaults to the time the window was first started; in consecutive mode it is always sent, default 2525-01-01T00:00:00Z (the vendor script's far-future end).",
     ),
     agentIds: idList("Only calls of these agents (`agentId`)."),
     queueIds: idList("Only calls of these queues (`queueId`)."),

@@ -21,6 +21,7 @@ describe.each(["json", "csv"] as const)("consecutive export (%s)", (format) => {
     const voicegain = await emulator({ seed: 21, callCount: 240, inFlight: 3 });
     const settings = {
       token: voicegain.token,
+      fromTime: "2024-05-01T00:00:00Z",
       baseUrl: voicegain.apiUrl,
       format,
       perPage: 50,
@@ -54,6 +55,7 @@ describe.each(["json", "csv"] as const)("consecutive export (%s)", (format) => {
     const voicegain = await emulator({ seed: 22, callCount: 130, inFlight: 0 });
     const read = await readSource({
       token: voicegain.token,
+      fromTime: "2024-05-01T00:00:00Z",
       baseUrl: voicegain.apiUrl,
       format,
       perPage: 40,
@@ -79,6 +81,7 @@ describe.each(["json", "csv"] as const)("consecutive export (%s)", (format) => {
     const voicegain = await emulator({ seed: 23, callCount: 300, inFlight: 2 });
     const settings = {
       token: voicegain.token,
+      fromTime: "2024-05-01T00:00:00Z",
       baseUrl: voicegain.apiUrl,
       format,
       perPage: 30,
@@ -106,6 +109,7 @@ describe("consecutive export: robustness", () => {
     const voicegain = await emulator({ seed: 24, callCount: 120, inFlight: 0 });
     const settings = {
       token: voicegain.token,
+      fromTime: "2024-05-01T00:00:00Z",
       baseUrl: voicegain.apiUrl,
       format: "csv",
       perPage: 60,
@@ -127,7 +131,13 @@ describe("consecutive export: robustness", () => {
 
   test("a later run with nothing new asks once and keeps its state", async () => {
     const voicegain = await emulator({ seed: 25, callCount: 50, inFlight: 0 });
-    const settings = { token: voicegain.token, baseUrl: voicegain.apiUrl, perPage: 100, rateLimit: false } as const;
+    const settings = {
+      token: voicegain.token,
+      fromTime: "2024-05-01T00:00:00Z",
+      baseUrl: voicegain.apiUrl,
+      perPage: 100,
+      rateLimit: false,
+    } as const;
     const first = await readSource(settings);
     voicegain.clearRequests();
     const again = await readSource(settings, first.finalState);
@@ -136,12 +146,37 @@ describe("consecutive export: robustness", () => {
     expect(voicegain.requests()).toHaveLength(1);
   });
 
+  test("every request sends fromTime (default: the vendor script's 2024-08-01) and toTime=2525-01-01T00:00:00Z", async () => {
+    const voicegain = await emulator({ seed: 27, callCount: 20, inFlight: 0 });
+    await readSource({ token: voicegain.token, baseUrl: voicegain.apiUrl, rateLimit: false });
+    const sent = voicegain.requests().map((request) => [request.query.fromTime, request.query.toTime]);
+    expect(sent.length).toBeGreaterThan(0);
+    for (const times of sent) expect(times).toEqual([["2024-08-01T00:00:00Z"], ["2525-01-01T00:00:00Z"]]);
+  });
+
+  test("against a server whose default range is 2 hours, a configured start still gets calls spanning 17 hours", async () => {
+    // The emulator's calls start 2024-05-01T12:00Z and span about 17 hours; a request that leaves toTime out gets
+    // only the 2 hours after fromTime.
+    const voicegain = await emulator({ seed: 28, callCount: 400, inFlight: 0, defaultWindowHours: 2 });
+    const read = await readSource({
+      token: voicegain.token,
+      fromTime: "2024-05-01T00:00:00Z",
+      baseUrl: voicegain.apiUrl,
+      perPage: 100,
+      rateLimit: false,
+    });
+    expect(read.rows.map((row) => row.call_id)).toEqual(voicegain.calls().map((call) => Number(call.callId)));
+    expect(read.rows).toHaveLength(400);
+    expect(voicegain.requests().every((request) => request.query.toTime?.[0] === "2525-01-01T00:00:00Z")).toBe(true);
+  });
+
   test("agent filters are sent as repeated agentId keys and only those agents' calls come back", async () => {
     const voicegain = await emulator({ seed: 26, callCount: 200, inFlight: 0, basePath: "/ascalon-web-api" });
     const agents = voicegain.generator.agents.slice(0, 2).map((agent) => agent.agentId as string);
     // An Edge base URL, and a token pasted with its `Bearer ` prefix.
     const read = await readSource({
       token: `Bearer ${voicegain.token}`,
+      fromTime: "2024-05-01T00:00:00Z",
       baseUrl: voicegain.apiUrl,
       agentIds: agents,
       rateLimit: false,

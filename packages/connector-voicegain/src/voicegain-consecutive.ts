@@ -8,7 +8,14 @@ export interface ExportBounds {
   /** RFC 3339 UTC, already converted from the configured time zone. */
   readonly fromTime: string | undefined;
   readonly toTime: string | undefined;
+  /** Consecutive mode: what the user configured (before the defaults), which names the export's filters. */
+  readonly configured?: { readonly fromTime: string | undefined; readonly toTime: string | undefined };
 }
+
+/** Consecutive mode's fromTime when none is configured: the default of Voicegain's own export script. */
+export const consecutiveDefaultFromTime = "2024-08-01T00:00:00Z";
+/** Consecutive mode's toTime when none is configured: the script's far-future end, "to get all the data". */
+export const consecutiveToTime = "2525-01-01T00:00:00Z";
 
 const stream = callsStream.name;
 
@@ -26,7 +33,9 @@ export async function* readConsecutive(
   state: VoicegainState,
   context: ReadContext,
 ): AsyncGenerator<SourceMessage> {
-  const filters = `${idFilters(config)};fromTime=${bounds.fromTime ?? "*"};toTime=${bounds.toTime ?? "*"}`;
+  // Named by the configured times, so the defaults (sent since they were introduced) do not read as a change.
+  const named = bounds.configured ?? bounds;
+  const filters = `${idFilters(config)};fromTime=${named.fromTime ?? "*"};toTime=${named.toTime ?? "*"}`;
   const position = state.consecutive;
   if (position !== null && position.filters !== filters) {
     const message = `the filters changed since the last consecutive export (was ${position.filters}); calls of the new filters at or below callId ${position.afterCallId} are not re-exported: run a window-mode backfill for them`;

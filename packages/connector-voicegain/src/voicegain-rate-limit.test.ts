@@ -19,7 +19,12 @@ describe("rate limits", () => {
     });
     stops.push(() => voicegain.close());
     // Pacing on the connector's side stays at the vendor defaults: only the server's headers can keep it under 3/s.
-    const read = await readSource({ token: voicegain.token, baseUrl: voicegain.apiUrl, perPage: 20 });
+    const read = await readSource({
+      token: voicegain.token,
+      fromTime: "2024-05-01T00:00:00Z",
+      baseUrl: voicegain.apiUrl,
+      perPage: 20,
+    });
     expect(read.rows).toHaveLength(200);
     const statuses = voicegain.requests().map((request) => request.status);
     expect(statuses).toHaveLength(10);
@@ -37,7 +42,12 @@ describe("rate limits", () => {
       retryAfterSeconds: 1,
       match: (request) => request.query.afterCallId?.[0] !== "0",
     });
-    const read = await readSource({ token: voicegain.token, baseUrl: voicegain.apiUrl, perPage: 30 });
+    const read = await readSource({
+      token: voicegain.token,
+      fromTime: "2024-05-01T00:00:00Z",
+      baseUrl: voicegain.apiUrl,
+      perPage: 30,
+    });
     expect(read.rows).toHaveLength(60);
     expect(voicegain.requests().map((request) => request.status)).toEqual([200, 429, 200]);
     const wait = read.progress.find((event) => event.kind === "waiting");

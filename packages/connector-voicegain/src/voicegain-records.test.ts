@@ -20,6 +20,7 @@ async function bothFormats(options: VoicegainEmulatorOptions, perPage: number) {
   stops.push(() => emulator.close());
   const base = {
     token: emulator.token,
+    fromTime: "2024-05-01T00:00:00Z",
     baseUrl: emulator.apiUrl,
     perPage,
     timeZone: options.timeZone ?? "America/Chicago",

@@ -18,6 +18,7 @@ function harness(format: "json" | "csv"): SourceHarness {
         .findIndex((call) => call.progressPhase !== "DONE" && call.progressPhase !== "ERROR");
       const settings = {
         token: emulator.token,
+        fromTime: "2024-05-01T00:00:00Z",
         baseUrl: emulator.apiUrl,
         format,
         perPage: 100,

@@ -1,7 +1,12 @@
 import { parseConfigOrThrow, type Source, type SourceFactory, type SourceMessage } from "@parley/core";
 import { VoicegainClient } from "./voicegain-client.ts";
 import { type VoicegainConfig, type VoicegainSettings, voicegainConfigSchema } from "./voicegain-config.ts";
-import { type ExportBounds, readConsecutive } from "./voicegain-consecutive.ts";
+import {
+  consecutiveDefaultFromTime,
+  consecutiveToTime,
+  type ExportBounds,
+  readConsecutive,
+} from "./voicegain-consecutive.ts";
 import { readState, stateSchema } from "./voicegain-state.ts";
 import { callsStream, voicegainStreams } from "./voicegain-streams.ts";
 import { parseQueryTime } from "./voicegain-time.ts";
@@ -12,10 +17,21 @@ function utc(text: string | undefined, zone: string): string | undefined {
   return epoch === undefined ? undefined : new Date(epoch).toISOString().replace(/\.000Z$/, "Z");
 }
 
-/** Sends query times in UTC, so the account's own zone setting never changes which calls match (vendor-apis §2.8 #4). */
+/**
+ * Sends query times in UTC, so the account's own zone setting never changes which calls match (vendor-apis §2.8 #4).
+ * Consecutive mode always sends both, as Voicegain's own export script does: the server applies a default range to
+ * a request without them (vendor-apis §2.4).
+ */
 function exportBounds(config: VoicegainConfig): ExportBounds {
   const zone = config.timeZone ?? "UTC";
-  return { fromTime: utc(config.fromTime, zone), toTime: utc(config.toTime, zone) };
+  const fromTime = utc(config.fromTime, zone);
+  const toTime = utc(config.toTime, zone);
+  if (config.mode === "window") return { fromTime, toTime };
+  return {
+    fromTime: fromTime ?? consecutiveDefaultFromTime,
+    toTime: toTime ?? consecutiveToTime,
+    configured: { fromTime, toTime },
+  };
 }
 
 function createSource(config: VoicegainConfig): Source {

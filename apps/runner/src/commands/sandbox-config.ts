@@ -29,6 +29,7 @@ export function sandboxConfig(sandbox: Sandbox, databasePath: string, now: Date 
         type: "voicegain",
         baseUrl: sandbox.voicegain.apiUrl,
         token: sandbox.voicegain.token,
+        fromTime: "2024-05-01T00:00:00Z", // the emulator's calls start 2024-05-01; the connector's default is 2024-08-01
         format: "json",
       },
       ccai: { type: "ccai", baseUrl: sandbox.ccai.url, project, location, accessToken: sandbox.ccai.accessToken },

@@ -77,6 +77,7 @@ let emulator: VoicegainEmulator;
 beforeAll(async () => {
   // Calls every ~10 minutes across the spring-forward night of 2024-03-10 in Chicago.
   emulator = await createVoicegainEmulator({
+    defaultWindowHours: false,
     seed: 3,
     callCount: 150,
     firstStartTime: "2024-03-10T04:00:00Z",
@@ -149,7 +150,13 @@ describe("CSV export (seed 002, vendor-apis §2.6)", () => {
   });
 
   it("can shuffle the column order, values still found by header name", async () => {
-    await using shuffled = await createVoicegainEmulator({ seed: 3, callCount: 20, timeZone, shuffleCsvColumns: true });
+    await using shuffled = await createVoicegainEmulator({
+      defaultWindowHours: false,
+      seed: 3,
+      callCount: 20,
+      timeZone,
+      shuffleCsvColumns: true,
+    });
     const text = await (await csv("", shuffled)).text();
     const header = readCsv(text)[0] ?? [];
     expect(header).not.toEqual(voicegainCsvColumns);

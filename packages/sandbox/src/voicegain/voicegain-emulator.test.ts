@@ -3,7 +3,7 @@ import { createVoicegainEmulator, type VoicegainCall, type VoicegainEmulator, Vo
 
 let emulator: VoicegainEmulator;
 beforeAll(async () => {
-  emulator = await createVoicegainEmulator({ seed: 21, callCount: 3000, rateLimits: false });
+  emulator = await createVoicegainEmulator({ defaultWindowHours: false, seed: 21, callCount: 3000, rateLimits: false });
 });
 afterAll(() => emulator.close());
 
@@ -11,8 +11,18 @@ const authorized = (target: VoicegainEmulator = emulator) => ({ Authorization: `
 
 describe("seeded data", () => {
   it("is the same for the same seed and differs for another", async () => {
-    await using twin = await createVoicegainEmulator({ seed: 21, callCount: 3000, rateLimits: false });
-    await using other = await createVoicegainEmulator({ seed: 22, callCount: 3000, rateLimits: false });
+    await using twin = await createVoicegainEmulator({
+      defaultWindowHours: false,
+      seed: 21,
+      callCount: 3000,
+      rateLimits: false,
+    });
+    await using other = await createVoicegainEmulator({
+      defaultWindowHours: false,
+      seed: 22,
+      callCount: 3000,
+      rateLimits: false,
+    });
     const body = async (target: VoicegainEmulator): Promise<string> =>
       (await fetch(`${target.apiUrl}/sa/call?per_page=500&page=2`, { headers: authorized(target) })).text();
     expect(await body(twin)).toBe(await body(emulator));
@@ -67,7 +77,12 @@ describe("seeded data", () => {
   });
 
   it("offers the smaller Dec 2024 field set", async () => {
-    await using old = await createVoicegainEmulator({ seed: 21, callCount: 50, profile: "2024-12" });
+    await using old = await createVoicegainEmulator({
+      defaultWindowHours: false,
+      seed: 21,
+      callCount: 50,
+      profile: "2024-12",
+    });
     const fields = new Set(old.calls().flatMap((call) => Object.keys(call)));
     expect(fields.has("sentiment")).toBe(true);
     expect(fields.has("sentiments")).toBe(false);
@@ -77,7 +92,12 @@ describe("seeded data", () => {
 
 describe("routes", () => {
   it("serves the Edge base path", async () => {
-    await using edge = await createVoicegainEmulator({ seed: 1, callCount: 5, basePath: "/ascalon-web-api" });
+    await using edge = await createVoicegainEmulator({
+      defaultWindowHours: false,
+      seed: 1,
+      callCount: 5,
+      basePath: "/ascalon-web-api",
+    });
     expect((await fetch(`${edge.url}/ascalon-web-api/sa/call`, { headers: authorized(edge) })).status).toBe(200);
     expect((await fetch(`${edge.url}/v1/sa/call`, { headers: authorized(edge) })).status).toBe(404);
   });
@@ -89,7 +109,12 @@ describe("routes", () => {
   });
 
   it("streams a 10,000-record page", async () => {
-    await using large = await createVoicegainEmulator({ seed: 2, callCount: 12_000, rateLimits: false });
+    await using large = await createVoicegainEmulator({
+      defaultWindowHours: false,
+      seed: 2,
+      callCount: 12_000,
+      rateLimits: false,
+    });
     const response = await fetch(`${large.apiUrl}/sa/call?per_page=10000`, { headers: authorized(large) });
     expect(response.headers.get("content-length")).toBeNull();
     const calls = (await response.json()) as VoicegainCall[];

@@ -30,7 +30,12 @@ export interface VoicegainEmulatorOptions extends VoicegainDataOptions {
   shuffleCsvColumns?: boolean;
   /** Per-token fixed windows (default 75/60 s and 2000/3600 s); `false` disables limiting, e.g. for benchmarks. */
   rateLimits?: readonly VoicegainRateLimit[] | false;
-  /** Clock for rate-limit windows, `period`, and recompute times (default Date.now). */
+  /**
+   * Hours of the start-time range the server assumes when a request omits fromTime or toTime (default 720, 30
+   * days; `false`: none, every call matches). Voicegain's own export script always sends both (vendor-apis §2.4).
+   */
+  defaultWindowHours?: number | false;
+  /** Clock for rate-limit windows, `period`, the default range and recompute times (default Date.now). */
   now?: () => number;
 }
 
@@ -67,6 +72,7 @@ export async function createVoicegainEmulator(options: VoicegainEmulatorOptions 
   const store = new VoicegainStore(options);
   const generator = store.generator;
   const now = options.now ?? Date.now;
+  const defaultWindowHours = options.defaultWindowHours ?? 720;
   const clock = new ZoneClock(options.timeZone ?? "America/Chicago");
   const basePath = (options.basePath ?? "/v1").replace(/\/+$/, "");
   const tokens = options.tokens ?? [fakeJwt(generator.accountId, generator.contextId, options.seed ?? 1)];
@@ -90,7 +96,12 @@ export async function createVoicegainEmulator(options: VoicegainEmulatorOptions 
     basePath,
     store,
     parseQuery: createQueryParser(clock),
-    selectContext: () => ({ clock, nowMs: now(), weekStartsOn: options.weekStartsOn ?? 0 }),
+    selectContext: () => ({
+      clock,
+      nowMs: now(),
+      weekStartsOn: options.weekStartsOn ?? 0,
+      defaultWindowMs: defaultWindowHours === false ? undefined : defaultWindowHours * 3_600_000,
+    }),
     csv: () => csv,
     limiter,
     faults,

@@ -4,7 +4,13 @@ import { createVoicegainEmulator, isTerminalPhase, type VoicegainCall, type Voic
 let emulator: VoicegainEmulator;
 
 beforeEach(async () => {
-  emulator = await createVoicegainEmulator({ seed: 11, callCount: 95, inFlight: 3, rateLimits: false });
+  emulator = await createVoicegainEmulator({
+    defaultWindowHours: false,
+    seed: 11,
+    callCount: 95,
+    inFlight: 3,
+    rateLimits: false,
+  });
 });
 afterEach(() => emulator.close());
 

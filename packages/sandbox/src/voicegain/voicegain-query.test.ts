@@ -5,7 +5,13 @@ let emulator: VoicegainEmulator;
 let get: (query: string, headers?: Record<string, string>) => Promise<Response>;
 
 beforeAll(async () => {
-  emulator = await createVoicegainEmulator({ seed: 7, callCount: 120, rateLimits: false, timeZone: "America/Chicago" });
+  emulator = await createVoicegainEmulator({
+    defaultWindowHours: false,
+    seed: 7,
+    callCount: 120,
+    rateLimits: false,
+    timeZone: "America/Chicago",
+  });
   get = (query, headers = { Authorization: `Bearer ${emulator.token}` }) =>
     fetch(`${emulator.apiUrl}/sa/call${query}`, { headers });
 });
@@ -31,7 +37,12 @@ describe("authentication", () => {
 
   it("rejects the raw token unless acceptRawToken is set", async () => {
     await expectError(await get("", { Authorization: emulator.token }), 401, "Unauthorized");
-    await using lenient = await createVoicegainEmulator({ seed: 7, callCount: 5, acceptRawToken: true });
+    await using lenient = await createVoicegainEmulator({
+      defaultWindowHours: false,
+      seed: 7,
+      callCount: 5,
+      acceptRawToken: true,
+    });
     const response = await fetch(`${lenient.apiUrl}/sa/call`, { headers: { Authorization: lenient.token } });
     expect(response.status).toBe(200);
   });

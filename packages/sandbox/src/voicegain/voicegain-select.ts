@@ -7,6 +7,8 @@ export interface SelectContext {
   nowMs: number;
   /** First day of `thisWeek`: 0 = Sunday, 1 = Monday. Undocumented by the vendor. */
   weekStartsOn: 0 | 1;
+  /** Length of the range the server assumes for a missing fromTime or toTime; `undefined`: no default range. */
+  defaultWindowMs: number | undefined;
 }
 
 const dayMs = 86_400_000;
@@ -56,9 +58,21 @@ function hasVoicemail(call: VoicegainCall): boolean {
   return call.markers?.some((marker) => marker.type === "VM_START") ?? false;
 }
 
+/**
+ * The start-time range a request selects. Voicegain's own export script always sends fromTime and, since Dec 2024,
+ * toTime=2525-01-01T00:00:00Z "to get all the data" (vendor-apis §2.4), so the server applies a default range when
+ * they are missing; its length is not documented, so it is an option here. Without both times (and no period),
+ * the range ends now; with one, it extends that far from the given end.
+ */
 function timeRange(query: VoicegainQuery, context: SelectContext): [number | undefined, number | undefined] {
   let fromMs = query.fromMs;
   let toMs = query.toMs;
+  const window = context.defaultWindowMs;
+  if (window !== undefined && query.period === undefined) {
+    if (fromMs === undefined && toMs === undefined) toMs = context.nowMs;
+    if (fromMs === undefined && toMs !== undefined) fromMs = toMs - window;
+    else if (toMs === undefined && fromMs !== undefined) toMs = fromMs + window;
+  }
   if (query.period !== undefined) {
     // The period is intersected with fromTime/toTime (vendor-apis §2.3).
     const periodFrom = periodStart(query.period, context);
