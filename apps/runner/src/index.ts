@@ -4,4 +4,4 @@ export { runSync, type SyncOptions, type SyncProgress, type SyncResult } from ".
 export { defaultRegistry, type Registry, sinkFactories, sourceFactories } from "./registry.ts";
 export { type CliEnvironment, runCli, usage } from "./run-cli.ts";
 export { conversationColumns, unionStatement } from "./views/conversation-union.ts";
-export { listViewFiles } from "./views/view-files.ts";
+export { listViewFiles, toDialect } from "./views/view-files.ts";

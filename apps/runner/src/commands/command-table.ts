@@ -3,6 +3,7 @@ import { configJsonSchema } from "../config/config-json-schema.ts";
 import { checkCommand } from "./check-command.ts";
 import type { CommandContext } from "./command-context.ts";
 import type { OptionSpecs } from "./command-options.ts";
+import { dbtSourcesCommand } from "./dbt-command.ts";
 import { exportCommand } from "./export-command.ts";
 import { initCommand } from "./init-command.ts";
 import { queryCommand, queryFormats } from "./query-command.ts";
@@ -169,6 +170,32 @@ export const commands: readonly CommandSpec[] = [
         type,
         source: text(values.source),
         since: text(values.since),
+      }),
+  },
+  {
+    words: ["dbt", "sources"],
+    summary: "write a dbt sources file (columns, types, tests, freshness) for the tables the sources load",
+    options: {
+      output: { type: "string", value: "FILE", description: "file to write (default: print it)" },
+      "warn-after-hours": {
+        type: "string",
+        value: "N",
+        integer: { min: 1, max: 1_000_000 },
+        description: "freshness warning after N hours (default per connector)",
+      },
+      "error-after-hours": {
+        type: "string",
+        value: "N",
+        integer: { min: 1, max: 1_000_000 },
+        description: "freshness error after N hours (default per connector)",
+      },
+    },
+    run: (context, values) =>
+      dbtSourcesCommand(context, {
+        ...config(values),
+        output: text(values.output),
+        warnAfterHours: text(values["warn-after-hours"]),
+        errorAfterHours: text(values["error-after-hours"]),
       }),
   },
   {

@@ -1,0 +1,17 @@
+/**
+ * The grain of each view (sql/README.md): the columns that identify a row. The dbt package tests that no two
+ * rows share them. A view missing here gets no such test; the generator says so when it runs.
+ */
+export const viewGrains: Readonly<Record<string, readonly string[]>> = {
+  ccai_conversation_metrics: ["conversation_date", "agent_id", "medium"],
+  ccai_issue_metrics: ["conversation_date", "issue_model_id", "issue_id", "issue_name"],
+  ultimate_scoped_metrics: ["scope", "bot_id", "day"],
+  ultimate_metrics: ["bot_id", "day"],
+  ultimate_dashboard_metrics: ["bot_id", "day"],
+  ultimate_conversation_intents: ["bot_id", "conversation_id"],
+  ultimate_first_meaningful_intent_metrics: ["bot_id", "first_meaningful_intent"],
+  voicegain_call_facts: ["call_id"],
+  voicegain_call_topics: ["call_id", "topic"],
+  voicegain_call_metrics: ["call_date", "queue_id", "agent_id"],
+  voicegain_topics: ["call_date", "topic"],
+};
