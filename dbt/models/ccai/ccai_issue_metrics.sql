@@ -4,9 +4,10 @@
 --   sql/ccai/11_ccai_issue_metrics.postgres.sql
 --
 -- ccai_issue_metrics
--- Grain: one row per UTC day and issue (issue model id, issue id, issue display name).
+-- Grain: one row per day (reporting time zone) and issue (issue model id, issue id, issue display name).
 -- Sources: ccai_conversations, its "issues" json list ([{name, score, issueModelId, issueId}] of the latest analysis).
--- Day: the UTC date of "startTimestamp", else "loadTimestamp", as in ccai_conversation_metrics.
+-- Day: the calendar date of "startTimestamp", else "loadTimestamp", in the reporting time zone, as in
+--   ccai_conversation_metrics.
 -- Metrics:
 --   conversations        = distinct conversations whose latest analysis assigned the issue (any score).
 --   avg_client_sentiment = mean of "clientSentimentScore" over those conversations that have one (each counted once).
@@ -15,7 +16,7 @@
 WITH assigned AS (
   SELECT DISTINCT
     c."conversationName" AS conversation_name,
-    CAST(COALESCE(c."startTimestamp", c."loadTimestamp") AS DATE) AS conversation_date,
+    CAST(COALESCE(c."startTimestamp", c."loadTimestamp") AT TIME ZONE {{ parley_reporting_time_zone() }} AS DATE) AS conversation_date,
     issue.value ->> 'issueModelId' AS issue_model_id,
     issue.value ->> 'issueId' AS issue_id,
     issue.value ->> 'name' AS issue_name,
@@ -35,7 +36,7 @@ GROUP BY conversation_date, issue_model_id, issue_id, issue_name
 WITH assigned AS (
   SELECT DISTINCT
     c."conversationName" AS conversation_name,
-    CAST(COALESCE(c."startTimestamp", c."loadTimestamp") AS DATE) AS conversation_date,
+    CAST(COALESCE(c."startTimestamp", c."loadTimestamp") AT TIME ZONE {{ parley_reporting_time_zone() }} AS DATE) AS conversation_date,
     issue.value ->> 'issueModelId' AS issue_model_id,
     issue.value ->> 'issueId' AS issue_id,
     issue.value ->> 'name' AS issue_name,
@@ -57,7 +58,7 @@ GROUP BY conversation_date, issue_model_id, issue_id, issue_name
 WITH assigned AS (
   SELECT DISTINCT
     c.`conversationName` AS conversation_name,
-    CAST(COALESCE(c.`startTimestamp`, c.`loadTimestamp`) AS DATE) AS conversation_date,
+    DATE(COALESCE(c.`startTimestamp`, c.`loadTimestamp`), {{ parley_reporting_time_zone() }}) AS conversation_date,
     JSON_VALUE(issue, '$.issueModelId') AS issue_model_id,
     JSON_VALUE(issue, '$.issueId') AS issue_id,
     JSON_VALUE(issue, '$.name') AS issue_name,

@@ -16,7 +16,7 @@
 --   total_conversations        distinct conversation_id with that first meaningful intent
 --   bot_handled_conversations  of those, conversation_status in (botHandled, bot_handled)
 --   bot_handled_rate           bot_handled_conversations / total_conversations, a fraction in [0, 1]
--- All days together (no time filter); timestamps are UTC.
+-- All days together (no time filter); intents are ordered by their instants, so no time zone is involved.
 -- Dialects: unnesting a JSON list with its positions differs; this is the DuckDB form.
 {% if target.type == 'duckdb' %}
 WITH meaningful AS (

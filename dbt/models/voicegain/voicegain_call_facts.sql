@@ -8,7 +8,8 @@
 -- Grain:   one row per call (call_id), from voicegain_calls (merged on call_id, so a re-exported call appears once).
 -- Sources: voicegain_calls.
 -- Columns:
---   call_date        the UTC day of start_time (sinks run their sessions in UTC).
+--   call_date        the calendar day of start_time in the reporting time zone: the
+--                    zone given to `parley views apply --reporting-time-zone` (default UTC), never the session's.
 --   is_repeat_call   daily_repeat_calls > 0 (calls between the same two endpoints in the prior 24 hours);
 --                    NULL when the vendor gave no count (calls that ended in ERROR carry no analytics).
 --   is_transfer      the call was transferred out: its markers contain WARM_TRANSFER_SUCCESS (a completed warm
@@ -21,7 +22,7 @@
 {% if target.type == 'duckdb' %}
 SELECT
   call_id,
-  CAST(start_time AS DATE) AS call_date,
+  CAST(start_time AT TIME ZONE {{ parley_reporting_time_zone() }} AS DATE) AS call_date,
   start_time,
   queue_id,
   queue_name,
@@ -43,7 +44,7 @@ FROM {{ source('parley', 'voicegain_calls') }}
 {% elif target.type == 'postgres' %}
 SELECT
   call_id,
-  CAST(start_time AS DATE) AS call_date,
+  CAST(start_time AT TIME ZONE {{ parley_reporting_time_zone() }} AS DATE) AS call_date,
   start_time,
   queue_id,
   queue_name,
@@ -65,7 +66,7 @@ FROM {{ source('parley', 'voicegain_calls') }}
 {% elif target.type == 'bigquery' %}
 SELECT
   call_id,
-  CAST(start_time AS DATE) AS call_date,
+  DATE(start_time, {{ parley_reporting_time_zone() }}) AS call_date,
   start_time,
   queue_id,
   queue_name,

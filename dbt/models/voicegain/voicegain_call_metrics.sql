@@ -3,7 +3,7 @@
 --
 -- voicegain_call_metrics: call volume, handling and quality per day, queue and agent.
 --
--- Grain:   one row per (call_date, queue_id, agent_id). call_date is the UTC day of start_time. queue_id is NULL for
+-- Grain:   one row per (call_date, queue_id, agent_id). call_date is the calendar day of start_time in the reporting time zone (see voicegain_call_facts). queue_id is NULL for
 --          calls that went through no queue (outbound), agent_id for calls no agent took (abandoned in queue, voicebot only).
 -- Sources: voicegain_call_facts (01), i.e. voicegain_calls, every exported call: DONE and ERROR. Calls still being
 --          processed are never exported, so they are not here.

@@ -7,22 +7,22 @@
 --
 -- Grain:   (call_id, topic); a topic listed twice on one call counts once.
 -- Sources: voicegain_calls (topics is a JSON list of strings; calls without topics have no rows).
--- Columns: call_date is the UTC day of start_time; sentiment is the call's caller sentiment (-1..1).
+-- Columns: call_date is the calendar day of start_time in the reporting time zone (set by `parley views apply --reporting-time-zone`, default UTC; never the session's); sentiment is the call's caller sentiment (-1..1).
 -- Dialects: unnesting a JSON list differs, so this view has a variant per dialect.
 {% if target.type == 'duckdb' %}
 SELECT DISTINCT call_id, call_date, topic, sentiment
 FROM (
-  SELECT call_id, CAST(start_time AS DATE) AS call_date, sentiment, UNNEST(json_extract_string(topics, '$[*]')) AS topic
+  SELECT call_id, CAST(start_time AT TIME ZONE {{ parley_reporting_time_zone() }} AS DATE) AS call_date, sentiment, UNNEST(json_extract_string(topics, '$[*]')) AS topic
   FROM {{ source('parley', 'voicegain_calls') }}
   WHERE topics IS NOT NULL
 ) AS listed
 {% elif target.type == 'postgres' %}
-SELECT DISTINCT calls.call_id, CAST(calls.start_time AS DATE) AS call_date, listed.topic, calls.sentiment
+SELECT DISTINCT calls.call_id, CAST(calls.start_time AT TIME ZONE {{ parley_reporting_time_zone() }} AS DATE) AS call_date, listed.topic, calls.sentiment
 FROM {{ source('parley', 'voicegain_calls') }} AS calls
 CROSS JOIN LATERAL jsonb_array_elements_text(calls.topics) AS listed(topic)
 WHERE jsonb_typeof(calls.topics) = 'array'
 {% elif target.type == 'bigquery' %}
-SELECT DISTINCT calls.call_id, CAST(calls.start_time AS DATE) AS call_date, topic, calls.sentiment
+SELECT DISTINCT calls.call_id, DATE(calls.start_time, {{ parley_reporting_time_zone() }}) AS call_date, topic, calls.sentiment
 FROM {{ source('parley', 'voicegain_calls') }} AS calls, UNNEST(JSON_VALUE_ARRAY(calls.topics)) AS topic
 {% else %}
 {{ exceptions.raise_compiler_error("voicegain_call_topics has SQL for duckdb, postgres, bigquery only, not for " ~ target.type) }}

@@ -3,7 +3,7 @@
 --
 -- voicegain_topics: how often each detected topic (intent) comes up per day, and how callers felt on those calls.
 --
--- Grain:   one row per (call_date, topic). call_date is the UTC day of start_time.
+-- Grain:   one row per (call_date, topic). call_date is the calendar day of start_time in the reporting time zone (see voicegain_call_facts).
 -- Sources: voicegain_call_topics (02): one row per call and topic from voicegain_calls.topics; calls without topics
 --          (ERROR calls, calls not yet analysed) do not appear.
 -- Metrics:
