@@ -14,4 +14,9 @@ export const viewGrains: Readonly<Record<string, readonly string[]>> = {
   voicegain_call_topics: ["call_id", "topic"],
   voicegain_call_metrics: ["call_date", "queue_id", "agent_id"],
   voicegain_topics: ["call_date", "topic"],
+  conversations_ccai: ["conversation_id"],
+  conversations_ultimate: ["conversation_id"],
+  conversations_voicegain: ["conversation_id"],
+  conversations: ["conversation_id"],
+  conversation_metrics: ["day", "channel"],
 };

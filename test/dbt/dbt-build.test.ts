@@ -5,7 +5,7 @@ import type { Sink } from "@parley/core";
 import { createDuckdbSink } from "@parley/sink-duckdb";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { parse as parseYaml } from "yaml";
-import { readSqlViews } from "../../scripts/dbt/sql-views.ts";
+import { dbtPackageFiles } from "../../scripts/dbt/dbt-package-files.ts";
 import { viewGrains } from "../../scripts/dbt/view-grains.ts";
 import type { PythonVenv } from "../../scripts/python-venv.ts";
 import { parley, workspace } from "../support/cli-harness.ts";
@@ -151,7 +151,12 @@ describe.each(warehouses)("the dbt package on $name", (warehouse) => {
     expect(freshness).toMatch(/Finished running 4 sources/);
     expect(freshness).not.toMatch(/WARN|ERROR/);
 
-    const views = await readSqlViews(join(repositoryRoot, "sql"));
+    // Every model of the package: one per view file, plus the conversations union.
+    const views = [...(await dbtPackageFiles(join(repositoryRoot, "sql"))).keys()].flatMap((path) => {
+      const match = /^models\/([^/]+)\/([^/]+)\.sql$/.exec(path);
+      return match === null ? [] : [{ folder: match[1] as string, name: match[2] as string }];
+    });
+    expect(views.length).toBeGreaterThan(11);
     expect(pass, "models + tests").toBeGreaterThan(views.length);
     const documentedColumns = await modelColumns(views.map((view) => view.folder));
     const database = open();
@@ -186,6 +191,21 @@ describe.each(warehouses)("the dbt package on $name", (warehouse) => {
       }
     } finally {
       if (warehouse.name === "duckdb") await database.close();
+    }
+
+    // A vendor switched off (as a project without its tables would): its models are disabled, the union leaves it out.
+    if (warehouse.name !== "duckdb") return;
+    const withoutCcai = await project.dbt(["build", "--vars", "{parley_using_ccai: false}"]);
+    expect(withoutCcai, withoutCcai).toMatch(/Done\. PASS=\d+ WARN=0 ERROR=0 SKIP=0/);
+    expect(withoutCcai).not.toMatch(/model \S+\.(ccai_|conversations_ccai)/);
+    const reopened = open();
+    try {
+      const types = await reopened.query(
+        `SELECT DISTINCT source_type FROM "${target.schema}".conversations ORDER BY 1`,
+      );
+      expect(types.map((row) => row.source_type)).toEqual(["ultimate", "voicegain"]);
+    } finally {
+      await reopened.close();
     }
   });
 });
