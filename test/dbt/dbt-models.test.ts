@@ -3,7 +3,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, test } from "vitest";
 import { toDbtRelations } from "../../scripts/dbt/dbt-model.ts";
+import { dbtPackageFiles } from "../../scripts/dbt/dbt-package-files.ts";
 import { columnDescriptions, selectedColumns } from "../../scripts/dbt/view-columns.ts";
+import { viewGrains } from "../../scripts/dbt/view-grains.ts";
 import { dbtModelDrift } from "../../scripts/dbt-models.ts";
 import { repositoryRoot } from "./dbt-project.ts";
 
@@ -22,6 +24,13 @@ async function sqlCopy(): Promise<string> {
 describe("one definition: dbt/models is generated from sql/", () => {
   test("dbt/models is what `pnpm dbt:models` generates from sql/ today", async () => {
     expect(await dbtModelDrift()).toEqual([]);
+  });
+
+  test("every model has its grain in scripts/dbt/view-grains.ts, so the package tests that no two rows share it", async () => {
+    const models = [...(await dbtPackageFiles(join(repositoryRoot, "sql"))).keys()].flatMap(
+      (path) => /^models\/[^/]+\/([^/]+)\.sql$/.exec(path)?.[1] ?? [],
+    );
+    expect(models.filter((model) => viewGrains[model] === undefined)).toEqual([]);
   });
 
   test("a change to a view in sql/ shows up as drift until the models are regenerated", async () => {

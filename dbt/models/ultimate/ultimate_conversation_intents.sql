@@ -12,8 +12,10 @@
 --   first_intent           intent_name of the FIRST element of triggered_intent_replies (seed 003's SQL). Used
 --                          for both generations because v2 exports have no triggered_use_cases.
 --   first_use_case_intent  intent_name of the first element of triggered_use_cases: seed 004's SQL takes
---                          first_intent from there. Use cases only hold meaningful intents, so this skips a
---                          leading Greeting; NULL for v2 rows and conversations without use cases.
+--                          first_intent from there. Seed 004 describes triggered_use_cases only as a "flag for
+--                          dialogue or procedure use case configuration"; it does not say which intents the list
+--                          can or cannot hold, so this may differ from first_intent and nothing more is claimed.
+--                          NULL for v2 rows (no such field) and conversations without use cases.
 --   last_intent            intent_name of the LAST element of triggered_intent_replies (both seeds).
 -- "First" and "last" are positions in the list as exported, not timestamps. An empty or missing list gives NULL.
 -- Dialects: JSON list access differs; DuckDB uses JSON paths ($[0], $[#-1] = last element).

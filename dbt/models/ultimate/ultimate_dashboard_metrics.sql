@@ -4,7 +4,10 @@
 -- ultimate_dashboard_metrics: ultimate_metrics restricted to what the AI agent summary dashboard counts.
 --
 -- Grain:   one row per bot_id and day (calendar day of conversation_end_time in the reporting time zone).
--- Sources: ultimate_scoped_metrics (01), scope 'dashboard': conversations with bot_messages_count > 0 only, the
+-- Day:     the END day: a day's export file holds the conversations that ended that day, so by end day the
+--          export of D alone is complete (ultimate_export_days shows which export days are loaded). The
+--          dashboard counts by start day instead: ultimate_start_day_metrics.
+-- Sources: ultimate_scoped_metrics (01), day_basis 'end', scope 'dashboard': conversations with bot_messages_count > 0 only, the
 --          seeds' rule for parity with the dashboard. Every metric is defined in 01's header.
 SELECT
   bot_id,
@@ -19,4 +22,4 @@ SELECT
   automation_rate,
   messages_understood_rate
 FROM {{ ref('ultimate_scoped_metrics') }}
-WHERE scope = 'dashboard'
+WHERE scope = 'dashboard' AND day_basis = 'end'
