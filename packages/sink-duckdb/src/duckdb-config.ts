@@ -39,7 +39,8 @@ export const duckdbConfigSchema = z.strictObject({
   }),
   stagingDirectory: z.string().optional().meta({
     format: "path",
-    description: "Where batches are staged as NDJSON before DuckDB reads them (default: the OS temp directory).",
+    description:
+      "Work directory: batches are staged as NDJSON, readable only by this user, in a folder per run under `<stagingDirectory>/parley-staging` before DuckDB reads them (default: the OS temp directory). Folders left by runs that died are removed by the next run.",
   }),
 });
 

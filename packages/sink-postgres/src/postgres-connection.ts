@@ -63,10 +63,14 @@ export function translateError(error: unknown, config: PostgresConfig): unknown 
       credential,
     );
   }
-  if (!(error instanceof Error)) return error;
+  if (!(error instanceof Error) || ParleyError.isParleyError(error)) return error;
   // For COPY, `where` names the table, line and column of the value PostgreSQL refused.
   const where =
     error instanceof pg.DatabaseError && error.where !== undefined ? ` (${error.where.split("\n")[0]})` : "";
+  const subject =
+    error instanceof pg.DatabaseError ? "PostgreSQL" : `The connection to PostgreSQL at ${describeServer(config)}`;
+  if (!error.message.startsWith("PostgreSQL") && !error.message.startsWith("The connection to PostgreSQL"))
+    error.message = `${subject}: ${error.message}`;
   error.message = redact(`${error.message}${where}`);
   return error;
 }
@@ -104,6 +108,31 @@ export class PostgresSession {
     return this.#opening;
   }
 
+  /**
+   * A client of its own until `release`. A checked-out client that loses its connection (the server terminated
+   * it, a failover, a network cut) emits 'error'; without a listener Node would crash the process, so the
+   * error is kept and the client discarded instead, and the statement in flight fails with it.
+   */
+  async holdClient(): Promise<{ client: pg.PoolClient; lost: () => Error | undefined; release(): Promise<void> }> {
+    const pool = await this.#open();
+    const client = await pool.connect().catch((error: unknown) => {
+      throw translateError(error, this.#config);
+    });
+    let lost: Error | undefined;
+    const onError = (error: Error) => {
+      lost = error;
+    };
+    client.on("error", onError);
+    return {
+      client,
+      lost: () => lost,
+      release: async () => {
+        client.off("error", onError);
+        client.release(lost);
+      },
+    };
+  }
+
   /** Runs `work` on a client of its own, returned to the pool afterwards (discarded if it broke). */
   async withClient<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
     const pool = await this.#open();
@@ -111,14 +140,19 @@ export class PostgresSession {
       throw translateError(error, this.#config);
     });
     let broken: Error | undefined;
+    const onError = (error: Error) => {
+      broken = error;
+    };
+    client.on("error", onError);
     try {
       return await work(client);
     } catch (error) {
       // A server-side error leaves the protocol in step; anything else (network, aborted COPY) may not.
       const usable = (error instanceof pg.DatabaseError || ParleyError.isParleyError(error)) && !unusable.has(client);
-      if (!usable) broken = error instanceof Error ? error : new Error(String(error));
+      if (!usable || broken !== undefined) broken ??= error instanceof Error ? error : new Error(String(error));
       throw translateError(error, this.#config);
     } finally {
+      client.off("error", onError);
       client.release(broken);
     }
   }

@@ -1,4 +1,5 @@
 /// <reference path="./pg-copy-streams.d.ts" />
+import { createReadStream } from "node:fs";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { ColumnDefinition, LogicalType, ValidatedRow } from "@parley/core";
@@ -139,4 +140,15 @@ export async function copyRows(
   const copy = client.query(copyFrom(`COPY ${table} (${columnNames.map(quoteIdentifier).join(", ")}) FROM STDIN`));
   await pipeline(Readable.from(text, { objectMode: false }), copy);
   return copy.rowCount;
+}
+
+/**
+ * Streams a newline-delimited JSON file into a one-column jsonb table, one document per line. CSV with quote and
+ * delimiter characters that JSON text never holds unescaped passes every line through untouched.
+ */
+export async function copyLines(client: PoolClient, table: string, path: string): Promise<void> {
+  const copy = client.query(
+    copyFrom(`COPY ${table} (document) FROM STDIN WITH (FORMAT csv, QUOTE E'\\x01', DELIMITER E'\\x02')`),
+  );
+  await pipeline(createReadStream(path), copy);
 }

@@ -84,7 +84,7 @@ describe("postgres tables", () => {
     );
   });
 
-  test("gives merge tables a primary key constraint and refuses a changed key", async () => {
+  test("gives merge tables a primary key constraint (the index their merges delete by)", async () => {
     const { sink } = freshSink();
     const texts = target(textStream);
     await sink.prepare([texts]);
@@ -92,29 +92,5 @@ describe("postgres tables", () => {
       `SELECT a.attname AS name FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey) WHERE i.indrelid = '${texts.table}'::regclass AND i.indisprimary`,
     );
     expect(key).toEqual([{ name: "id" }]);
-    const rekeyed = target({ ...textStream, primaryKey: ["text"] } as StreamDefinition);
-    await expect(sink.prepare([rekeyed])).rejects.toThrow(/primary key \(id\) but the stream declares \(text\)/);
-  });
-
-  test("adds the key to a table that had none, and refuses when its rows break it", async () => {
-    const { sink } = freshSink();
-    const appended = target({ ...textStream, writeDisposition: "append" } as StreamDefinition);
-    await sink.prepare([appended]);
-    await sink.writeBatch(
-      batch({
-        target: appended,
-        rows: [
-          { id: "1", text: "a", nested: null },
-          { id: "1", text: "b", nested: null },
-        ],
-      }),
-    );
-    const error = await sink.prepare([target(textStream)]).catch((caught: unknown) => caught);
-    expect(SchemaError.isInstance(error)).toBe(true);
-    expect(String(error)).toMatch(/cannot take the primary key \(id\): it holds duplicate or empty keys/);
-    await sink.execute(`DELETE FROM ${appended.table} WHERE text = 'b'`);
-    await sink.prepare([target(textStream)]);
-    await sink.writeBatch(batch({ target: target(textStream), rows: [{ id: "1", text: "c", nested: null }] }));
-    expect(await sink.query(`SELECT id, text FROM ${appended.table}`)).toEqual([{ id: "1", text: "c" }]);
   });
 });

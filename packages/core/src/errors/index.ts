@@ -1,6 +1,7 @@
 export { AuthError } from "./auth-error.ts";
 export { ConfigError, type ConfigIssue } from "./config-error.ts";
 export { HttpError } from "./http-error.ts";
+export { LoadInProgressError } from "./load-in-progress-error.ts";
 export { ParleyError } from "./parley-error.ts";
 export { SchemaError } from "./schema-error.ts";
 export { StateError } from "./state-error.ts";

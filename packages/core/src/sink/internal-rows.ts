@@ -33,6 +33,7 @@ const loadRowSchema = z.object({
   status: z.enum(["running", "succeeded", "failed", "interrupted", "abandoned"]),
   streams: z.array(streamSummarySchema.loose()).nullable(),
   error: z.string().nullable(),
+  metadata: jsonValue.nullable().optional(),
 });
 
 function parseRow<S extends z.ZodType>(schema: S, table: string, row: unknown): z.output<S> {
@@ -68,5 +69,6 @@ export function loadRecordFromRow(row: unknown): LoadRecord {
     status: parsed.status,
     streams: parsed.streams ?? [],
     error: parsed.error,
+    ...(parsed.metadata === null || parsed.metadata === undefined ? {} : { metadata: parsed.metadata }),
   };
 }

@@ -31,6 +31,7 @@ export const internalTables = {
       { name: "status", type: "string", nullable: false },
       { name: "streams", type: "json" },
       { name: "error", type: "string" },
+      { name: "metadata", type: "json" },
     ],
   },
   /** Records that failed validation, with the reason and the raw payload. */

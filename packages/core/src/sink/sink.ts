@@ -1,6 +1,7 @@
 import type { ValidatedRow } from "../schema/record-validator.ts";
 import type { TableTarget } from "../schema/stream-definition.ts";
 import type { PluginApiVersion } from "../source/source.ts";
+import type { JsonValue } from "../state/json-value.ts";
 import type { StateUpdate, StoredState } from "../state/stored-state.ts";
 
 /** The SQL dialect a sink speaks; `parley views apply` picks each view's variant by it. */
@@ -67,43 +68,69 @@ export interface LoadRecord {
   readonly streams: readonly StreamLoadSummary[];
   /** The failure or the reason for stopping, redacted; null for a running or succeeded load. */
   readonly error: string | null;
+  /** Free-form facts a run records about itself (e.g. the PII policy version it applied); stored as JSON. */
+  readonly metadata?: JsonValue;
 }
 
-/** Optional abilities; conformance suites skip by capability, never by sink name. */
-export interface SinkCapabilities {
-  /** The sink runs SQL (views, queries in tests). */
-  readonly sql: boolean;
+/** The lock of one sink and source, held by one run at a time (see `Sink.lock`). */
+export interface SinkLock {
+  /** Loads of the source that were left `running` by a dead process, now marked `abandoned`. */
+  readonly abandoned: readonly LoadRecord[];
+  release(): Promise<void>;
 }
 
 /**
- * A destination. Created by a sink's factory (for example `createDuckdbSink(config)`) without I/O;
- * it connects lazily on first use. Every table it creates carries the lineage columns.
+ * A destination, as the runner sees it. Created by a sink's factory (for example `createDuckdbSink(config)`)
+ * without I/O; it connects lazily on first use. Warehouse sinks are `createWarehouseSink(driver)`: the load
+ * protocol written once in `@parley/core` over a small per-warehouse driver.
  */
 export interface Sink {
+  /** The contract version this sink implements; the runner refuses another. */
   readonly apiVersion: PluginApiVersion;
   /** The sink id, e.g. `duckdb`. */
   readonly type: string;
+  /** The SQL the sink speaks; `parley views apply` picks each view's variant by it. */
   readonly dialect: SqlDialect;
-  readonly capabilities: SinkCapabilities;
+
+  // Data: every table carries the lineage columns.
   /**
    * Creates missing tables (and Parley's own `_parley_*` tables) and evolves existing ones:
-   * new columns are added (existing rows get NULL); a type change of an existing column or a
-   * different primary key is a `SchemaError` naming table, column, old and new type.
+   * new columns are added (existing rows get NULL); a type change of an existing column is a `SchemaError`
+   * naming table, column, old and new type. Names the warehouse cannot hold are a `SchemaError` too.
    */
   prepare(targets: readonly TableTarget[]): Promise<void>;
+  /** Applies one batch atomically: its rows, rejects and state are all stored, or none is. */
+  writeBatch(batch: WriteBatch): Promise<void>;
+  /** Ends a stream's load: a replace swaps its staged rows in, with the state, in one transaction. */
+  completeStream(completion: StreamCompletion): Promise<void>;
+
+  // State: one row per source and stream, moved only with its data.
   readState(source: string): Promise<readonly StoredState[]>;
   /** Deletes stored state of a source (all streams, or the given ones); returns how many rows were removed. */
   resetState(source: string, streams?: readonly string[]): Promise<number>;
-  startLoad(load: { readonly loadId: string; readonly source: string; readonly startedAt: string }): Promise<void>;
-  writeBatch(batch: WriteBatch): Promise<void>;
-  completeStream(completion: StreamCompletion): Promise<void>;
+
+  // The load ledger (`_parley_loads`).
+  /** Records a load as `running`. */
+  startLoad(load: {
+    readonly loadId: string;
+    readonly source: string;
+    readonly startedAt: string;
+    readonly metadata?: JsonValue;
+  }): Promise<void>;
+  /** Records a load's end: status, per-stream counts, error, metadata. */
   finishLoad(load: LoadRecord): Promise<void>;
+  /** Loads, newest first (of one source, or all), at most `limit` (default 50). */
   listLoads(source?: string, limit?: number): Promise<readonly LoadRecord[]>;
   /**
-   * Runs a statement (DDL such as `CREATE OR REPLACE VIEW`). Requires `capabilities.sql`.
-   * `execute` and `query` resolve unqualified table names in the sink's own schema or dataset,
-   * so the shipped views work wherever the user points the sink.
+   * Takes the lock of this sink and source for one run, without waiting: a `LoadInProgressError` naming the
+   * running load and its start time if another run holds it. Once taken, loads of the source the ledger
+   * still shows `running` belong to dead processes: they are marked `abandoned` (and returned).
    */
+  lock(load: { readonly source: string; readonly loadId: string; readonly startedAt: string }): Promise<SinkLock>;
+
+  // SQL. `execute` and `query` resolve unqualified table names in the sink's own schema or dataset,
+  // so the shipped views work wherever the user points the sink.
+  /** Runs a statement (DDL such as `CREATE OR REPLACE VIEW`). */
   execute(sql: string): Promise<void>;
   /**
    * Runs a query and returns rows as plain objects with values normalised the same way in every sink:
@@ -111,6 +138,9 @@ export interface Sink {
    * timestamps as ISO 8601 UTC strings ending in `Z`, dates as `YYYY-MM-DD`, JSON columns parsed.
    */
   query(sql: string): Promise<readonly Record<string, unknown>[]>;
+
+  // Lifecycle.
+  /** Releases connections; the sink opens them again if used after. Safe to call twice. */
   close(): Promise<void>;
   [Symbol.asyncDispose](): Promise<void>;
 }

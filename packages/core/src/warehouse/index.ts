@@ -1,0 +1,13 @@
+// The load protocol for warehouse sinks and the driver contract under it (`@parley/core/warehouse`).
+export { createStagingArea, type StagingArea } from "./staging-area.ts";
+export type {
+  DriverTransaction,
+  StagedRows,
+  TableHints,
+  TableShape,
+  WarehouseDriver,
+} from "./warehouse-driver.ts";
+export { jsonText } from "./warehouse-ledger.ts";
+export { checkTargetNames, replaceStagingTable, reservedColumns, sequenceColumn } from "./warehouse-names.ts";
+export { createWarehouseSink, type WarehouseSinkOptions } from "./warehouse-sink.ts";
+export { latestRowPerKey } from "./warehouse-writes.ts";

@@ -1,0 +1,95 @@
+import type { ColumnDefinition, LogicalType } from "../schema/logical-type.ts";
+import type { SqlDialect } from "../sink/sink.ts";
+
+/**
+ * What a warehouse sink hands to the load protocol: a small driver, alike for every warehouse (kysely's
+ * dialect split). Everything Parley promises about a load (the ledger, state, rejects, staging, the replace
+ * swap, schema evolution, identifier rules) is written once above it, in `warehouse-sink.ts`; a driver only
+ * moves SQL and rows in and out of its warehouse.
+ */
+export interface WarehouseDriver {
+  readonly dialect: SqlDialect;
+  /** The schema or dataset the sink writes to, as messages name it (`parley`, `project.dataset`). */
+  readonly namespace: string;
+  /** The warehouse's identifier limits; names longer than `maxIdentifierLength` are refused before any I/O. */
+  readonly maxIdentifierLength: number;
+  /** The column type that stores a logical type (`timestamp` -> `TIMESTAMPTZ`). */
+  columnType(type: LogicalType): string;
+  /** True if a stored column type (as `describeTable` reports it) holds `type` without a cast. */
+  holdsType(stored: string, type: LogicalType): boolean;
+  /** An identifier quoted for this warehouse's SQL (keywords and mixed case kept as written). */
+  quoteIdentifier(name: string): string;
+  /** A string literal that round-trips any text this warehouse can store. */
+  quoteString(value: string): string;
+  /** A SQL expression turning JSON text (already a literal, from `quoteString`) into a JSON value. */
+  parseJson(literal: string): string;
+  /** A table in the sink's schema or dataset, qualified and quoted for SQL. */
+  table(name: string): string;
+
+  /** The table's columns (name and stored type) in order, or undefined if it does not exist. */
+  describeTable(name: string): Promise<TableShape | undefined>;
+  /** Tables in the sink's schema or dataset whose name starts with `prefix`. */
+  listTables(prefix: string): Promise<readonly string[]>;
+  /**
+   * Creates a table unless it exists. `primaryKey` and `eventTimeColumn` are hints a warehouse may use
+   * (a key constraint or index, partitioning, clustering); the protocol never relies on them.
+   */
+  createTable(name: string, columns: readonly ColumnDefinition[], hints: TableHints): Promise<void>;
+  /** Adds nullable columns to an existing table (rows already there read NULL). */
+  addColumns(name: string, columns: readonly ColumnDefinition[]): Promise<void>;
+  dropTable(name: string): Promise<void>;
+
+  /**
+   * Runs `work` as one transaction: every statement and staged load in it applies, or none does. A warehouse
+   * without interactive transactions (BigQuery) may queue statements and submit them as one script at the end.
+   */
+  transaction<T>(work: (transaction: DriverTransaction) => Promise<T>): Promise<T>;
+  /** Runs a query (or any statement) outside a transaction; rows are normalised as `Sink.query` promises. */
+  query(sql: string): Promise<readonly Record<string, unknown>[]>;
+  /**
+   * Takes the warehouse's lock called `name` (one holder at a time, across processes) without waiting. `holder`
+   * describes the taker; a warehouse that can keep it beside the lock reports it to the next taker as `heldBy`.
+   * A holder that dies releases the lock (a session ends, a file lock drops, a lease expires).
+   */
+  tryLock(name: string, holder: string): Promise<{ release(): Promise<void> } | { heldBy: string | undefined }>;
+  /** Creates the sink's schema or dataset if missing. */
+  ensureNamespace(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface TableShape {
+  readonly columns: readonly { readonly name: string; readonly type: string }[];
+}
+
+export interface TableHints {
+  readonly primaryKey?: readonly string[];
+  readonly eventTimeColumn?: string;
+  /** Tables that only live for one load (staging): a warehouse may give them an expiry. */
+  readonly temporary?: boolean;
+}
+
+/**
+ * Rows for a bulk load, in the form the producer has them: rows in memory, or files already written in
+ * newline-delimited JSON (one object per line, keys = column names, values as `ValidatedRow` holds them),
+ * which a warehouse can read natively (DuckDB `read_json`, BigQuery load jobs).
+ */
+export type StagedRows =
+  | { readonly kind: "rows"; readonly rows: readonly Record<string, unknown>[] }
+  | { readonly kind: "ndjson"; readonly paths: readonly string[] };
+
+export interface DriverTransaction {
+  /** Runs one statement in the transaction (or queues it, for a warehouse that submits a script). */
+  run(sql: string): Promise<void>;
+  /**
+   * Bulk-loads rows with exactly `columns` and returns a relation (a table name or table expression) that the
+   * transaction's later statements can select from. It exists until the transaction ends.
+   */
+  stage(columns: readonly ColumnDefinition[], rows: StagedRows): Promise<string>;
+  /**
+   * Reads inside the transaction, where the warehouse allows it (DuckDB, PostgreSQL); absent for a warehouse
+   * that submits the transaction as one script, where the protocol checks before the transaction instead.
+   */
+  readonly query?: (sql: string) => Promise<readonly Record<string, unknown>[]>;
+  /** Serialises transactions that replace `table` across processes, where the warehouse needs it. */
+  readonly lockTable?: (table: string) => Promise<void>;
+}

@@ -1,0 +1,293 @@
+import { hostname } from "node:os";
+import { LoadInProgressError } from "../errors/load-in-progress-error.ts";
+import { lineageColumns } from "../schema/logical-type.ts";
+import type { TableTarget } from "../schema/stream-definition.ts";
+import { loadRecordFromRow, storedStateFromRow } from "../sink/internal-rows.ts";
+import { internalTables } from "../sink/internal-tables.ts";
+import type { LoadRecord, Sink, SinkLock, StreamCompletion, WriteBatch } from "../sink/sink.ts";
+import type { JsonValue } from "../state/json-value.ts";
+import type { StoredState } from "../state/stored-state.ts";
+import type { WarehouseDriver } from "./warehouse-driver.ts";
+import {
+  insertRejects,
+  loadStatements,
+  resetStateStatement,
+  selectLoads,
+  selectState,
+  stateStatements,
+} from "./warehouse-ledger.ts";
+import {
+  checkTargetNames,
+  loadTag,
+  replaceStagingPrefix,
+  replaceStagingTable,
+  sequenceColumn,
+  stagingTableTag,
+} from "./warehouse-names.ts";
+import { ensureTable } from "./warehouse-schema.ts";
+import { applyRows, fingerprint, fingerprintQuery, swapStatements } from "./warehouse-writes.ts";
+
+export interface WarehouseSinkOptions {
+  /** The sink id, e.g. `postgres`. */
+  readonly type: string;
+  readonly driver: WarehouseDriver;
+}
+
+/** A replace stream's staging, per load and table: where rows wait, how many, and what the table held before. */
+interface Staging {
+  readonly table: string;
+  rows: number;
+  readonly before: string;
+}
+
+/**
+ * The load protocol, written once over a warehouse driver: Parley's own tables, state with its data in one
+ * transaction, rejects, per-load replace staging and a swap that refuses a table changed under it, schema
+ * evolution and identifier rules. Each warehouse sink is this plus its driver.
+ */
+class WarehouseSink implements Sink {
+  readonly apiVersion = 1;
+  readonly type: string;
+  readonly dialect: WarehouseDriver["dialect"];
+  readonly #driver: WarehouseDriver;
+  readonly #staging = new Map<string, Staging>();
+  #ready: Promise<void> | undefined;
+
+  constructor(options: WarehouseSinkOptions) {
+    this.type = options.type;
+    this.#driver = options.driver;
+    this.dialect = options.driver.dialect;
+  }
+
+  /** Creates the schema and Parley's own tables once per sink; tried again on the next call if it failed. */
+  #internal(): Promise<void> {
+    this.#ready ??= (async () => {
+      await this.#driver.ensureNamespace();
+      for (const table of Object.values(internalTables))
+        await ensureTable(this.#driver, table.name, table.columns, { primaryKey: table.primaryKey });
+    })().catch((error: unknown) => {
+      this.#ready = undefined;
+      throw error;
+    });
+    return this.#ready;
+  }
+
+  async prepare(targets: readonly TableTarget[]): Promise<void> {
+    for (const target of targets) checkTargetNames(target, this.#driver.maxIdentifierLength);
+    await this.#internal();
+    for (const target of targets) {
+      const key = target.stream.writeDisposition === "append" ? [] : (target.stream.primaryKey ?? []);
+      await ensureTable(this.#driver, target.table, [...target.stream.columns, ...lineageColumns], {
+        primaryKey: key,
+        ...(target.stream.eventTimeColumn === undefined ? {} : { eventTimeColumn: target.stream.eventTimeColumn }),
+      });
+    }
+    await this.#dropDeadStaging();
+  }
+
+  /** Staging tables of loads that are no longer running (finished, or never recorded) hold nothing anyone needs. */
+  async #dropDeadStaging(): Promise<void> {
+    const tables = await this.#driver.listTables(replaceStagingPrefix);
+    if (tables.length === 0) return;
+    const running = await this.#driver.query(selectLoads(this.#driver, { status: "running" }));
+    const live = new Set([
+      ...running.map((row) => loadTag(String(row.load_id))),
+      ...[...this.#staging.keys()].map((key) => loadTag(key.split("\n")[0] as string)),
+    ]);
+    for (const table of tables) {
+      const tag = stagingTableTag(table);
+      if (tag !== undefined && !live.has(tag)) await this.#driver.dropTable(table);
+    }
+  }
+
+  async #stagingFor(batch: WriteBatch): Promise<Staging> {
+    const key = `${batch.loadId}\n${batch.target.table}`;
+    const known = this.#staging.get(key);
+    if (known !== undefined) return known;
+    const table = replaceStagingTable(batch.target.table, batch.loadId, this.#driver.maxIdentifierLength);
+    const before = fingerprint(await this.#driver.query(fingerprintQuery(this.#driver, batch.target.table)));
+    const columns = [
+      { name: sequenceColumn, type: "integer" } as const,
+      ...batch.target.stream.columns,
+      ...lineageColumns,
+    ];
+    await ensureTable(this.#driver, table, columns, { temporary: true });
+    const staging: Staging = { table, rows: 0, before };
+    this.#staging.set(key, staging);
+    return staging;
+  }
+
+  async writeBatch(batch: WriteBatch): Promise<void> {
+    await this.#internal();
+    const replace = batch.target.stream.writeDisposition === "replace";
+    const staging = replace && batch.rows.length > 0 ? await this.#stagingFor(batch) : undefined;
+    const now = new Date().toISOString();
+    await this.#driver.transaction(async (transaction) => {
+      if (batch.rows.length > 0) {
+        await applyRows(this.#driver, transaction, {
+          target: batch.target,
+          rows: batch.rows,
+          loadId: batch.loadId,
+          loadedAt: batch.loadedAt,
+          ...(staging === undefined ? {} : { staging: { table: staging.table, firstSequence: staging.rows } }),
+        });
+      }
+      if (batch.rejects.length > 0)
+        await insertRejects(this.#driver, transaction, {
+          source: batch.source,
+          loadId: batch.loadId,
+          rejects: batch.rejects,
+          now,
+        });
+      if (batch.state !== undefined)
+        for (const statement of stateStatements(this.#driver, batch.state, batch.loadId, now))
+          await transaction.run(statement);
+    });
+    if (staging !== undefined) staging.rows += batch.rows.length;
+  }
+
+  async completeStream(completion: StreamCompletion): Promise<void> {
+    const replace = completion.target.stream.writeDisposition === "replace";
+    if (!replace && completion.state === undefined) return;
+    await this.#internal();
+    const key = `${completion.loadId}\n${completion.target.table}`;
+    const staging = replace ? this.#staging.get(key) : undefined;
+    const table = completion.target.table;
+    const check = async (query: (sql: string) => Promise<readonly Record<string, unknown>[]>) => {
+      if (staging === undefined) return;
+      const now = fingerprint(await query(fingerprintQuery(this.#driver, table)));
+      if (now !== staging.before)
+        throw new Error(
+          `Table ${this.#driver.namespace}.${table} changed while load ${completion.loadId} was staging its replacement (it held ${staging.before}, now ${now}): another run wrote it at the same time. Nothing was swapped and no state stored; run again, one run per sink and source at a time.`,
+        );
+    };
+    await this.#driver.transaction(async (transaction) => {
+      if (replace) {
+        await transaction.lockTable?.(table);
+        await check(transaction.query ?? ((sql) => this.#driver.query(sql)));
+        for (const statement of swapStatements(this.#driver, completion.target, staging?.table))
+          await transaction.run(statement);
+      }
+      if (completion.state !== undefined)
+        for (const statement of stateStatements(
+          this.#driver,
+          completion.state,
+          completion.loadId,
+          new Date().toISOString(),
+        ))
+          await transaction.run(statement);
+    });
+    if (staging !== undefined) {
+      this.#staging.delete(key);
+      await this.#driver.dropTable(staging.table);
+    }
+  }
+
+  async readState(source: string): Promise<readonly StoredState[]> {
+    await this.#internal();
+    return (await this.#driver.query(selectState(this.#driver, source))).map(storedStateFromRow);
+  }
+
+  async resetState(source: string, streams?: readonly string[]): Promise<number> {
+    const stored = await this.readState(source);
+    const removed = stored.filter((entry) => streams === undefined || streams.includes(entry.stream)).length;
+    await this.#driver.transaction((transaction) =>
+      transaction.run(resetStateStatement(this.#driver, source, streams)),
+    );
+    return removed;
+  }
+
+  async startLoad(load: {
+    readonly loadId: string;
+    readonly source: string;
+    readonly startedAt: string;
+    readonly metadata?: JsonValue;
+  }): Promise<void> {
+    const { metadata, ...rest } = load;
+    await this.#writeLoad({
+      ...rest,
+      finishedAt: null,
+      status: "running",
+      streams: [],
+      error: null,
+      ...(metadata === undefined ? {} : { metadata }),
+    });
+  }
+
+  async finishLoad(load: LoadRecord): Promise<void> {
+    await this.#writeLoad(load);
+  }
+
+  async #writeLoad(load: LoadRecord): Promise<void> {
+    await this.#internal();
+    await this.#driver.transaction(async (transaction) => {
+      for (const statement of loadStatements(this.#driver, load)) await transaction.run(statement);
+    });
+  }
+
+  async listLoads(source?: string, limit = 50): Promise<readonly LoadRecord[]> {
+    await this.#internal();
+    return (await this.#driver.query(selectLoads(this.#driver, { source, limit }))).map(loadRecordFromRow);
+  }
+
+  async lock(load: {
+    readonly source: string;
+    readonly loadId: string;
+    readonly startedAt: string;
+  }): Promise<SinkLock> {
+    const holder = `load ${load.loadId} (started ${load.startedAt}, process ${process.pid} on ${hostname()})`;
+    const taken = await this.#driver.tryLock(`${this.#driver.namespace}/${load.source}`, holder);
+    if ("heldBy" in taken) {
+      const running = await this.#runningLoads(load.source).catch(() => []);
+      const newest = running[0];
+      const by =
+        taken.heldBy ?? (newest === undefined ? "another run" : `load ${newest.loadId} (started ${newest.startedAt})`);
+      throw new LoadInProgressError(
+        `Another run is loading ${load.source} into ${this.type} ${this.#driver.namespace}: ${by}. Wait for it to end, or stop it, then run again.`,
+        { source: load.source, loadId: newest?.loadId, startedAt: newest?.startedAt },
+      );
+    }
+    await this.#internal();
+    // While this lock is held no live run of the source exists, so a load still `running` belongs to a dead process.
+    const abandoned: LoadRecord[] = [];
+    for (const running of await this.#runningLoads(load.source)) {
+      if (running.loadId === load.loadId) continue;
+      const marked: LoadRecord = {
+        ...running,
+        status: "abandoned",
+        finishedAt: new Date().toISOString(),
+        error: "the process running this load ended without finishing it (killed or crashed)",
+      };
+      await this.#writeLoad(marked);
+      abandoned.push(marked);
+    }
+    return { release: taken.release, abandoned };
+  }
+
+  async #runningLoads(source: string): Promise<readonly LoadRecord[]> {
+    return (await this.#driver.query(selectLoads(this.#driver, { source, status: "running" }))).map(loadRecordFromRow);
+  }
+
+  async execute(sql: string): Promise<void> {
+    await this.#driver.ensureNamespace();
+    await this.#driver.query(sql);
+  }
+
+  query(sql: string): Promise<readonly Record<string, unknown>[]> {
+    return this.#driver.query(sql);
+  }
+
+  async close(): Promise<void> {
+    this.#ready = undefined;
+    await this.#driver.close();
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+}
+
+/** A sink for a warehouse: the load protocol over the warehouse's driver. */
+export function createWarehouseSink(options: WarehouseSinkOptions): Sink {
+  return new WarehouseSink(options);
+}

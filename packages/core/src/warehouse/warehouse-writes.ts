@@ -1,0 +1,108 @@
+import { lineageColumns } from "../schema/logical-type.ts";
+import type { ValidatedRow } from "../schema/record-validator.ts";
+import type { TableTarget } from "../schema/stream-definition.ts";
+import type { DriverTransaction, WarehouseDriver } from "./warehouse-driver.ts";
+import { sequenceColumn } from "./warehouse-names.ts";
+
+// How a batch's rows reach their table, per write disposition, in SQL every warehouse runs.
+
+type Sql = Pick<WarehouseDriver, "quoteIdentifier" | "quoteString" | "columnType" | "table">;
+
+function list(sql: Sql, names: readonly string[], prefix = ""): string {
+  return names.map((name) => `${prefix}${sql.quoteIdentifier(name)}`).join(", ");
+}
+
+const lineageNames = lineageColumns.map((column) => column.name);
+
+/** The lineage values of a load as a SELECT list: its id and start time. */
+function lineageValues(sql: Sql, loadId: string, loadedAt: string): string {
+  return `${sql.quoteString(loadId)}, CAST(${sql.quoteString(loadedAt)} AS ${sql.columnType("timestamp")})`;
+}
+
+/**
+ * Keeps the last row for each primary key, in batch order: the contract's "last record wins" within a batch,
+ * done once in memory so the warehouse can delete the batch's keys and insert its rows in two plain statements.
+ */
+export function latestRowPerKey(rows: readonly ValidatedRow[], primaryKey: readonly string[]): readonly ValidatedRow[] {
+  const single = primaryKey.length === 1 ? (primaryKey[0] as string) : undefined;
+  const lastIndex = new Map<unknown, number>();
+  for (let index = 0; index < rows.length; index++) {
+    const row = rows[index] as ValidatedRow;
+    const key = single === undefined ? JSON.stringify(primaryKey.map((column) => String(row[column]))) : row[single];
+    lastIndex.set(key, index);
+  }
+  if (lastIndex.size === rows.length) return rows;
+  return [...lastIndex.values()].sort((a, b) => a - b).map((index) => rows[index] as ValidatedRow);
+}
+
+export interface RowsInput {
+  readonly target: TableTarget;
+  readonly rows: readonly ValidatedRow[];
+  readonly loadId: string;
+  readonly loadedAt: string;
+  /** Replace only: the load's staging table and the sequence number of this batch's first row. */
+  readonly staging?: { readonly table: string; readonly firstSequence: number };
+}
+
+/** Applies one batch's rows inside the caller's transaction: append inserts, merge replaces by key, replace stages. */
+export async function applyRows(sql: Sql, transaction: DriverTransaction, input: RowsInput): Promise<void> {
+  const { target, loadId, loadedAt } = input;
+  const stream = target.stream;
+  const names = stream.columns.map((column) => column.name);
+  const table = sql.table(target.table);
+  const insertColumns = `${list(sql, names)}, ${list(sql, lineageNames)}`;
+  if (stream.writeDisposition === "replace") {
+    const staging = input.staging;
+    if (staging === undefined) throw new Error(`replace of ${target.table} without a staging table (a Parley bug)`);
+    const rows = input.rows.map((row, index) => ({ [sequenceColumn]: staging.firstSequence + index, ...row }));
+    const relation = await transaction.stage([{ name: sequenceColumn, type: "integer" }, ...stream.columns], {
+      kind: "rows",
+      rows,
+    });
+    await transaction.run(
+      `INSERT INTO ${sql.table(staging.table)} (${sql.quoteIdentifier(sequenceColumn)}, ${insertColumns}) SELECT ${sql.quoteIdentifier(sequenceColumn)}, ${list(sql, names)}, ${lineageValues(sql, loadId, loadedAt)} FROM ${relation}`,
+    );
+    return;
+  }
+  const rows = stream.writeDisposition === "merge" ? latestRowPerKey(input.rows, stream.primaryKey) : input.rows;
+  const relation = await transaction.stage(stream.columns, { kind: "rows", rows });
+  if (stream.writeDisposition === "merge") {
+    const matches = stream.primaryKey
+      .map((column) => `target.${sql.quoteIdentifier(column)} = batch.${sql.quoteIdentifier(column)}`)
+      .join(" AND ");
+    await transaction.run(
+      `DELETE FROM ${table} AS target WHERE EXISTS (SELECT 1 FROM ${relation} AS batch WHERE ${matches})`,
+    );
+  }
+  await transaction.run(
+    `INSERT INTO ${table} (${insertColumns}) SELECT ${list(sql, names)}, ${lineageValues(sql, loadId, loadedAt)} FROM ${relation}`,
+  );
+}
+
+/** The statements that make a load's staged rows the table's contents: the last row per key, in arrival order. */
+export function swapStatements(sql: Sql, target: TableTarget, staging: string | undefined): string[] {
+  const table = sql.table(target.table);
+  const statements = [`DELETE FROM ${table} WHERE TRUE`];
+  if (staging === undefined) return statements;
+  const columns = `${list(
+    sql,
+    target.stream.columns.map((column) => column.name),
+  )}, ${list(sql, lineageNames)}`;
+  const key = target.stream.primaryKey ?? [];
+  const rows =
+    key.length === 0
+      ? `SELECT ${columns} FROM ${sql.table(staging)}`
+      : `SELECT ${columns} FROM (SELECT ${columns}, ROW_NUMBER() OVER (PARTITION BY ${list(sql, key)} ORDER BY ${sql.quoteIdentifier(sequenceColumn)} DESC) AS _parley_rank FROM ${sql.table(staging)}) AS ranked WHERE _parley_rank = 1`;
+  statements.push(`INSERT INTO ${table} (${columns}) ${rows}`);
+  return statements;
+}
+
+/** Identifies what a table holds now, so a swap can tell whether another load changed it since staging began. */
+export function fingerprintQuery(sql: Sql, table: string): string {
+  return `SELECT COUNT(*) AS row_count, MAX(${sql.quoteIdentifier("_parley_load_id")}) AS last_load FROM ${sql.table(table)}`;
+}
+
+export function fingerprint(rows: readonly Record<string, unknown>[]): string {
+  const [row] = rows;
+  return `${String(row?.row_count ?? 0)} row(s), last written by ${String(row?.last_load ?? "no load")}`;
+}

@@ -1,0 +1,144 @@
+import { readFile, rm, writeFile } from "node:fs/promises";
+import type { ColumnDefinition, LogicalType } from "@parley/core";
+import {
+  createStagingArea,
+  type DriverTransaction,
+  type StagedRows,
+  type StagingArea,
+  type WarehouseDriver,
+} from "@parley/core/warehouse";
+import type { DuckdbConfig } from "./duckdb-config.ts";
+import { DuckdbSession } from "./duckdb-connection.ts";
+import { duckdbColumnTypes, quoteIdentifier, quoteLiteral, sameDuckdbType } from "./duckdb-types.ts";
+
+/** Locks taken in this process, by database path and name: DuckDB's file lock already keeps other processes out. */
+const heldLocks = new Map<string, string>();
+
+/** The process that holds a DuckDB file, from DuckDB's "Conflicting lock is held in ... (PID 123)" message. */
+function lockingPid(error: unknown): number | undefined {
+  const match = /Conflicting lock is held in .*\(PID (\d+)\)/.exec(String((error as Error)?.message ?? ""));
+  return match === null ? undefined : Number(match[1]);
+}
+
+/**
+ * The DuckDB driver under the load protocol. One writer per file is DuckDB's own rule (its file lock), so the
+ * sink lock is that lock plus a note beside the file saying which load holds it. A transaction is collected and
+ * run at its end: staging files are written before the connection is taken, overlapping the previous batch.
+ */
+export function createDuckdbDriver(config: DuckdbConfig): WarehouseDriver {
+  const session = new DuckdbSession(config);
+  const qualified = (name: string) => `${quoteIdentifier(config.schema)}.${quoteIdentifier(name)}`;
+  const lockNote = config.path === ":memory:" ? undefined : `${config.path}.parley-lock.json`;
+  let staging: Promise<StagingArea> | undefined;
+  const stagingArea = () => {
+    staging ??= createStagingArea(config.stagingDirectory);
+    return staging;
+  };
+  const query = (sql: string, values: string[] = []) =>
+    session.exclusive((connection) => session.query(connection, sql, values));
+  const columnSql = (column: ColumnDefinition) => `${quoteIdentifier(column.name)} ${duckdbColumnTypes[column.type]}`;
+
+  async function stage(files: string[], columns: readonly ColumnDefinition[], rows: StagedRows): Promise<string> {
+    const paths =
+      rows.kind === "ndjson"
+        ? rows.paths
+        : await (await stagingArea()).writeNdjson(rows.rows as Record<string, unknown>[]);
+    if (rows.kind === "rows") files.push(...paths);
+    const typed = columns.map(
+      (column) => `${quoteLiteral(column.name)}: ${quoteLiteral(duckdbColumnTypes[column.type])}`,
+    );
+    const list = `[${paths.map(quoteLiteral).join(", ")}]`;
+    return `read_json(${list}, format = 'newline_delimited', columns = {${typed.join(", ")}}, maximum_object_size = 67108864)`;
+  }
+
+  return {
+    dialect: "duckdb",
+    namespace: config.schema,
+    maxIdentifierLength: 255,
+    columnType: (type: LogicalType) => duckdbColumnTypes[type],
+    holdsType: sameDuckdbType,
+    quoteIdentifier,
+    quoteString: quoteLiteral,
+    parseJson: (literal) => `CAST(${literal} AS JSON)`,
+    table: qualified,
+    async describeTable(name) {
+      const rows = await query(
+        "SELECT column_name AS name, data_type AS type FROM information_schema.columns WHERE table_schema = ? AND table_name = ? ORDER BY ordinal_position",
+        [config.schema, name],
+      );
+      return rows.length === 0
+        ? undefined
+        : { columns: rows.map((row) => ({ name: String(row.name), type: String(row.type) })) };
+    },
+    async listTables(prefix) {
+      const rows = await query(
+        "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = ? AND starts_with(table_name, ?)",
+        [config.schema, prefix],
+      );
+      return rows.map((row) => String(row.name));
+    },
+    async createTable(name, columns) {
+      await query(`CREATE TABLE IF NOT EXISTS ${qualified(name)} (${columns.map(columnSql).join(", ")})`);
+    },
+    async addColumns(name, columns) {
+      for (const column of columns)
+        await query(`ALTER TABLE ${qualified(name)} ADD COLUMN IF NOT EXISTS ${columnSql(column)}`);
+    },
+    async dropTable(name) {
+      await query(`DROP TABLE IF EXISTS ${qualified(name)}`);
+    },
+    async transaction(work) {
+      const statements: string[] = [];
+      const files: string[] = [];
+      const transaction: DriverTransaction = {
+        run: async (sql) => {
+          statements.push(sql);
+        },
+        stage: (columns, rows) => stage(files, columns, rows),
+      };
+      try {
+        const result = await work(transaction);
+        if (statements.length > 0)
+          await session.transaction(async (connection) => {
+            for (const statement of statements) await connection.run(statement);
+          }, config.loadThreads);
+        return result;
+      } finally {
+        if (files.length > 0) await (await stagingArea()).remove(files);
+      }
+    },
+    query: (sql) => query(sql),
+    async tryLock(name, holder) {
+      const key = `${config.path}\n${name}`;
+      const held = heldLocks.get(key);
+      if (held !== undefined) return { heldBy: held };
+      try {
+        await query("SELECT 1");
+      } catch (error) {
+        const pid = lockingPid(error);
+        if (pid === undefined) throw error;
+        const note = lockNote === undefined ? undefined : await readFile(lockNote, "utf8").catch(() => undefined);
+        const noted = note === undefined ? undefined : (JSON.parse(note) as { pid?: number; holder?: string });
+        return { heldBy: noted?.pid === pid ? noted.holder : `process ${pid}, which has the database file open` };
+      }
+      heldLocks.set(key, holder);
+      if (lockNote !== undefined)
+        await writeFile(lockNote, JSON.stringify({ pid: process.pid, holder }), { mode: 0o600 });
+      return {
+        release: async () => {
+          heldLocks.delete(key);
+          if (lockNote !== undefined) await rm(lockNote, { force: true });
+        },
+      };
+    },
+    async ensureNamespace() {
+      await query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(config.schema)}`);
+    },
+    async close() {
+      await session.close();
+      const area = staging;
+      staging = undefined;
+      if (area !== undefined) await (await area).close();
+    },
+  };
+}
