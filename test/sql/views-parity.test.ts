@@ -147,7 +147,6 @@ function recordingBigquerySink(statements: string[]): SinkFactory {
     apiVersion: 1,
     type: "bigquery",
     dialect: "bigquery",
-    capabilities: { sql: true },
     prepare: unused,
     readState: unused,
     resetState: unused,
@@ -156,6 +155,7 @@ function recordingBigquerySink(statements: string[]): SinkFactory {
     completeStream: unused,
     finishLoad: unused,
     listLoads: unused,
+    lock: unused,
     // `views apply` first checks that each connector's tables exist: here they all do.
     async query() {
       return [];

@@ -47,7 +47,7 @@ function uploads(dataset: string) {
 }
 
 describe("load jobs", () => {
-  test("append loads newline-delimited JSON with the schema, WRITE_APPEND, ALLOW_FIELD_ADDITION, day partitioning, clustering by key and CMEK", async () => {
+  test("a batch is loaded as newline-delimited JSON with an explicit schema and CMEK into a staging table; the data table is partitioned by day, clustered by key and encrypted", async () => {
     const settings = harness.settings({ location: "EU", kmsKeyName });
     const sink = createBigquerySink(settings);
     await sink.prepare([target]);
@@ -60,8 +60,10 @@ describe("load jobs", () => {
       rejects: [],
     });
     const [upload] = uploads(settings.dataset);
-    expect(upload?.configuration.load).toEqual({
-      destinationTable: { projectId: "parley-jobs", datasetId: settings.dataset, tableId: "ultimate_calls" },
+    const load = upload?.configuration.load as Record<string, unknown>;
+    expect(String((load.destinationTable as { tableId: string }).tableId)).toMatch(/^_parley_stage_ultimate_calls_/);
+    expect({ ...load, destinationTable: undefined }).toEqual({
+      destinationTable: undefined,
       sourceFormat: "NEWLINE_DELIMITED_JSON",
       schema: {
         fields: [
@@ -70,20 +72,10 @@ describe("load jobs", () => {
           { name: "ended_at", type: "TIMESTAMP", mode: "NULLABLE" },
           { name: "score", type: "FLOAT64", mode: "NULLABLE" },
           { name: "payload", type: "JSON", mode: "NULLABLE" },
-          {
-            name: "_parley_load_id",
-            type: "STRING",
-            mode: "NULLABLE",
-            description: "The run (load) that last wrote this row",
-          },
-          { name: "_parley_loaded_at", type: "TIMESTAMP", mode: "NULLABLE", description: "When that run started, UTC" },
         ],
       },
-      writeDisposition: "WRITE_APPEND",
+      writeDisposition: "WRITE_TRUNCATE",
       createDisposition: "CREATE_NEVER",
-      schemaUpdateOptions: ["ALLOW_FIELD_ADDITION"],
-      timePartitioning: { type: "DAY", field: "ended_at" },
-      clustering: { fields: ["bot_id", "id"] },
       destinationEncryptionConfiguration: { kmsKeyName },
     });
     expect(upload?.jobReference.location).toBeUndefined();

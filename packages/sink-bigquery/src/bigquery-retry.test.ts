@@ -86,14 +86,14 @@ describe("retries and failures", () => {
 
   test("a failed poll is asked again: the job is awaited, not run a second time", async () => {
     const sink = await preparedSink();
-    harness.emulator.injectFault({ status: 503, method: "GET", path: /\/jobs\/parley_write_batch_/, count: 1 });
+    harness.emulator.injectFault({ status: 503, method: "GET", path: /\/jobs\/parley_transaction_/, count: 1 });
     await sink.writeBatch({
       ...batch([{ id: "1", value: 1 }]),
       state: { source: "s", stream: "calls", version: 1, value: { cursor: 2 } },
     });
     const polls = harness.emulator
       .requests()
-      .filter((request) => request.method === "GET" && request.path.includes("/jobs/parley_write_batch_"));
+      .filter((request) => request.method === "GET" && request.path.includes("/jobs/parley_transaction_"));
     expect(polls.map((request) => request.status)).toEqual([503, 200]);
     const scripts = harness.emulator
       .requests()

@@ -1,15 +1,7 @@
-import type { TableMetadata } from "@google-cloud/bigquery";
-import {
-  type ColumnDefinition,
-  internalTables,
-  isValidIdentifier,
-  lineageColumns,
-  SchemaError,
-  type TableTarget,
-} from "@parley/core";
+import type { ColumnDefinition } from "@parley/core";
+import type { TableHints } from "@parley/core/warehouse";
 import type { BigqueryConfig } from "./bigquery-config.ts";
-import type { BigquerySession } from "./bigquery-session.ts";
-import { bigqueryColumnTypes, clusterableTypes, sameBigqueryType } from "./bigquery-types.ts";
+import { bigqueryColumnTypes, clusterableTypes } from "./bigquery-types.ts";
 
 /** How a table is laid out: partitioned by the day of a column, clustered by up to four. */
 export interface TableLayout {
@@ -32,13 +24,17 @@ export function fieldSchema(
   }));
 }
 
-export function layoutFor(target: TableTarget): TableLayout {
-  const byName = new Map(target.stream.columns.map((column) => [column.name, column]));
-  const clusterColumns = (target.stream.primaryKey ?? [])
+/** Partitioned by the day of the event-time column, clustered by up to four key columns BigQuery can cluster by. */
+export function layoutFor(columns: readonly ColumnDefinition[], hints: TableHints): TableLayout {
+  const byName = new Map(columns.map((column) => [column.name, column]));
+  const clusterColumns = (hints.primaryKey ?? [])
     .filter((name) => clusterableTypes.has(byName.get(name)?.type ?? "json"))
     .slice(0, 4);
+  const partition = hints.eventTimeColumn === undefined ? undefined : byName.get(hints.eventTimeColumn);
   return {
-    ...(target.stream.eventTimeColumn === undefined ? {} : { partitionColumn: target.stream.eventTimeColumn }),
+    ...(partition === undefined || !["timestamp", "date"].includes(partition.type)
+      ? {}
+      : { partitionColumn: partition.name }),
     ...(clusterColumns.length === 0 ? {} : { clusterColumns }),
   };
 }
@@ -56,66 +52,4 @@ export function tableBody(
     ...(layout.clusterColumns === undefined ? {} : { clustering: { fields: layout.clusterColumns } }),
     ...(config.kmsKeyName === undefined ? {} : { encryptionConfiguration: { kmsKeyName: config.kmsKeyName } }),
   };
-}
-
-function checkNames(target: TableTarget): void {
-  for (const name of [target.table, ...target.stream.columns.map((column) => column.name)]) {
-    if (!isValidIdentifier(name)) {
-      throw new SchemaError(
-        `"${name}" in table ${target.table} is not a valid identifier (letters, digits and underscores, at most 63)`,
-        { table: target.table },
-      );
-    }
-  }
-}
-
-/**
- * Creates the table, or evolves it: new columns are added through tables.patch (old rows read NULL), and a changed
- * type is refused, because BigQuery cannot change a column's type in place and casting would rewrite history.
- */
-export async function ensureTable(
-  session: BigquerySession,
-  config: BigqueryConfig,
-  table: string,
-  columns: readonly ColumnDefinition[],
-  layout: TableLayout,
-): Promise<void> {
-  const existing: TableMetadata | undefined = await session.tableMetadata(table);
-  if (existing === undefined) {
-    await session.createTable(table, tableBody(config, columns, layout));
-    return;
-  }
-  const fields = existing.schema?.fields ?? [];
-  const added: ColumnDefinition[] = [];
-  for (const column of columns) {
-    const stored = fields.find((field) => field.name?.toLowerCase() === column.name.toLowerCase());
-    if (stored === undefined) added.push(column);
-    else if (!sameBigqueryType(String(stored.type), column.type)) {
-      throw new SchemaError(
-        `Column ${column.name} of table ${config.dataset}.${table} is ${stored.type} but the stream now declares ${column.type} (${bigqueryColumnTypes[column.type]}). ` +
-          "Parley does not cast existing data: migrate the column yourself, or drop the table and run with --full-refresh.",
-        { table, column: column.name },
-      );
-    }
-  }
-  if (added.length > 0) await session.patchTable(table, { schema: { fields: [...fields, ...fieldSchema(added)] } });
-}
-
-export async function ensureInternalTables(session: BigquerySession, config: BigqueryConfig): Promise<void> {
-  const layouts: Record<string, TableLayout> = {
-    [internalTables.state.name]: { clusterColumns: ["source", "stream"] },
-    [internalTables.loads.name]: { clusterColumns: ["source"] },
-    [internalTables.rejects.name]: { partitionColumn: "rejected_at", clusterColumns: ["source", "stream"] },
-  };
-  for (const table of Object.values(internalTables))
-    await ensureTable(session, config, table.name, table.columns, layouts[table.name] ?? {});
-}
-
-export async function ensureDataTable(
-  session: BigquerySession,
-  config: BigqueryConfig,
-  target: TableTarget,
-): Promise<void> {
-  checkNames(target);
-  await ensureTable(session, config, target.table, [...target.stream.columns, ...lineageColumns], layoutFor(target));
 }

@@ -34,19 +34,26 @@ export function createPostgresDriver(config: PostgresConfig): WarehouseDriver {
   const table = (name: string) => qualified(schema, name);
   let batches = 0;
 
-  async function stage(client: pg.PoolClient, columns: readonly ColumnDefinition[], rows: StagedRows): Promise<string> {
+  async function stage(
+    client: pg.PoolClient,
+    columns: readonly ColumnDefinition[],
+    rows: StagedRows,
+    label: string,
+  ): Promise<string> {
     batches += 1;
     const name = `_parley_batch_${batches}`;
     const definitions = columns.map((column) => `${quoteIdentifier(column.name)} ${postgresColumnTypes[column.type]}`);
     if (rows.kind === "rows") {
       await client.query(`CREATE TEMP TABLE ${name} (${definitions.join(", ")}) ON COMMIT DROP`);
       const encode = createRowEncoder(columns);
-      await copyRows(
-        client,
-        name,
-        columns.map((column) => column.name),
-        new CopyText(rows.rows, encode),
-      );
+      const names = columns.map((column) => column.name);
+      await copyRows(client, name, names, new CopyText(rows.rows, encode)).catch((error: unknown) => {
+        // PostgreSQL names the temporary table; the user knows the table the rows were going to.
+        const where = (error as { where?: unknown }).where;
+        if (typeof where === "string")
+          (error as { where: string }).where = where.replace(`COPY ${name},`, `COPY ${label},`);
+        throw error;
+      });
       return name;
     }
     // Newline-delimited JSON: each line is one jsonb document, typed by jsonb_to_record on the way out.
@@ -92,7 +99,7 @@ export function createPostgresDriver(config: PostgresConfig): WarehouseDriver {
       return result.rows.map((row) => row.name);
     },
     async createTable(name, columns, hints) {
-      const key = hints.primaryKey ?? [];
+      const key = hints.uniqueKey === true ? (hints.primaryKey ?? []) : [];
       const keySql = key.length === 0 ? "" : `, PRIMARY KEY (${key.map(quoteIdentifier).join(", ")})`;
       const definitions = columns.map((column) => columnSql(column, true)).join(", ");
       await ddl((client) =>
@@ -114,7 +121,7 @@ export function createPostgresDriver(config: PostgresConfig): WarehouseDriver {
           run: async (sql) => {
             await client.query(sql);
           },
-          stage: (columns, rows) => stage(client, columns, rows),
+          stage: (columns, rows, label) => stage(client, columns, rows, label),
           query: async (sql) => (await client.query<Row>(sql)).rows,
           lockTable: (name) => lockObject(client, `${schema}.${name}`),
         };

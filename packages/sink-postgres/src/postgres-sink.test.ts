@@ -195,7 +195,7 @@ describe("postgres sink", () => {
       { id: "3", count: 3 },
     ];
     await expect(sink.writeBatch(batch({ target: counts, rows }))).rejects.toThrow(
-      /^PostgreSQL: invalid input syntax for type bigint: "seven" \(COPY _parley_batch_\d+, line 2, column count: "seven"\)/,
+      /^PostgreSQL: invalid input syntax for type bigint: "seven" \(COPY conformance_counts, line 2, column count: "seven"\)/,
     );
     expect(await sink.query(`SELECT COUNT(*) AS n FROM ${counts.table}`)).toEqual([{ n: 0 }]);
   });

@@ -1,4 +1,3 @@
-import { ConfigError } from "@parley/core";
 import { applyConversationViews, conversationsFolder } from "../views/conversation-union.ts";
 import { parseReportingTimeZone, withReportingTimeZone } from "../views/reporting-time-zone.ts";
 import { defaultViewsDirectory, installStatement, listViewFiles, type ViewFile } from "../views/view-files.ts";
@@ -18,10 +17,6 @@ export async function viewsApplyCommand(
   const config = await openConfig(context, options);
   const sink = openSink(config);
   try {
-    if (!sink.capabilities.sql)
-      throw new ConfigError([
-        { path: "sink.type", message: `the ${sink.type} sink cannot run SQL, so it cannot hold views` },
-      ]);
     const unsynced = await findUnsyncedTypes(sink, config.sources);
     for (const { sourceType, sources, missingTables } of unsynced) {
       const names = sources.map((name) => `"${name}"`).join(", ");

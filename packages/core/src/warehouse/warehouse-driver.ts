@@ -28,8 +28,11 @@ export interface WarehouseDriver {
 
   /** The table's columns (name and stored type) in order, or undefined if it does not exist. */
   describeTable(name: string): Promise<TableShape | undefined>;
-  /** Tables in the sink's schema or dataset whose name starts with `prefix`. */
-  listTables(prefix: string): Promise<readonly string[]>;
+  /**
+   * Tables in the sink's schema or dataset whose name starts with `prefix`, to drop staging tables of dead
+   * loads. Absent for a warehouse whose `temporary` tables expire on their own (BigQuery).
+   */
+  listTables?(prefix: string): Promise<readonly string[]>;
   /**
    * Creates a table unless it exists. `primaryKey` and `eventTimeColumn` are hints a warehouse may use
    * (a key constraint or index, partitioning, clustering); the protocol never relies on them.
@@ -62,7 +65,10 @@ export interface TableShape {
 }
 
 export interface TableHints {
+  /** The columns that identify a record. */
   readonly primaryKey?: readonly string[];
+  /** The table holds one row per key (merge and replace tables, the ledger); append tables may repeat keys. */
+  readonly uniqueKey?: boolean;
   readonly eventTimeColumn?: string;
   /** Tables that only live for one load (staging): a warehouse may give them an expiry. */
   readonly temporary?: boolean;
@@ -82,9 +88,10 @@ export interface DriverTransaction {
   run(sql: string): Promise<void>;
   /**
    * Bulk-loads rows with exactly `columns` and returns a relation (a table name or table expression) that the
-   * transaction's later statements can select from. It exists until the transaction ends.
+   * transaction's later statements can select from. It exists until the transaction ends. `label` (the target
+   * table) names the staged rows in the warehouse's names and messages.
    */
-  stage(columns: readonly ColumnDefinition[], rows: StagedRows): Promise<string>;
+  stage(columns: readonly ColumnDefinition[], rows: StagedRows, label: string): Promise<string>;
   /**
    * Reads inside the transaction, where the warehouse allows it (DuckDB, PostgreSQL); absent for a warehouse
    * that submits the transaction as one script, where the protocol checks before the transaction instead.

@@ -67,7 +67,7 @@ export async function insertRejects(
     reason: reject.reason,
     payload: reject.payload,
   }));
-  const staged = await transaction.stage(columns, { kind: "rows", rows });
+  const staged = await transaction.stage(columns, { kind: "rows", rows }, internalTables.rejects.name);
   await transaction.run(
     `INSERT INTO ${sql.table(internalTables.rejects.name)} (load_id, source, stream, reason, payload, rejected_at) SELECT ${sql.quoteString(input.loadId)}, ${sql.quoteString(input.source)}, stream, reason, payload, ${timestamp(sql, input.now)} FROM ${staged}`,
   );

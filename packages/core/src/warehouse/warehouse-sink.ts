@@ -64,7 +64,7 @@ class WarehouseSink implements Sink {
     this.#ready ??= (async () => {
       await this.#driver.ensureNamespace();
       for (const table of Object.values(internalTables))
-        await ensureTable(this.#driver, table.name, table.columns, { primaryKey: table.primaryKey });
+        await ensureTable(this.#driver, table.name, table.columns, { primaryKey: table.primaryKey, uniqueKey: true });
     })().catch((error: unknown) => {
       this.#ready = undefined;
       throw error;
@@ -76,9 +76,9 @@ class WarehouseSink implements Sink {
     for (const target of targets) checkTargetNames(target, this.#driver.maxIdentifierLength);
     await this.#internal();
     for (const target of targets) {
-      const key = target.stream.writeDisposition === "append" ? [] : (target.stream.primaryKey ?? []);
       await ensureTable(this.#driver, target.table, [...target.stream.columns, ...lineageColumns], {
-        primaryKey: key,
+        primaryKey: target.stream.primaryKey ?? [],
+        uniqueKey: target.stream.writeDisposition !== "append",
         ...(target.stream.eventTimeColumn === undefined ? {} : { eventTimeColumn: target.stream.eventTimeColumn }),
       });
     }
@@ -87,7 +87,7 @@ class WarehouseSink implements Sink {
 
   /** Staging tables of loads that are no longer running (finished, or never recorded) hold nothing anyone needs. */
   async #dropDeadStaging(): Promise<void> {
-    const tables = await this.#driver.listTables(replaceStagingPrefix);
+    const tables = (await this.#driver.listTables?.(replaceStagingPrefix)) ?? [];
     if (tables.length === 0) return;
     const running = await this.#driver.query(selectLoads(this.#driver, { status: "running" }));
     const live = new Set([

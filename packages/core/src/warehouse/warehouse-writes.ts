@@ -55,17 +55,18 @@ export async function applyRows(sql: Sql, transaction: DriverTransaction, input:
     const staging = input.staging;
     if (staging === undefined) throw new Error(`replace of ${target.table} without a staging table (a Parley bug)`);
     const rows = input.rows.map((row, index) => ({ [sequenceColumn]: staging.firstSequence + index, ...row }));
-    const relation = await transaction.stage([{ name: sequenceColumn, type: "integer" }, ...stream.columns], {
-      kind: "rows",
-      rows,
-    });
+    const relation = await transaction.stage(
+      [{ name: sequenceColumn, type: "integer" }, ...stream.columns],
+      { kind: "rows", rows },
+      target.table,
+    );
     await transaction.run(
       `INSERT INTO ${sql.table(staging.table)} (${sql.quoteIdentifier(sequenceColumn)}, ${insertColumns}) SELECT ${sql.quoteIdentifier(sequenceColumn)}, ${list(sql, names)}, ${lineageValues(sql, loadId, loadedAt)} FROM ${relation}`,
     );
     return;
   }
   const rows = stream.writeDisposition === "merge" ? latestRowPerKey(input.rows, stream.primaryKey) : input.rows;
-  const relation = await transaction.stage(stream.columns, { kind: "rows", rows });
+  const relation = await transaction.stage(stream.columns, { kind: "rows", rows }, target.table);
   if (stream.writeDisposition === "merge") {
     const matches = stream.primaryKey
       .map((column) => `target.${sql.quoteIdentifier(column)} = batch.${sql.quoteIdentifier(column)}`)
