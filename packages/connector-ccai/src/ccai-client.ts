@@ -4,6 +4,7 @@ import {
   type HttpClientOptions,
   type HttpRequest,
   type QueryValue,
+  type WaitListener,
 } from "@parley/core";
 import { createTokenProvider, type TokenProvider } from "./ccai-auth.ts";
 import type { CcaiConfig } from "./ccai-config.ts";
@@ -37,7 +38,7 @@ export interface CcaiClient {
 }
 
 export interface CcaiClientOptions {
-  readonly onWait?: (milliseconds: number, reason: string) => void;
+  readonly onWait?: WaitListener;
   readonly retry?: HttpClientOptions["retry"];
   readonly tokens?: TokenProvider;
 }

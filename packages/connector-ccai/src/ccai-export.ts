@@ -1,12 +1,14 @@
-import { setTimeout as sleep } from "node:timers/promises";
 import {
   ConfigError,
   HttpError,
   type Logger,
   type ProgressEvent,
   parseConfigOrThrow,
+  pause,
   RequestBudget,
+  retrying,
   silentLogger,
+  WaitRelay,
 } from "@parley/core";
 import { type CcaiClient, createCcaiClient } from "./ccai-client.ts";
 import { type CcaiExportConfig, type CcaiSettings, ccaiConfigSchema } from "./ccai-config.ts";
@@ -52,24 +54,27 @@ async function startExport(
   body: Record<string, unknown>,
   budget: RequestBudget,
   options: CcaiExportOptions,
+  waits: WaitRelay,
 ) {
-  for (let attempt = 1; ; attempt++) {
-    const delay = budget.delayFor(Date.now());
-    if (delay > 0) {
-      options.onProgress?.({ kind: "waiting", stream, milliseconds: delay, reason: "export quota (60 per minute)" });
-      await sleep(delay, undefined, options.signal === undefined ? {} : { signal: options.signal });
-    }
-    budget.recordSent(Date.now());
-    try {
-      return await client.exportInsightsData(body, options.signal);
-    } catch (error) {
+  return retrying(
+    async () => {
+      await pause(budget.delayFor(Date.now()), "export quota (60 per minute)", {
+        signal: options.signal,
+        onWait: waits.listener,
+      });
+      budget.recordSent(Date.now());
+      return client.exportInsightsData(body, options.signal);
+    },
+    {
+      policy: { maxAttempts: quotaAttempts, initialDelayMs: 2000, maxDelayMs: 60_000 },
+      signal: options.signal,
+      onWait: waits.listener,
       // A 429 means the export was refused, not started, so sending it again cannot start a second export.
-      if (!(HttpError.isInstance(error) && error.status === 429) || attempt >= quotaAttempts) throw error;
-      const wait = Math.min(60_000, 1000 * 2 ** (attempt - 1));
-      budget.blockFor(Date.now(), wait);
-      options.onProgress?.({ kind: "waiting", stream, milliseconds: wait, reason: "export quota exceeded (429)" });
-    }
-  }
+      retryOn: (error) =>
+        HttpError.isInstance(error) && error.status === 429 ? { reason: "export quota exceeded (429)" } : undefined,
+      beforeWait: (delay) => budget.blockFor(Date.now(), delay),
+    },
+  );
 }
 
 function requestBody(settings: CcaiExportConfig, destination: BigQueryTable, filter: string, disposition: string) {
@@ -108,7 +113,9 @@ export async function exportCcaiToBigQuery(
   const incremental = options.since !== undefined && exportSettings.stagingTable !== undefined;
   const destination = incremental ? { ...target, table: exportSettings.stagingTable as string } : target;
   const windows: TimeWindow[] = exportWindows(exportSettings, options.since, now);
-  const client = createCcaiClient(config);
+  const waits = new WaitRelay();
+  if (options.onProgress !== undefined) waits.toProgress(options.onProgress, stream);
+  const client = createCcaiClient(config, { onWait: waits.listener });
   const budget = new RequestBudget([exportQuota]);
   const operations: CcaiExportOperation[] = [];
   try {
@@ -122,6 +129,7 @@ export async function exportCcaiToBigQuery(
         requestBody(exportSettings, destination, filter, disposition),
         budget,
         options,
+        waits,
       );
       const name = stringAt(operation, "name") ?? "";
       logger.info("export started", {
@@ -136,12 +144,10 @@ export async function exportCcaiToBigQuery(
         timeoutMs: exportSettings.timeoutHours * 3_600_000,
         ...(options.signal === undefined ? {} : { signal: options.signal }),
         onRunning: (metadata, nextPollMs) =>
-          options.onProgress?.({
-            kind: "waiting",
-            stream,
-            milliseconds: nextPollMs,
-            reason: `export ${index + 1}/${windows.length} running${metadata.completedExportCount === undefined ? "" : ` (${String(metadata.completedExportCount)} exported)`}`,
-          }),
+          waits.listener(
+            nextPollMs,
+            `export ${index + 1}/${windows.length} running${metadata.completedExportCount === undefined ? "" : ` (${String(metadata.completedExportCount)} exported)`}`,
+          ),
       });
       const completed = operations.map((item) => item.name);
       if (outcome.kind === "timedOut") {

@@ -4,6 +4,7 @@ import {
   type Source,
   type SourceFactory,
   type StreamDefinition,
+  WaitRelay,
 } from "@parley/core";
 import type { z } from "zod";
 import { type CcaiClient, createCcaiClient } from "./ccai-client.ts";
@@ -14,8 +15,9 @@ import { analysesStream, conversationsStream } from "./ccai-streams.ts";
 
 function sourceFromConfig(config: CcaiConfig): Source {
   let client: CcaiClient | undefined;
-  const clientFor = (onWait?: (milliseconds: number, reason: string) => void): CcaiClient => {
-    client ??= createCcaiClient(config, onWait === undefined ? {} : { onWait });
+  const waits = new WaitRelay();
+  const clientFor = (): CcaiClient => {
+    client ??= createCcaiClient(config, { onWait: waits.listener });
     return client;
   };
   const streams: StreamDefinition[] = config.includeAnalyses
@@ -32,10 +34,8 @@ function sourceFromConfig(config: CcaiConfig): Source {
       await clientFor().listConversations({ pageSize: 1, filter: config.filter, view: "BASIC" }, context.signal);
     },
     read(context) {
-      const api = clientFor((milliseconds, reason) =>
-        context.progress({ kind: "waiting", stream: conversationsStream.name, milliseconds, reason }),
-      );
-      return readConversations(api, config, context);
+      waits.toProgress(context.progress, conversationsStream.name);
+      return readConversations(clientFor(), config, context);
     },
     async close() {
       const open = client;

@@ -1,4 +1,11 @@
-import { ConfigError, HttpError, type JsonValue, type ReadContext, type SourceMessage } from "@parley/core";
+import {
+  ConfigError,
+  HttpError,
+  type JsonValue,
+  type ReadContext,
+  type SourceMessage,
+  type WaitListener,
+} from "@parley/core";
 import type { UltimateClient } from "./ultimate-client.ts";
 import { type UltimateApiConfig, v2WindowDays } from "./ultimate-config.ts";
 import { addDays, dayOf, daysBetween, earlierDay, laterDay } from "./ultimate-days.ts";
@@ -31,6 +38,7 @@ export async function* readFromApi(
   config: UltimateApiConfig,
   client: UltimateClient,
   context: ReadContext,
+  onWait: WaitListener,
 ): AsyncGenerator<SourceMessage> {
   const bots = storedBots(context.state.get(streamName), context);
   const raw = context.rawRecords === true;
@@ -82,6 +90,7 @@ export async function* readFromApi(
           link,
           signal: context.signal,
           onBytes: (bytes) => context.progress({ kind: "bytes", stream: streamName, bytes }),
+          onWait,
           onResume: (offset, why) =>
             context.progress({
               kind: "note",

@@ -1,4 +1,11 @@
-import { createHttpClient, type HttpClientOptions, HttpError, redact, redactUrl } from "@parley/core";
+import {
+  createHttpClient,
+  type HttpClientOptions,
+  HttpError,
+  redact,
+  redactUrl,
+  type WaitListener,
+} from "@parley/core";
 import type { UltimateApiConfig } from "./ultimate-config.ts";
 
 /** What a signed download link answered. */
@@ -19,7 +26,7 @@ export interface UltimateClient {
 
 export function createUltimateClient(
   config: UltimateApiConfig,
-  dispatcher?: HttpClientOptions["dispatcher"],
+  options: { readonly onWait?: WaitListener; readonly dispatcher?: HttpClientOptions["dispatcher"] } = {},
 ): UltimateClient {
   const token = config.token.reveal();
   const client = createHttpClient({
@@ -30,18 +37,20 @@ export function createUltimateClient(
       authorization: config.authScheme === "bearer" ? `Bearer ${token}` : config.token,
     },
     credentialName: "the `token` setting (sent as the authorization header) and `organizationId`",
-    ...(dispatcher === undefined ? {} : { dispatcher }),
+    ...(options.dispatcher === undefined ? {} : { dispatcher: options.dispatcher }),
+    ...(options.onWait === undefined ? {} : { onWait: options.onWait }),
   });
   const path = `/data-export/${config.apiVersion}/get-signed-urls`;
 
   return {
     async signedUrls(botId, date, signal) {
-      let response: Awaited<ReturnType<typeof client.request>>;
+      let response: Awaited<ReturnType<typeof client.json<{ urls?: unknown; signed_urls?: unknown } | undefined>>>;
       try {
-        response = await client.request({
+        // The body is read inside the client's retries: a connection dropped mid-body is tried again.
+        response = await client.json({
           method: "POST",
           path,
-          headers: { botId, accept: "application/json" },
+          headers: { botId },
           json: { date, ttl: config.ttlMinutes },
           acceptStatuses: [404],
           ...(signal === undefined ? {} : { signal }),
@@ -64,19 +73,13 @@ export function createUltimateClient(
         }
         throw error;
       }
-      const text = await response.body.text();
       // vendor-apis §3.3: 404 means "no export for that bot and day" (e.g. before the bot existed).
       if (response.status === 404) return undefined;
-      let data: { urls?: unknown; signed_urls?: unknown } | undefined;
-      try {
-        data = JSON.parse(text) as typeof data;
-      } catch {
-        data = undefined;
-      }
+      const data = response.data;
       const urls = data?.urls ?? data?.signed_urls;
       if (!Array.isArray(urls) || !urls.every((url) => typeof url === "string")) {
         throw new HttpError(
-          `The data-export API answered day ${date} of bot ${botId} without a "urls" list (${redact(text.slice(0, 200))}); the response format may have changed.`,
+          `The data-export API answered day ${date} of bot ${botId} without a "urls" list (${redact(JSON.stringify(data ?? null).slice(0, 200))}); the response format may have changed.`,
           {
             status: response.status,
             method: "POST",

@@ -1,5 +1,12 @@
-import { setTimeout as sleep } from "node:timers/promises";
-import { HttpError, ParleyError, redactUrl } from "@parley/core";
+import {
+  backoffDelay,
+  defaultRetryOptions,
+  HttpError,
+  ParleyError,
+  pause,
+  redactUrl,
+  type WaitListener,
+} from "@parley/core";
 import type { UltimateClient } from "./ultimate-client.ts";
 import { ElementSplitter, type FileElement } from "./ultimate-json-splitter.ts";
 
@@ -9,17 +16,21 @@ export interface FileDownload {
   readonly link: (fresh: boolean) => Promise<string>;
   readonly signal: AbortSignal;
   readonly onBytes: (bytes: number) => void;
+  readonly onWait: WaitListener;
   /** Told when the download restarts from a byte offset (expired link, broken connection). */
   readonly onResume: (offset: number, why: string) => void;
 }
 
 /** Attempts in a row that make no progress before giving up. */
 const maxStalledAttempts = 5;
+const backoff = { ...defaultRetryOptions, initialDelayMs: 100, maxDelayMs: 5_000 };
 
 /**
  * Streams one export file as elements, a list per received chunk (one await per chunk, not per record). An expired link is replaced by a fresh one (vendor-apis §3.4:
  * ExpiredToken) and a broken connection is retried; both resume with `Range` from the end of the last
- * element handed out, so no element is produced twice and nothing is downloaded twice in full.
+ * element handed out, so no element is produced twice and nothing is downloaded twice in full. A body that ends
+ * before the file does (an array without its `]`, a last line cut mid-value) is asked for again the same way; if it
+ * stays short, the download fails, so the day is never taken as complete.
  */
 export async function* downloadElements(download: FileDownload): AsyncGenerator<FileElement[]> {
   const splitter = new ElementSplitter();
@@ -37,34 +48,40 @@ export async function* downloadElements(download: FileDownload): AsyncGenerator<
   for (;;) {
     const offset = splitter.committed;
     const answer = await download.client.download(url, offset, download.signal);
-    if (answer.kind === "ended") {
-      yield splitter.finish();
-      return;
-    }
     if (answer.kind === "refused") {
       if (giveUp(`the storage host refused the link (${answer.detail})`)) break;
       download.onResume(offset, `${lastFailure}; asking for a new link`);
       url = await download.link(true);
       continue;
     }
-    try {
-      for await (const chunk of answer.body) {
-        download.onBytes(chunk.length);
-        const elements = splitter.push(chunk);
-        if (elements.length > 0) yield elements;
+    if (answer.kind === "body") {
+      try {
+        for await (const chunk of answer.body) {
+          download.onBytes(chunk.length);
+          const elements = splitter.push(chunk);
+          if (elements.length > 0) yield elements;
+        }
+      } catch (error) {
+        if (download.signal.aborted || ParleyError.isParleyError(error)) throw error;
+        splitter.rewind();
+        if (giveUp(`the connection broke (${error instanceof Error ? error.message : String(error)})`)) break;
+        await pause(backoffDelay(backoff, stalled, undefined), `${lastFailure}; resuming`, download);
+        download.onResume(splitter.committed, lastFailure);
+        continue;
       }
+    }
+    const cut = splitter.cutShort();
+    if (cut === undefined) {
       yield splitter.finish();
       return;
-    } catch (error) {
-      if (download.signal.aborted || ParleyError.isParleyError(error)) throw error;
-      splitter.rewind();
-      if (giveUp(`the connection broke (${error instanceof Error ? error.message : String(error)})`)) break;
-      await sleep(50 * 2 ** (stalled - 1), undefined, { signal: download.signal });
-      download.onResume(splitter.committed, lastFailure);
     }
+    splitter.rewind();
+    if (giveUp(cut)) break;
+    await pause(backoffDelay(backoff, stalled, undefined), `${cut}; downloading again`, download);
+    download.onResume(splitter.committed, lastFailure);
   }
   throw new HttpError(
-    `Downloading ${redactUrl(url)} made no progress in ${maxStalledAttempts + 1} attempts: ${lastFailure}. Run again later; the day is read again from its start.`,
+    `Downloading ${redactUrl(url)} made no progress in ${maxStalledAttempts + 1} attempts: ${lastFailure}. The day is not marked loaded; run again later, it is read again from its start.`,
     { method: "GET", url: redactUrl(url), attempts: maxStalledAttempts + 1, isRetryable: true },
   );
 }

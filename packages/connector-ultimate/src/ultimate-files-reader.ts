@@ -3,6 +3,7 @@ import { glob, stat } from "node:fs/promises";
 import { resolve } from "node:path";
 import { ConfigError, type ReadContext, type SourceMessage } from "@parley/core";
 import type { UltimateFilesConfig } from "./ultimate-config.ts";
+import { UltimateFileError } from "./ultimate-file-error.ts";
 import { ElementSplitter } from "./ultimate-json-splitter.ts";
 import { elementMessage, streamName } from "./ultimate-messages.ts";
 import { recordContext } from "./ultimate-records.ts";
@@ -56,6 +57,8 @@ export async function* readFromFiles(config: UltimateFilesConfig, context: ReadC
       context.progress({ kind: "bytes", stream: streamName, bytes: (chunk as Buffer).length });
       for (const element of splitter.push(chunk as Buffer)) yield elementMessage(element, fileContext, raw);
     }
+    const cut = splitter.cutShort();
+    if (cut !== undefined) throw new UltimateFileError(path, cut);
     for (const element of splitter.finish()) yield elementMessage(element, fileContext, raw);
     files[path] = signature;
     yield { kind: "checkpoint", stream: streamName, state: { files: { ...files } } satisfies FilesState };

@@ -61,6 +61,26 @@ export class ElementSplitter {
     return elements;
   }
 
+  /**
+   * Why the bytes so far cannot be a whole file, or undefined when they can: a JSON array must end with its `]`, and
+   * the last line of NDJSON that has no line break after it must be a whole JSON value. Call it before `finish()`.
+   */
+  cutShort(): string | undefined {
+    if (this.#format === "array") {
+      if (this.#depth === 0 && !this.#inString) return undefined;
+      return "the JSON array ends without its closing ] (the file was cut short)";
+    }
+    if (this.#format !== "ndjson") return undefined;
+    const rest = this.#pending.toString("utf8").trim();
+    if (rest === "") return undefined;
+    try {
+      JSON.parse(rest);
+      return undefined;
+    } catch {
+      return "the last line breaks off inside a JSON value (the file was cut short)";
+    }
+  }
+
   /** The end of the file: what is left is a last NDJSON line, or a broken element. */
   finish(): FileElement[] {
     const elements: FileElement[] = [];

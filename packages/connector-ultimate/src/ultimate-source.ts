@@ -1,4 +1,4 @@
-import { parseConfigOrThrow, type Source, type SourceFactory, type SourceMessage } from "@parley/core";
+import { parseConfigOrThrow, type Source, type SourceFactory, type SourceMessage, WaitRelay } from "@parley/core";
 import { readFromApi } from "./ultimate-api-reader.ts";
 import { createUltimateClient, type UltimateClient } from "./ultimate-client.ts";
 import { type UltimateConfig, type UltimateSettings, ultimateConfigSchema } from "./ultimate-config.ts";
@@ -10,9 +10,10 @@ import { conversationsStream } from "./ultimate-streams.ts";
 function createSource(config: UltimateConfig): Source {
   // Created on first use: a source performs no I/O (and opens no connection pool) until it is asked to.
   let client: UltimateClient | undefined;
+  const waits = new WaitRelay();
   const api = (): UltimateClient => {
     if (config.mode !== "api") throw new Error("local-files mode has no API client");
-    client ??= createUltimateClient(config);
+    client ??= createUltimateClient(config, { onWait: waits.listener });
     return client;
   };
   return {
@@ -32,7 +33,10 @@ function createSource(config: UltimateConfig): Source {
     // The readers are returned, not delegated to with yield*, which would add an await per record.
     read(context): AsyncIterable<SourceMessage> {
       if (!context.streams.has(streamName)) return (async function* () {})();
-      return config.mode === "files" ? readFromFiles(config, context) : readFromApi(config, api(), context);
+      waits.toProgress(context.progress, streamName);
+      return config.mode === "files"
+        ? readFromFiles(config, context)
+        : readFromApi(config, api(), context, waits.listener);
     },
     async close() {
       const current = client;

@@ -1,15 +1,6 @@
-import { setTimeout as sleep } from "node:timers/promises";
-import {
-  type BudgetWindow,
-  createHttpClient,
-  type HttpClient,
-  HttpError,
-  ParleyError,
-  redact,
-  Secret,
-} from "@parley/core";
+import { type BudgetWindow, createHttpClient, type HttpClient, Secret, WaitRelay } from "@parley/core";
 import type { VoicegainConfig } from "./voicegain-config.ts";
-import { type PageEntry, readCsvBody, readJsonBody, UnreadableBody } from "./voicegain-page.ts";
+import { type PageEntry, readCsvBody, readJsonBody } from "./voicegain-page.ts";
 
 /** What one request of `GET /sa/call` asks for, beyond the configured format and filters. */
 export interface CallQuery {
@@ -30,9 +21,6 @@ export interface CallPage {
   readonly bytes: number;
 }
 
-/** A body cut mid-way (connection reset) is retried this many times in all, the whole page again. */
-const bodyAttempts = 4;
-
 /**
  * Sliding windows a little longer than the vendor's fixed ones: a request sent just inside a window can arrive
  * just after it (vendor-apis §2.7 counts fixed 1-minute and 1-hour windows).
@@ -48,7 +36,8 @@ export function budgetWindows(rateLimit: VoicegainConfig["rateLimit"]): BudgetWi
 export class VoicegainClient {
   readonly #config: VoicegainConfig;
   readonly #http: HttpClient;
-  #onWait: (milliseconds: number, reason: string) => void = () => {};
+  /** Where waits (pacing, 429 Retry-After, backoff) go; the source points it at the run's progress. */
+  readonly waits = new WaitRelay();
   /** Carried from page to page: CSV times in the repeated DST hour are ordered by the previous call's start. */
   readonly csvTimeHint: { lastStart: number | undefined } = { lastStart: undefined };
 
@@ -61,13 +50,8 @@ export class VoicegainClient {
       headers: { authorization: new Secret(`Bearer ${jwt}`) },
       budget: budgetWindows(config.rateLimit),
       credentialName: "the `token` setting (Voicegain JWT, Authorization: Bearer)",
-      onWait: (milliseconds, reason) => this.#onWait(milliseconds, reason),
+      onWait: this.waits.listener,
     });
-  }
-
-  /** Where waits (pacing, 429 Retry-After, backoff) are reported; the source points it at the run's progress. */
-  set onWait(listener: (milliseconds: number, reason: string) => void) {
-    this.#onWait = listener;
   }
 
   #query(query: CallQuery, perPage: number): Record<string, string | number | boolean | readonly string[] | undefined> {
@@ -87,49 +71,33 @@ export class VoicegainClient {
     };
   }
 
-  /** Reads one page, retrying the whole request when the body is cut off mid-way. */
+  /**
+   * Reads one page. The body is parsed inside the HTTP client's retries, so a body cut off mid-way (a reset, or a
+   * CSV row that breaks off) sends the whole request again, and a page is only handed on whole.
+   */
   async page(query: CallQuery, signal: AbortSignal, perPage = this.#config.perPage): Promise<CallPage> {
     const format = this.#config.format;
     const hintBefore = this.csvTimeHint.lastStart;
-    for (let attempt = 1; ; attempt++) {
+    const request = {
+      path: "/sa/call",
+      query: this.#query(query, perPage),
+      headers: { accept: format === "csv" ? "text/csv" : "application/json" },
+      signal,
+    };
+    return this.#http.read(request, async (response) => {
       this.csvTimeHint.lastStart = hintBefore;
-      const response = await this.#http.request({
-        path: "/sa/call",
-        query: this.#query(query, perPage),
-        headers: { accept: format === "csv" ? "text/csv" : "application/json" },
-        signal,
-      });
-      try {
-        const parsed =
-          format === "csv"
-            ? await readCsvBody(response.body, this.#config.timeZone ?? "UTC", this.csvTimeHint)
-            : await readJsonBody(response.body);
-        const total = Number(response.headers["x-total-count"]);
-        const link = response.headers.link;
-        return {
-          ...parsed,
-          total: Number.isSafeInteger(total) && total >= 0 ? total : undefined,
-          hasNext: link === undefined ? undefined : /rel="?next"?/.test(link),
-        };
-      } catch (error) {
-        await response.body.dump().catch(() => undefined);
-        if (ParleyError.isParleyError(error) || signal.aborted) throw error;
-        const reason =
-          error instanceof UnreadableBody ? error.message : `the body was cut off (${(error as Error).message})`;
-        if (attempt >= bodyAttempts) {
-          throw new HttpError(`GET /sa/call page ${query.page} failed after ${attempt} attempt(s): ${redact(reason)}`, {
-            method: "GET",
-            url: "/sa/call",
-            attempts: attempt,
-            isRetryable: true,
-            cause: error,
-          });
-        }
-        const delay = 500 * 2 ** (attempt - 1);
-        this.#onWait(delay, `retrying a page: ${reason}`);
-        await sleep(delay, undefined, { signal });
-      }
-    }
+      const parsed =
+        format === "csv"
+          ? await readCsvBody(response.body, this.#config.timeZone ?? "UTC", this.csvTimeHint)
+          : await readJsonBody(response.body);
+      const total = Number(response.headers["x-total-count"]);
+      const link = response.headers.link;
+      return {
+        ...parsed,
+        total: Number.isSafeInteger(total) && total >= 0 ? total : undefined,
+        hasNext: link === undefined ? undefined : /rel="?next"?/.test(link),
+      };
+    });
   }
 
   /** One small request: proves the URL and the token (401 becomes an AuthError naming the `token` setting). */

@@ -88,6 +88,11 @@ export async function readCsvBody(body: AsyncIterable<Buffer>, zone: string, hin
     take(parser.push(text));
   }
   take(parser.push(decoder.decode()));
-  take(parser.end());
+  const last = parser.end();
+  // Rows end with a line break; a last row without one is whole only if it has every field and its quotes close.
+  const cut = last.find((record) => "broken" in record || record.fields.length !== header?.length);
+  if (cut !== undefined && header !== undefined)
+    throw new UnreadableBody("the CSV body breaks off inside a row (the page was cut short)");
+  take(last);
   return { entries, bytes };
 }

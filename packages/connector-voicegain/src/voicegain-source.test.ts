@@ -46,25 +46,43 @@ describe("records that cannot be mapped", () => {
     expect((read.finalState as VoicegainState).consecutive?.afterCallId).toBe(9);
   });
 
-  test("CSV: a line with too few fields and an unterminated quote are rejects with their text", async () => {
-    const body = 'callId,duration,notes\r\n7,30,fine\r\n8,31\r\n9,32,"never closed\r\n';
+  test("CSV: a line with too few fields and text after a closing quote are rejects with their text", async () => {
+    const body = 'callId,duration,notes\r\n7,30,fine\r\n8,31\r\n9,32,"closed"early\r\n10,33,last\r\n';
     const read = await readSource({
       token: "a-token-value",
       baseUrl: await fixedServer("text/csv", body),
       format: "csv",
       timeZone: "UTC",
-      perPage: 3,
+      perPage: 4,
       rateLimit: false,
     });
-    expect(read.rows.map((row) => row.call_id)).toEqual([7]);
+    expect(read.rows.map((row) => row.call_id)).toEqual([7, 10]);
     expect(read.rejects).toEqual([
       { raw: "8,31", reason: "the line has 2 fields, the header 3" },
-      {
-        raw: '9,32,"never closed\r\n',
-        reason: "broken CSV line: a quoted field is never closed (the body ended inside it)",
-      },
+      { raw: '9,32,"closed"early', reason: "broken CSV line: text after a closing quote" },
     ]);
-    expect((read.finalState as VoicegainState).consecutive?.afterCallId).toBe(8);
+    expect((read.finalState as VoicegainState).consecutive?.afterCallId).toBe(10);
+  });
+
+  test("CSV: a page that breaks off inside its last row is asked for again, then fails naming the request", {
+    timeout: 20_000,
+  }, async () => {
+    for (const cut of [
+      "callId,duration,notes\r\n7,30,fine\r\n8,31",
+      'callId,duration,notes\r\n7,30,fine\r\n9,32,"never clo',
+    ]) {
+      const read = readSource({
+        token: "a-token-value",
+        baseUrl: await fixedServer("text/csv", cut),
+        format: "csv",
+        timeZone: "UTC",
+        perPage: 3,
+        rateLimit: false,
+      });
+      await expect(read).rejects.toThrow(
+        /GET http:\/\/127\.0\.0\.1:\d+\/v1\/sa\/call\?.* failed after 5 attempt\(s\) with a body that could not be read \(the CSV body breaks off inside a row/,
+      );
+    }
   });
 });
 

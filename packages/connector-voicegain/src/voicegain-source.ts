@@ -50,8 +50,7 @@ function createSource(config: VoicegainConfig): Source {
     },
     async *read(context): AsyncGenerator<SourceMessage> {
       if (!context.streams.has(callsStream.name)) return;
-      client.onWait = (milliseconds, reason) =>
-        context.progress({ kind: "waiting", stream: callsStream.name, milliseconds, reason });
+      client.waits.toProgress(context.progress, callsStream.name);
       client.csvTimeHint.lastStart = undefined;
       const state = readState(context.state.get(callsStream.name));
       yield* config.mode === "window"

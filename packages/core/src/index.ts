@@ -11,7 +11,17 @@ export {
   type QueryValue,
 } from "./http/http-client.ts";
 export { type BudgetWindow, RequestBudget } from "./http/request-budget.ts";
-export { defaultRetryOptions, isRetryableStatus, parseRetryAfter, type RetryOptions } from "./http/retry-policy.ts";
+export {
+  backoffDelay,
+  defaultRetryOptions,
+  isRetryableStatus,
+  parseRetryAfter,
+  type RetryDecision,
+  type RetryingOptions,
+  type RetryOptions,
+  retrying,
+} from "./http/retry.ts";
+export { type PauseOptions, pause, type WaitListener, WaitRelay } from "./http/waits.ts";
 export {
   createLogger,
   type LogFields,

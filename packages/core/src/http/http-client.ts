@@ -1,17 +1,19 @@
-import { setTimeout as sleep } from "node:timers/promises";
 import { Agent, type Dispatcher, request as undiciRequest } from "undici";
 import { redact, redactUrl } from "../config/redactor.ts";
 import { Secret } from "../config/secret.ts";
 import { AuthError } from "../errors/auth-error.ts";
 import { HttpError } from "../errors/http-error.ts";
+import { ParleyError } from "../errors/parley-error.ts";
 import { type BudgetWindow, RequestBudget } from "./request-budget.ts";
 import {
   defaultRetryOptions,
   isRetryableStatus,
   parseRetryAfter,
+  type RetryDecision,
   type RetryOptions,
-  retryDelay,
-} from "./retry-policy.ts";
+  retrying,
+} from "./retry.ts";
+import { pause, type WaitListener } from "./waits.ts";
 
 export type QueryValue = string | number | boolean | readonly (string | number)[] | undefined;
 
@@ -53,18 +55,45 @@ export interface HttpClientOptions {
   readonly credentialName?: string;
   /** Statuses that mean "credentials refused"; default 401 and 403. */
   readonly authStatuses?: readonly number[];
-  /** Told about every wait (backoff or pacing), so progress output can show it. */
-  readonly onWait?: (milliseconds: number, reason: string) => void;
+  /** Told about every wait (backoff or pacing), so progress output can show it (see `WaitRelay`). */
+  readonly onWait?: WaitListener;
   /** For tests and proxies; defaults to a keep-alive agent owned by the client. */
   readonly dispatcher?: Dispatcher;
   readonly random?: () => number;
 }
 
 export interface HttpClient {
+  /** Sends the request, retrying until a response arrives; the caller reads (or dumps) the body. */
   request(request: HttpRequest): Promise<HttpResponse>;
-  /** `request` plus reading the body as JSON. */
+  /**
+   * Sends the request and reads the whole body as JSON, both inside the retries: a connection dropped mid-body is
+   * another attempt. `data` is undefined for an empty body and for accepted statuses outside 2xx.
+   */
   json<T = unknown>(request: HttpRequest): Promise<{ status: number; headers: HttpResponse["headers"]; data: T }>;
+  /**
+   * Sends the request and hands the response to `read`, inside the retries: when reading the body fails (the
+   * connection drops, or `read` finds it cut short), the request is sent again. Parley errors from `read` are final.
+   */
+  read<T>(request: HttpRequest, read: (response: HttpResponse) => Promise<T>): Promise<T>;
   close(): Promise<void>;
+}
+
+/** A failure worth another attempt: a retryable status, or a body that broke off or is not the JSON it should be. */
+class RetryableFailure extends Error {
+  readonly status: number | undefined;
+  readonly excerpt: string | undefined;
+  readonly retryAfterMs: number | undefined;
+
+  constructor(what: string, details: { status?: number; excerpt?: string; retryAfterMs?: number; cause?: unknown }) {
+    super(what, { cause: details.cause });
+    this.status = details.status;
+    this.excerpt = details.excerpt;
+    this.retryAfterMs = details.retryAfterMs;
+  }
+}
+
+function networkMessage(error: unknown): string {
+  return redact(String((error as Error)?.message ?? error));
 }
 
 function buildUrl(baseUrl: string, path: string, query: HttpRequest["query"]): URL {
@@ -106,13 +135,79 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   const authStatuses = options.authStatuses ?? [401, 403];
   const credentialName = options.credentialName ?? "the configured credentials";
 
-  const wait = async (milliseconds: number, reason: string, signal: AbortSignal | undefined): Promise<void> => {
-    if (milliseconds <= 0) return;
-    options.onWait?.(milliseconds, reason);
-    await sleep(milliseconds, undefined, signal === undefined ? {} : { signal });
+  /** One attempt: pacing, the request, the status check, and `read` of a successful body. */
+  const attempt = async <T>(
+    input: HttpRequest,
+    attemptNumber: number,
+    url: URL,
+    headers: Record<string, string>,
+    body: string | undefined,
+    read: (response: HttpResponse) => Promise<T>,
+  ): Promise<T> => {
+    const method = input.method ?? "GET";
+    const shownUrl = redactUrl(url.toString());
+    if (budget !== undefined) {
+      await pause(budget.delayFor(Date.now()), "rate limit pacing", { signal: input.signal, onWait: options.onWait });
+      budget.recordSent(Date.now());
+    }
+    let response: Dispatcher.ResponseData;
+    try {
+      response = await undiciRequest(url, {
+        method,
+        headers,
+        body: body ?? null,
+        dispatcher,
+        headersTimeout: timeoutMs,
+        bodyTimeout: timeoutMs,
+        signal: input.signal ?? null,
+      });
+    } catch (cause) {
+      if (input.signal?.aborted === true) throw cause;
+      throw new RetryableFailure(`a network error (${networkMessage(cause)})`, { cause });
+    }
+    const responseHeaders = flattenHeaders(response.headers);
+    if (budget !== undefined && responseHeaders["ratelimit-remaining"] === "0") {
+      const resetSeconds = Number(responseHeaders["ratelimit-reset"]);
+      if (Number.isFinite(resetSeconds)) budget.blockFor(Date.now(), resetSeconds * 1000);
+    }
+    const status = response.statusCode;
+    if ((status >= 200 && status < 300) || input.acceptStatuses?.includes(status) === true) {
+      const answer = { status, headers: responseHeaders, body: response.body as unknown as HttpResponse["body"] };
+      try {
+        return await read(answer);
+      } catch (cause) {
+        await response.body.dump().catch(() => undefined);
+        if (input.signal?.aborted === true || cause instanceof RetryableFailure || ParleyError.isParleyError(cause))
+          throw cause;
+        throw new RetryableFailure(`a body that could not be read (${networkMessage(cause)})`, { cause });
+      }
+    }
+    const excerpt = redact((await response.body.text().catch(() => "")).slice(0, 500));
+    if (authStatuses.includes(status)) {
+      throw new AuthError(
+        `${method} ${shownUrl} was refused with HTTP ${status}: check ${credentialName} (the value is not shown).`,
+        { credential: credentialName, status },
+      );
+    }
+    if (!isRetryableStatus(status)) {
+      throw new HttpError(`${method} ${shownUrl} failed with HTTP ${status}: ${excerpt}`, {
+        status,
+        method,
+        url: shownUrl,
+        responseExcerpt: excerpt,
+        attempts: attemptNumber,
+        isRetryable: false,
+      });
+    }
+    const retryAfterMs = parseRetryAfter(responseHeaders["retry-after"], Date.now());
+    throw new RetryableFailure(`HTTP ${status}`, {
+      status,
+      excerpt,
+      ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+    });
   };
 
-  const request = async (input: HttpRequest): Promise<HttpResponse> => {
+  const send = async <T>(input: HttpRequest, read: (response: HttpResponse) => Promise<T>): Promise<T> => {
     const method = input.method ?? "GET";
     const url = buildUrl(options.baseUrl, input.path, input.query);
     const shownUrl = redactUrl(url.toString());
@@ -125,117 +220,59 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       body = JSON.stringify(input.json);
       headers["content-type"] ??= "application/json";
     }
-    const maxAttempts = input.retryable === false ? 1 : retry.maxAttempts;
-    for (let attempt = 1; ; attempt++) {
-      if (budget !== undefined) {
-        await wait(budget.delayFor(Date.now()), "rate limit pacing", input.signal);
-        budget.recordSent(Date.now());
-      }
-      let failure: { status?: number; excerpt?: string; retryAfterMs?: number; cause?: unknown };
-      try {
-        const response = await undiciRequest(url, {
-          method,
-          headers,
-          body: body ?? null,
-          dispatcher,
-          headersTimeout: timeoutMs,
-          bodyTimeout: timeoutMs,
-          signal: input.signal ?? null,
-        });
-        const responseHeaders = flattenHeaders(response.headers);
-        if (budget !== undefined && responseHeaders["ratelimit-remaining"] === "0") {
-          const resetSeconds = Number(responseHeaders["ratelimit-reset"]);
-          if (Number.isFinite(resetSeconds)) budget.blockFor(Date.now(), resetSeconds * 1000);
-        }
-        const accepted = input.acceptStatuses?.includes(response.statusCode) === true;
-        if ((response.statusCode >= 200 && response.statusCode < 300) || accepted) {
-          return {
-            status: response.statusCode,
-            headers: responseHeaders,
-            body: response.body as unknown as HttpResponse["body"],
-          };
-        }
-        const text = await response.body.text().catch(() => "");
-        const excerpt = redact(text.slice(0, 500));
-        if (authStatuses.includes(response.statusCode)) {
-          throw new AuthError(
-            `${method} ${shownUrl} was refused with HTTP ${response.statusCode}: check ${credentialName} (the value is not shown).`,
-            { credential: credentialName, status: response.statusCode },
-          );
-        }
-        failure = { status: response.statusCode, excerpt };
-        const retryAfterMs = parseRetryAfter(responseHeaders["retry-after"], Date.now());
-        if (retryAfterMs !== undefined) failure.retryAfterMs = retryAfterMs;
-        if (!isRetryableStatus(response.statusCode)) {
-          throw new HttpError(`${method} ${shownUrl} failed with HTTP ${response.statusCode}: ${excerpt}`, {
-            status: response.statusCode,
-            method,
-            url: shownUrl,
-            responseExcerpt: excerpt,
-            attempts: attempt,
-            isRetryable: false,
-          });
-        }
-      } catch (error) {
-        if (AuthError.isInstance(error) || HttpError.isInstance(error)) throw error;
-        if (input.signal?.aborted === true) throw error;
-        failure = { cause: error };
-      }
-      const retryAfterTooLong = failure.retryAfterMs !== undefined && failure.retryAfterMs > retry.maxRetryAfterMs;
-      if (attempt >= maxAttempts || retryAfterTooLong) {
-        const what =
-          failure.status === undefined
-            ? `a network error (${redact(String((failure.cause as Error)?.message ?? failure.cause))})`
-            : `HTTP ${failure.status}`;
-        throw new HttpError(
-          `${method} ${shownUrl} failed after ${attempt} attempt(s) with ${what}${failure.excerpt ? `: ${failure.excerpt}` : ""}`,
+    return retrying((attemptNumber) => attempt(input, attemptNumber, url, headers, body, read), {
+      policy: input.retryable === false ? { ...retry, maxAttempts: 1 } : retry,
+      signal: input.signal,
+      onWait: options.onWait,
+      random,
+      retryOn: (error): RetryDecision | undefined => {
+        if (!(error instanceof RetryableFailure)) return undefined;
+        const reason =
+          error.status === 429
+            ? "rate limited by the server (429)"
+            : `retrying ${method} ${shownUrl} after ${error.message}`;
+        return { reason, retryAfterMs: error.retryAfterMs };
+      },
+      beforeWait: (delay, decision) => {
+        if (decision.retryAfterMs !== undefined && budget !== undefined) budget.blockFor(Date.now(), delay);
+      },
+      giveUp: (error, attempts) => {
+        if (!(error instanceof RetryableFailure)) return error;
+        return new HttpError(
+          `${method} ${shownUrl} failed after ${attempts} attempt(s) with ${error.message}${error.excerpt ? `: ${error.excerpt}` : ""}`,
           {
-            ...(failure.status === undefined ? {} : { status: failure.status }),
-            ...(failure.excerpt === undefined ? {} : { responseExcerpt: failure.excerpt }),
+            ...(error.status === undefined ? {} : { status: error.status }),
+            ...(error.excerpt === undefined ? {} : { responseExcerpt: error.excerpt }),
             method,
             url: shownUrl,
-            attempts: attempt,
+            attempts,
             isRetryable: true,
-            cause: failure.cause,
+            cause: error.cause,
           },
         );
-      }
-      const delay = retryDelay(retry, attempt, failure.retryAfterMs, random);
-      if (failure.retryAfterMs !== undefined && budget !== undefined) budget.blockFor(Date.now(), delay);
-      await wait(
-        delay,
-        failure.status === 429
-          ? "rate limited by the server (429)"
-          : `retrying after ${failure.status ?? "a network error"}`,
-        input.signal,
-      );
-    }
+      },
+    });
   };
 
   return {
-    request,
-    async json<T>(input: HttpRequest) {
-      const response = await request({ ...input, headers: { accept: "application/json", ...input.headers } });
-      const text = await response.body.text();
-      try {
-        return {
-          status: response.status,
-          headers: response.headers,
-          data: (text === "" ? undefined : JSON.parse(text)) as T,
-        };
-      } catch (cause) {
-        throw new HttpError(
-          `${input.method ?? "GET"} ${redactUrl(input.path)} answered ${response.status} with a body that is not JSON: ${redact(text.slice(0, 200))}`,
-          {
-            status: response.status,
-            method: input.method ?? "GET",
-            url: redactUrl(input.path),
-            attempts: 1,
-            isRetryable: false,
-            cause,
-          },
-        );
-      }
+    request: (input) => send(input, async (response) => response),
+    read: send,
+    json<T>(input: HttpRequest) {
+      const request = { ...input, headers: { accept: "application/json", ...input.headers } };
+      return send(request, async (response) => {
+        const text = await response.body.text();
+        if (response.status < 200 || response.status >= 300 || text === "")
+          return { status: response.status, headers: response.headers, data: undefined as T };
+        try {
+          return { status: response.status, headers: response.headers, data: JSON.parse(text) as T };
+        } catch (cause) {
+          // A body cut short by a proxy or a reset that still ended cleanly: the next attempt may be whole.
+          throw new RetryableFailure(
+            `a ${response.status} answer whose body is not JSON (${redact(text.slice(0, 200))})`,
+            { cause },
+          );
+        }
+      });
     },
     async close() {
       await ownedAgent?.close();
