@@ -52,8 +52,34 @@ function modelProperties(view: SqlView, condition: Condition): Record<string, un
   };
 }
 
-/** Every file the generator owns under dbt/, by path relative to dbt/. */
-export async function dbtPackageFiles(sqlDirectory: string): Promise<Map<string, string>> {
+/** A model's first paragraph (before a blank line or "Grain:"-style fields), else where its SQL is. */
+function summary(model: Record<string, unknown>): string {
+  const lines = String(model.description ?? "").split("\n");
+  const end = lines.findIndex((line) => line.trim() === "" || /^[A-Z][a-z]+:/.test(line));
+  const text = (end < 0 ? lines : lines.slice(0, end))
+    .join(" ")
+    .replace(new RegExp(`^${String(model.name)}:?\\s*`), "")
+    .trim();
+  const files = (model.meta as { parley_sql?: string[] } | undefined)?.parley_sql ?? [];
+  const file = files.find((path) => !/\.(duckdb|postgres|bigquery)\.sql$/.test(path)) ?? files[0];
+  const fallback = file === undefined ? "" : `see the header of \`${file}\``;
+  return (text === "" ? fallback : text).replace(/\|/g, "\\|");
+}
+
+/** The models table of dbt/README.md: model, grain, the vars that enable it, what it holds. */
+function modelsTable(properties: ReadonlyMap<string, readonly Record<string, unknown>[]>): string {
+  const rows = [...properties.values()].flat().map((model) => {
+    const grain = viewGrains[String(model.name)] ?? [];
+    const enabled = String((model.config as { enabled?: string } | undefined)?.enabled ?? "always")
+      .replace(/var\('(\w+)', true\)/g, "$1")
+      .replace(/^\{\{ \(?|\)? \}\}$/g, "");
+    return `| \`${String(model.name)}\` | ${grain.join(", ")} | ${enabled} | ${summary(model)} |`;
+  });
+  return ["| model | grain | enabled when | what it holds |", "| --- | --- | --- | --- |", ...rows].join("\n");
+}
+
+/** Everything the generator owns: the files under dbt/ (by path relative to dbt/) and the models table of its README. */
+export async function dbtPackage(sqlDirectory: string): Promise<{ files: Map<string, string>; modelsTable: string }> {
   const views = await readSqlViews(sqlDirectory);
   const parts = views.flatMap((view) => {
     const type = vendorPartType(view.folder, view.name);
@@ -74,7 +100,13 @@ export async function dbtPackageFiles(sqlDirectory: string): Promise<Map<string,
     conditions.set(unionModel, any.length === parts.length ? [`(${any.join(" or ")})`] : []);
     const model = renderUnionModel(parts, usingVar);
     files.set(`models/${unionFolder}/${unionModel}.sql`, model.sql);
-    addProperties(unionFolder, { ...model.properties, ...enabledConfig(conditions.get(unionModel) ?? []) });
+    const grain = viewGrains[unionModel] ?? [];
+    addProperties(unionFolder, {
+      ...model.properties,
+      ...enabledConfig(conditions.get(unionModel) ?? []),
+      meta: { grain },
+      data_tests: [{ parley_unique_grain: { arguments: { columns: grain } } }],
+    });
   };
   for (const view of views) {
     if (
@@ -119,5 +151,10 @@ export async function dbtPackageFiles(sqlDirectory: string): Promise<Map<string,
     }),
   };
   files.set("models/_parley__sources.yml", generatedNote + stringify({ version: 2, sources: [source] }, yamlOptions));
-  return files;
+  return { files, modelsTable: modelsTable(properties) };
+}
+
+/** The files under dbt/ the generator owns, by path relative to dbt/. */
+export async function dbtPackageFiles(sqlDirectory: string): Promise<Map<string, string>> {
+  return (await dbtPackage(sqlDirectory)).files;
 }

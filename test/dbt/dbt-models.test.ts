@@ -50,6 +50,7 @@ describe("one definition: dbt/models is generated from sql/", () => {
       "-- voicegain_daily_calls\nCREATE OR REPLACE VIEW voicegain_daily_calls AS\nSELECT call_date, COUNT(*) AS calls FROM voicegain_call_facts GROUP BY call_date;\n",
     );
     expect(await dbtModelDrift(sql)).toEqual([
+      "README.md's models table differs from sql/",
       "models/voicegain/_voicegain__models.yml differs from sql/",
       "models/voicegain/voicegain_daily_calls.sql differs from sql/",
     ]);
