@@ -72,3 +72,29 @@ test("parley export names what is missing when the source has no export settings
   expect(run.code).toBe(2);
   expect(run.stderr).toContain("exportToBigQuery: required for a native export");
 });
+
+test("parley export ccai refuses an incremental export without a staging table, and says how to configure one", async () => {
+  const emulator = await createCcaiEmulator({ conversations: 5 });
+  cleanups.push(() => emulator.close());
+  const space = await workspace();
+  cleanups.push(space.cleanup);
+  const [, project, , location] = emulator.parent.split("/") as [string, string, string, string];
+  const config = await space.writeConfig({
+    sink: { type: "duckdb", path: space.databasePath },
+    sources: {
+      insights: {
+        type: "ccai",
+        project,
+        location,
+        baseUrl: emulator.url,
+        accessToken: "ya29.sandbox-token-0002",
+        exportToBigQuery: { dataset: "contact_center", writeDisposition: "WRITE_APPEND", pollIntervalSeconds: 0.01 },
+      },
+    },
+  });
+  const run = await parley(["export", "ccai", "-c", config, "--since", "2024-05-01T00:00:00Z"]);
+  expect(run.code).toBe(2);
+  expect(run.stderr).toContain("exportToBigQuery.stagingTable: required for an incremental export (--since)");
+  expect(run.stderr).toContain("stagingTable: ccai_export_staging");
+  expect(emulator.exports()).toHaveLength(0);
+});

@@ -245,13 +245,14 @@ describe("ccai views on DuckDB", () => {
 describe("ccai views over the pull path and the native export", () => {
   const token = "ccai-views-token";
 
-  async function emulator(): Promise<CcaiEmulator> {
+  async function emulator(options: { agentIdMismatchEvery?: number } = {}): Promise<CcaiEmulator> {
     const started = await createCcaiEmulator({
       seed: 11,
       conversations: 150,
       clock: "frozen",
       clockStart: "2024-06-01T00:00:00Z",
       tokens: [token],
+      ...options,
     });
     cleanups.push(() => started.close());
     return started;
@@ -324,6 +325,67 @@ describe("ccai views over the pull path and the native export", () => {
       expect(await metricsOf(exported.sink), schema).toEqual(expected);
     }
   });
+
+  test("one agent rule: where agentId and agentInfo[0] differ, the pull path and a V4 export agree (agents[0])", async () => {
+    const ccai = await emulator({ agentIdMismatchEvery: 3 });
+    const differing = ccai
+      .conversations()
+      .filter((conversation) => conversation.agentId !== (conversation.qualityMetadata.agentInfo[0]?.agentId ?? ""));
+    expect(differing.length).toBeGreaterThan(10);
+    const pulled = await duckdb();
+    await pull(ccai, pulled.sink);
+    await applyMetricViews(pulled.sink);
+    const expected = await metricsOf(pulled.sink);
+    expect(expected.conversations.some((row) => String(row.agent_id).startsWith("crm-"))).toBe(false);
+
+    const exported = await duckdb();
+    const rows = ccai
+      .conversations()
+      .map((conversation) => toCcaiBigQueryRow(ccai.conversation(conversation.id), ccai.parent, "v4"));
+    await loadExport(exported.sink, exported.directory, rows);
+    await applyExportViews(exported.sink, "01_ccai_export_conversations.duckdb.sql");
+    await applyMetricViews(exported.sink);
+    expect(await metricsOf(exported.sink)).toEqual(expected);
+  });
+
+  test.each([
+    ["v4", "01_ccai_export_conversations.duckdb.sql"],
+    ["v3", "01_ccai_export_conversations_v3.duckdb.sql"],
+  ] as const)(
+    "%s export appended twice, with an older copy of one conversation: one row per conversationName, the latest",
+    async (schema, staging) => {
+      const ccai = await emulator();
+      const pulled = await duckdb();
+      await pull(ccai, pulled.sink);
+      await applyMetricViews(pulled.sink);
+      const expected = await metricsOf(pulled.sink);
+
+      const rows = ccai
+        .conversations()
+        .map((conversation) => toCcaiBigQueryRow(ccai.conversation(conversation.id), ccai.parent, schema));
+      // An older export of the first analysed conversation: earlier times, another sentiment.
+      const latest = rows.find((row) => row.analysisTimestampUtc !== null && row.analysisTimestampUtc !== undefined);
+      const older = {
+        ...latest,
+        conversationUpdateTimestampUtc:
+          latest?.conversationUpdateTimestampUtc === undefined
+            ? undefined
+            : Number(latest.conversationUpdateTimestampUtc) - 3600,
+        analysisTimestampUtc: Number(latest?.analysisTimestampUtc) - 3600,
+        clientSentimentScore: -0.99,
+      };
+      const exported = await duckdb();
+      await loadExport(exported.sink, exported.directory, [older, ...rows, ...rows]);
+      await applyExportViews(exported.sink, staging);
+      await applyMetricViews(exported.sink);
+      expect(
+        await exported.sink.query(
+          'SELECT COUNT(*) AS n, COUNT(DISTINCT "conversationName") AS names FROM ccai_conversations',
+        ),
+      ).toEqual([{ n: 150, names: 150 }]);
+      expect(await metricsOf(exported.sink)).toEqual(expected);
+    },
+  );
 
   test("a conversation re-analysed between runs is updated in place", async () => {
     const ccai = await emulator();

@@ -19,7 +19,7 @@ import { pollOperation, type RpcStatus } from "./ccai-operation.ts";
 import { stringAt } from "./ccai-proto.ts";
 
 export interface CcaiExportOptions {
-  /** Watermark (RFC 3339): export only conversations updated since, into `stagingTable` when configured. */
+  /** Watermark (RFC 3339): export only conversations updated since, into `stagingTable` (required then). */
   readonly since?: string;
   readonly now?: () => Date;
   readonly signal?: AbortSignal;
@@ -103,6 +103,16 @@ export async function exportCcaiToBigQuery(
       { path: "exportToBigQuery", message: "required for a native export: give dataset and writeDisposition" },
     ]);
   }
+  if (options.since !== undefined && exportSettings.stagingTable === undefined) {
+    // Without staging, an incremental export lands every changed conversation in the final table once more.
+    throw new ConfigError([
+      {
+        path: "exportToBigQuery.stagingTable",
+        message:
+          "required for an incremental export (--since): changed conversations go to a staging table, which is then MERGEd into `table` on conversationName; add for example `stagingTable: ccai_export_staging` under exportToBigQuery (create it in the dataset), or run without --since for a full export",
+      },
+    ]);
+  }
   const logger = options.logger ?? silentLogger;
   const now = (options.now ?? (() => new Date()))();
   const target = {
@@ -110,7 +120,7 @@ export async function exportCcaiToBigQuery(
     dataset: exportSettings.dataset,
     table: exportSettings.table,
   };
-  const incremental = options.since !== undefined && exportSettings.stagingTable !== undefined;
+  const incremental = options.since !== undefined;
   const destination = incremental ? { ...target, table: exportSettings.stagingTable as string } : target;
   const windows: TimeWindow[] = exportWindows(exportSettings, options.since, now);
   const waits = new WaitRelay();

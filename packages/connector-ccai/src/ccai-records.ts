@@ -35,6 +35,13 @@ function summary(conversation: JsonObject) {
   };
 }
 
+/** The conversation's agent: agents[0].agentId when it names one, else the top-level agentId, else NULL. */
+export function agentOf(agents: readonly { agentId: string }[], topLevel: string | undefined): string | null {
+  const first = agents[0]?.agentId;
+  if (first !== undefined && first !== "") return first;
+  return topLevel === undefined || topLevel === "" ? null : topLevel;
+}
+
 /**
  * A REST Conversation (vendor-apis §1.7) as a `ccai_conversations` row in the export's column names. Absent numbers
  * and booleans are their proto3 defaults (0, false); absent strings are NULL, as the export writes them; an absent
@@ -56,10 +63,17 @@ export function mapConversation(raw: unknown): ConversationMapping {
     const duration = durationNanosAt(raw, "duration");
     const load = created === undefined ? undefined : new Date(created.seconds * 1000);
     const { transcript: _transcript, ...rawConversation } = raw;
+    const agents = listAt(objectAt(raw, "qualityMetadata"), "agentInfo").map((agent) => ({
+      agentId: stringAt(agent, "agentId") ?? "",
+      agentDisplayName: stringAt(agent, "displayName") ?? "",
+      agentTeam: stringAt(agent, "team") ?? "",
+    }));
     const row = {
       conversationName: name,
       audioFileUri: stringAt(objectAt(objectAt(raw, "dataSource"), "gcsSource"), "audioUri") ?? null,
-      agentId: stringAt(raw, "agentId") ?? null,
+      // One agent rule for both paths: V4+ exports deprecate agentId for agents[] (from agentInfo), so the first
+      // listed agent wins; the top-level agentId only stands in when agentInfo names none (what V3 exports carry).
+      agentId: agentOf(agents, stringAt(raw, "agentId")),
       startTimestampUtc: started?.seconds ?? null,
       loadTimestampUtc: created?.seconds ?? null,
       analysisTimestampUtc: analysed?.seconds ?? null,
@@ -75,11 +89,7 @@ export function mapConversation(raw: unknown): ConversationMapping {
       medium: stringAt(raw, "medium") ?? "MEDIUM_UNSPECIFIED",
       labels: keyValues(objectAt(raw, "labels")),
       latestSummary: summary(raw),
-      agents: listAt(objectAt(raw, "qualityMetadata"), "agentInfo").map((agent) => ({
-        agentId: stringAt(agent, "agentId") ?? "",
-        agentDisplayName: stringAt(agent, "displayName") ?? "",
-        agentTeam: stringAt(agent, "team") ?? "",
-      })),
+      agents,
       startTimestamp: started?.iso ?? null,
       loadTimestamp: created?.iso ?? null,
       analysisTimestamp: analysed?.iso ?? null,

@@ -32,7 +32,10 @@ export const conversationsStream: MergeStreamDefinition = {
       description: "projects/{p}/locations/{l}/conversations/{id}",
     },
     string("audioFileUri", "dataSource.gcsSource.audioUri"),
-    string("agentId", "The conversation's agentId (V3 export column; V4+ exports derive it from agents[0])"),
+    string(
+      "agentId",
+      "The conversation's agent: agents[0].agentId when it names one, else the top-level agentId (one rule for the pull and export paths: V4+ exports deprecate agentId in favour of agents)",
+    ),
     integer("startTimestampUtc", "startTime, epoch seconds"),
     integer("loadTimestampUtc", "createTime (loaded into Insights), epoch seconds"),
     integer("analysisTimestampUtc", "latestAnalysis.createTime, epoch seconds"),

@@ -21,6 +21,8 @@ export interface CcaiEmulatorOptions extends ServeOptions {
   conversations?: number;
   /** Creation time of the first conversation. Default 2024-05-01T00:00:00Z. */
   baseTime?: string;
+  /** Every n-th conversation's top-level agentId differs from agentInfo[0].agentId (see CcaiGeneratorOptions). */
+  agentIdMismatchEvery?: number;
   /** Clock start; default one hour after the last initial conversation. */
   clockStart?: string;
   /** "frozen" moves only through clock.advance/set (tests); "running" follows wall time. Default "running". */
@@ -82,7 +84,11 @@ export interface CcaiEmulator extends RunningServer {
 export async function createCcaiEmulator(options: CcaiEmulatorOptions = {}): Promise<CcaiEmulator> {
   const seed = options.seed ?? 1;
   const count = options.conversations ?? 200;
-  const generator = new CcaiGenerator({ seed, ...(options.baseTime ? { baseTime: options.baseTime } : {}) });
+  const generator = new CcaiGenerator({
+    seed,
+    ...(options.baseTime ? { baseTime: options.baseTime } : {}),
+    ...(options.agentIdMismatchEvery === undefined ? {} : { agentIdMismatchEvery: options.agentIdMismatchEvery }),
+  });
   const clockStart = options.clockStart
     ? Date.parse(options.clockStart) * 1000
     : Math.floor(generator.baseTimeMicros / 1_000_000 + count * 600 + 3600) * 1_000_000;

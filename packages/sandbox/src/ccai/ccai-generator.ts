@@ -13,6 +13,12 @@ export interface CcaiGeneratorOptions {
   seed: number;
   /** Creation time of conversation 0; each later index is created about ten minutes after the previous one. */
   baseTime?: string;
+  /**
+   * Every n-th conversation with an agent gets a top-level `agentId` that differs from its
+   * `qualityMetadata.agentInfo[0].agentId` (a CRM's id for the same person). Both are user-supplied in Google's API,
+   * so nothing keeps them equal; V4+ exports keep only `agents[]` (from agentInfo). Default: never.
+   */
+  agentIdMismatchEvery?: number;
 }
 
 const spacingMicros = 600_000_000;
@@ -43,10 +49,12 @@ export function mixSeed(seed: number, index: number, stream: number): number {
  */
 export class CcaiGenerator {
   readonly seed: number;
+  readonly agentIdMismatchEvery: number | undefined;
   readonly baseTimeMicros: number;
 
   constructor(options: CcaiGeneratorOptions) {
     this.seed = options.seed;
+    this.agentIdMismatchEvery = options.agentIdMismatchEvery;
     this.baseTimeMicros = Date.parse(options.baseTime ?? "2024-05-01T00:00:00Z") * 1000;
   }
 
@@ -86,7 +94,12 @@ export class CcaiGenerator {
         ["es-US", 10],
         ["de-DE", 5],
       ]),
-      agentId: agent?.agentId ?? "",
+      agentId:
+        agent === undefined
+          ? ""
+          : this.agentIdMismatchEvery !== undefined && index % this.agentIdMismatchEvery === 0
+            ? `crm-${agent.agentId}`
+            : agent.agentId,
       labels,
       qualityMetadata: {
         customerSatisfactionRating: random.chance(0.4) ? 0 : random.int(1, 5),
