@@ -34,6 +34,12 @@ export interface CcaiClient {
   ): Promise<ListPage<unknown>>;
   exportInsightsData(body: JsonObject, signal?: AbortSignal): Promise<JsonObject>;
   getOperation(name: string, signal?: AbortSignal): Promise<JsonObject>;
+  /** Whether a BigQuery table exists (tables.get at `apiUrl`, with the same Google credentials). */
+  bigQueryTableExists(
+    apiUrl: string,
+    table: { readonly projectId: string; readonly dataset: string; readonly table: string },
+    signal?: AbortSignal,
+  ): Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -100,6 +106,19 @@ export function createCcaiClient(config: CcaiConfig, options: CcaiClientOptions 
       const data = await call({ path: `/v1/${name}`, ...(signal ? { signal } : {}) });
       if (!isObject(data)) throw new Error("the operation answer is not an Operation object");
       return data;
+    },
+    async bigQueryTableExists(apiUrl, table, signal) {
+      const path = ["projects", table.projectId, "datasets", table.dataset, "tables", table.table]
+        .map(encodeURIComponent)
+        .join("/");
+      const response = await http.json({
+        path: `${apiUrl.replace(/\/+$/, "")}/bigquery/v2/${path}`,
+        query: { fields: "id" },
+        headers: { authorization: await tokens.header() },
+        acceptStatuses: [404],
+        ...(signal ? { signal } : {}),
+      });
+      return response.status !== 404;
     },
     close: () => http.close(),
   };

@@ -24,13 +24,20 @@ export const ccaiExportConfigSchema = z
       .optional()
       .meta({ description: "BigQuery project that receives the export (id or number); defaults to `project`." }),
     dataset: bigQueryName("dataset").meta({ description: "BigQuery dataset; must exist before the export." }),
-    table: bigQueryName("table")
-      .default("ccai_export")
-      .meta({ description: "Final export table. The views in sql/ccai/export read it under this default name." }),
+    table: bigQueryName("table").default("ccai_export").meta({
+      description:
+        "Final export table; it must exist before the export (Google's reference), `parley check` verifies it. The views in sql/ccai/export read it under this default name.",
+    }),
     stagingTable: bigQueryName("table").optional().meta({
       description:
-        "Google's incremental pattern: export changed conversations here, then MERGE into `table` on conversationName.",
+        "Google's incremental pattern: export changed conversations here, then MERGE into `table` on conversationName. Must exist too; `parley check` verifies it.",
     }),
+    bigQueryApiUrl: z
+      .url({ protocol: /^https?$/, error: "must be an http(s) URL" })
+      .default("https://bigquery.googleapis.com")
+      .meta({
+        description: "BigQuery REST endpoint `parley check` asks whether the tables exist (another host for tests).",
+      }),
     writeDisposition: z
       .enum(["WRITE_TRUNCATE", "WRITE_APPEND"], {
         error:

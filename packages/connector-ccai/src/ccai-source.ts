@@ -1,4 +1,6 @@
 import {
+  type CheckContext,
+  ConfigError,
   type JsonValue,
   parseConfigOrThrow,
   type Source,
@@ -12,6 +14,42 @@ import { type CcaiConfig, type CcaiSettings, ccaiConfigSchema } from "./ccai-con
 import { readConversations } from "./ccai-read.ts";
 import { ccaiStateSchema } from "./ccai-state.ts";
 import { analysesStream, conversationsStream } from "./ccai-streams.ts";
+
+/**
+ * Google's reference: the export's destination table must exist (the dataset alone is not enough), staging
+ * included. A missing one fails the check naming its setting; found ones are logged.
+ */
+async function checkExportTables(client: CcaiClient, config: CcaiConfig, context: CheckContext): Promise<void> {
+  const settings = config.exportToBigQuery;
+  if (settings === undefined) return;
+  const projectId = settings.projectId ?? config.project;
+  const wanted = [
+    { field: "exportToBigQuery.table", table: settings.table },
+    ...(settings.stagingTable === undefined
+      ? []
+      : [{ field: "exportToBigQuery.stagingTable", table: settings.stagingTable }]),
+  ];
+  const found: string[] = [];
+  const missing: { path: string; message: string }[] = [];
+  for (const { field, table } of wanted) {
+    const name = `${projectId}.${settings.dataset}.${table}`;
+    if (
+      await client.bigQueryTableExists(
+        settings.bigQueryApiUrl,
+        { projectId, dataset: settings.dataset, table },
+        context.signal,
+      )
+    )
+      found.push(name);
+    else
+      missing.push({
+        path: field,
+        message: `BigQuery table ${name} does not exist; CCAI's export writes only into an existing table: create it (with the export's schema) or change the setting`,
+      });
+  }
+  if (missing.length > 0) throw new ConfigError(missing);
+  context.logger.info(`export destination ready: ${found.join(" and ")} exist`);
+}
 
 function sourceFromConfig(config: CcaiConfig): Source {
   let client: CcaiClient | undefined;
@@ -32,6 +70,7 @@ function sourceFromConfig(config: CcaiConfig): Source {
     async check(context) {
       // One conversation with the user's filter proves the credentials, the project/location and the filter syntax.
       await clientFor().listConversations({ pageSize: 1, filter: config.filter, view: "BASIC" }, context.signal);
+      if (config.exportToBigQuery !== undefined) await checkExportTables(clientFor(), config, context);
     },
     read(context) {
       waits.toProgress(context.progress, conversationsStream.name);

@@ -1,5 +1,5 @@
-import { redact, silentLogger } from "@parley/core";
-import { type CommandContext, type GlobalOptions, openConfig, openSink } from "./command-context.ts";
+import { redact } from "@parley/core";
+import { type CommandContext, type GlobalOptions, loggerFor, openConfig, openSink } from "./command-context.ts";
 
 /** `parley check`: the config is valid, the sink opens, and every source reaches its vendor with its credentials. */
 export async function checkCommand(context: CommandContext, options: GlobalOptions): Promise<number> {
@@ -21,7 +21,8 @@ export async function checkCommand(context: CommandContext, options: GlobalOptio
   for (const configured of config.sources) {
     const source = configured.factory.create(configured.config);
     try {
-      await source.check({ logger: silentLogger, signal: context.signal });
+      // Logged, so what a check verified beyond reaching the API (CCAI's export tables) is said.
+      await source.check({ logger: loggerFor(context).child({ source: configured.name }), signal: context.signal });
       context.stdout.write(`source ${configured.name} (${configured.type}): ok\n`);
     } catch (error) {
       failures += 1;
