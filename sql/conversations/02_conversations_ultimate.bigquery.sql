@@ -13,18 +13,12 @@ SELECT
   conversation.conversation_end_time AS ended_at,
   (UNIX_MICROS(conversation.conversation_end_time) - UNIX_MICROS(conversation.conversation_start_time)) / 1000000
     AS duration_seconds,
-  DATE(conversation.conversation_start_time, '__PARLEY_REPORTING_TIME_ZONE__') AS day,
+  facts.start_day AS day,
   CAST(NULL AS STRING) AS agent_id,
   conversation.bot_id AS queue_or_bot,
   conversation.language AS language,
-  CASE
-    WHEN conversation.conversation_status IS NULL THEN NULL
-    ELSE conversation.conversation_status IN ('botHandled', 'bot_handled')
-  END AS handled_by_bot_only,
-  CASE
-    WHEN conversation.conversation_status IS NULL THEN NULL
-    ELSE conversation.conversation_status IN ('email', 'agent', 'customEscalation')
-  END AS escalated,
+  facts.is_bot_handled AS handled_by_bot_only,
+  facts.is_escalated AS escalated,
   CAST(NULL AS BOOL) AS transferred,
   CASE
     WHEN conversation.last_resolution IN ('informed', 'resolved') THEN TRUE
@@ -37,4 +31,6 @@ SELECT
   conversation.conversation_id AS ultimate_conversation_id,
   CAST(NULL AS INT64) AS voicegain_call_id
 FROM ultimate_conversations AS conversation
+JOIN ultimate_conversation_facts AS facts
+  ON facts.bot_id = conversation.bot_id AND facts.conversation_id = conversation.conversation_id
 LEFT JOIN _parley_loads AS loads ON loads.load_id = conversation._parley_load_id;

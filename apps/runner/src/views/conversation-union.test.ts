@@ -8,7 +8,11 @@ const folder = resolve(import.meta.dirname, "../../../../sql/conversations");
 describe("relationsRead", () => {
   test("the vendor parts read their table, the views they build on and _parley_loads, nothing else", async () => {
     const read = async (file: string) => relationsRead(await readFile(resolve(folder, file), "utf8"));
-    expect(await read("02_conversations_ultimate.sql")).toEqual(["ultimate_conversations", "_parley_loads"]);
+    expect(await read("02_conversations_ultimate.sql")).toEqual([
+      "ultimate_conversations",
+      "ultimate_conversation_facts",
+      "_parley_loads",
+    ]);
     expect(await read("03_conversations_voicegain.bigquery.sql")).toEqual([
       "voicegain_calls",
       "voicegain_call_facts",
