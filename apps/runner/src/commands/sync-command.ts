@@ -39,6 +39,7 @@ export async function syncCommand(context: CommandContext, options: SyncCommandO
         source: configured.factory.create(configured.config),
         sink,
         tablePrefix: configured.tablePrefix,
+        pii: { policy: configured.pii, configPath: `sources.${configured.name}.pii` },
         fullRefresh: options.fullRefresh,
         batchRows: config.sync.batchRows,
         flushIntervalMs: config.sync.flushIntervalSeconds * 1000,

@@ -1,6 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { ConfigError, type ConfigIssue, parseConfig, type SinkFactory, type SourceFactory } from "@parley/core";
 import { parse as parseYaml, YAMLParseError } from "yaml";
+import type { PiiPolicy } from "../pii/pii-config.ts";
 import type { Registry } from "../registry.ts";
 import { interpolateEnv } from "./interpolate-env.ts";
 import { resolveRelativePaths } from "./relative-paths.ts";
@@ -11,6 +12,8 @@ export interface ConfiguredSource {
   readonly type: string;
   readonly tablePrefix: string;
   readonly enabled: boolean;
+  /** The source's PII policy (`pii:`); absent keeps every value as the connector gives it. */
+  readonly pii: PiiPolicy | undefined;
   readonly factory: SourceFactory;
   readonly config: unknown;
   /** The connector's settings as written (after environment interpolation), for tools that parse them themselves. */
@@ -81,6 +84,7 @@ export function resolveConfig(
       type: entry.type,
       tablePrefix: entry.tablePrefix ?? entry.type,
       enabled: entry.enabled,
+      pii: entry.pii,
       factory,
       config: source.config,
       settings,

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { piiPolicySchema } from "../pii/pii-config.ts";
 
 const identifier = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -14,6 +15,7 @@ const sourceEntrySchema = z.looseObject({
         "Tables are named <tablePrefix>_<stream>; defaults to the connector type, which the shipped views expect.",
     }),
   enabled: z.boolean().default(true),
+  pii: piiPolicySchema.optional(),
 });
 
 export const runnerConfigSchema = z.strictObject({
@@ -43,4 +45,4 @@ export const runnerConfigSchema = z.strictObject({
 });
 
 export type RunnerConfigFile = z.output<typeof runnerConfigSchema>;
-export const runnerOwnSourceKeys = ["type", "tablePrefix", "enabled"] as const;
+export const runnerOwnSourceKeys = ["type", "tablePrefix", "enabled", "pii"] as const;

@@ -15,6 +15,7 @@ import {
   type StreamLoadSummary,
   type TableTarget,
 } from "@parley/core";
+import { type PiiSettings, preparePii } from "../pii/pii-run.ts";
 import { decideFlush, type FlushDecision, type FlushMoment } from "./flush-decision.ts";
 import { newLoadId } from "./load-id.ts";
 import { usableState } from "./stored-state.ts";
@@ -29,6 +30,8 @@ export interface SyncOptions {
   readonly tablePrefix: string;
   /** Ignore stored state and replace every table atomically with what this run reads. */
   readonly fullRefresh?: boolean;
+  /** The source's PII policy: applied to every record and reject before the sink sees it (pii/). */
+  readonly pii?: PiiSettings;
   /** Streams to read; all when absent. */
   readonly streams?: readonly string[];
   /** Rows a stream buffers before it is written (a checkpoint writes earlier once `flushIntervalMs` passed). */
@@ -80,7 +83,9 @@ function refusal(connector: string, buffer: StreamBuffer, refuse: NonNullable<Fl
  * (flush-decision.ts); this function only feeds it and carries out its decisions.
  */
 export async function runSync(options: SyncOptions): Promise<SyncResult> {
-  const { source, sink, sourceName, logger } = options;
+  const { sink, sourceName, logger } = options;
+  const pii = options.pii && preparePii(options.pii, options.source, options.fullRefresh === true);
+  const source = pii ? pii.source : options.source;
   const now = options.now ?? (() => new Date());
   const startedAt = now();
   const loadId = newLoadId(startedAt);
@@ -193,10 +198,12 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
       status,
       streams: summarise(buffers, stateBefore, streamStarted),
       error,
+      ...(pii ? { metadata: pii.metadata } : {}),
     });
 
   await sink.prepare(targets);
-  await sink.startLoad({ loadId, source: sourceName, startedAt: loadedAt });
+  await pii?.refuseChangedPolicy(sink, sourceName);
+  await sink.startLoad({ loadId, source: sourceName, startedAt: loadedAt, ...(pii ? { metadata: pii.metadata } : {}) });
   try {
     stateBefore = usableState(sourceName, source, await sink.readState(sourceName));
     for (const [index, target] of targets.entries()) {

@@ -12,22 +12,25 @@ export interface PiiSettings {
 }
 
 /**
- * Everything a run needs for its PII policy: the policy checked against the source's streams, the refusal of a
- * change to data already loaded (unless `fullRefresh`), the source whose messages leave it scrubbed, and the
- * metadata `_parley_loads` records for the load.
+ * Everything a run needs for its PII policy: the policy checked against the source's streams (a `ConfigError`
+ * naming the field), the source whose messages leave it scrubbed, the metadata `_parley_loads` records for the
+ * load, and the refusal of a policy that differs from the one the stored rows were loaded with (unless
+ * `fullRefresh`), to call once the sink's tables exist.
  */
-export async function preparePii(
+export function preparePii(
   settings: PiiSettings,
   source: Source,
-  sink: Sink,
-  sourceName: string,
   fullRefresh: boolean,
-): Promise<{ readonly source: Source; readonly metadata: { readonly pii: JsonValue } }> {
+): {
+  readonly source: Source;
+  readonly metadata: { readonly pii: JsonValue };
+  refuseChangedPolicy(sink: Sink, sourceName: string): Promise<void>;
+} {
   const metadata = piiLoadMetadata(settings.policy, fullRefresh);
   const scrubber = compilePiiPolicy(settings.policy ?? { columns: {} }, source.streams, settings.configPath);
-  await assertPolicyUnchanged(sink, sourceName, metadata, settings.configPath);
   return {
     source: Object.keys(metadata.rules).length === 0 ? source : withPiiPolicy(source, scrubber),
     metadata: { pii: { ...metadata, rules: { ...metadata.rules } } },
+    refuseChangedPolicy: (sink, sourceName) => assertPolicyUnchanged(sink, sourceName, metadata, settings.configPath),
   };
 }

@@ -8,6 +8,7 @@ import {
 import type { CcaiContext, CcaiFaultStatus } from "./ccai-context.ts";
 import { type CcaiView, encodeCcaiConversation, type JsonObject } from "./ccai-encoding.ts";
 import { CcaiGenerator } from "./ccai-generator.ts";
+import type { CcaiTranscriptLines } from "./ccai-generator-transcript.ts";
 import { type CcaiExportOutcome, type CcaiExportRecord, CcaiOperations } from "./ccai-operations.ts";
 import { PageTokens } from "./ccai-paging.ts";
 import type { CcaiConversation, CcaiFullConversation } from "./ccai-records.ts";
@@ -23,6 +24,8 @@ export interface CcaiEmulatorOptions extends ServeOptions {
   baseTime?: string;
   /** Every n-th conversation's top-level agentId differs from agentInfo[0].agentId (see CcaiGeneratorOptions). */
   agentIdMismatchEvery?: number;
+  /** What agents and customers say in transcripts (default: fixed support-call lines without personal data). */
+  transcriptLines?: CcaiTranscriptLines;
   /** Clock start; default one hour after the last initial conversation. */
   clockStart?: string;
   /** "frozen" moves only through clock.advance/set (tests); "running" follows wall time. Default "running". */
@@ -88,6 +91,7 @@ export async function createCcaiEmulator(options: CcaiEmulatorOptions = {}): Pro
     seed,
     ...(options.baseTime ? { baseTime: options.baseTime } : {}),
     ...(options.agentIdMismatchEvery === undefined ? {} : { agentIdMismatchEvery: options.agentIdMismatchEvery }),
+    ...(options.transcriptLines ? { transcriptLines: options.transcriptLines } : {}),
   });
   const clockStart = options.clockStart
     ? Date.parse(options.clockStart) * 1000

@@ -1,6 +1,12 @@
 import type { SeededRandom } from "../server/seeded-random.ts";
 import type { CcaiConversation, CcaiRole, CcaiTranscriptSegment, CcaiWord } from "./ccai-records.ts";
 
+/** What agents and customers say; tests may give their own (e.g. lines carrying personal data). */
+export interface CcaiTranscriptLines {
+  readonly agent: readonly string[];
+  readonly customer: readonly string[];
+}
+
 const agentLines = [
   "Thank you for calling, how can I help you today?",
   "Let me look into that for you.",
@@ -31,7 +37,11 @@ export function round(value: number, digits: number): number {
  * Segments alternate between agent and customer. Phone segments carry word offsets inside an even time slot per turn
  * (vendor-apis §1.8); chat segments carry a message time instead and no words.
  */
-export function generateCcaiTranscript(random: SeededRandom, conversation: CcaiConversation): CcaiTranscriptSegment[] {
+export function generateCcaiTranscript(
+  random: SeededRandom,
+  conversation: CcaiConversation,
+  lines: CcaiTranscriptLines = { agent: agentLines, customer: customerLines },
+): CcaiTranscriptSegment[] {
   const phone = conversation.medium !== "CHAT";
   const agentRole: CcaiRole = conversation.qualityMetadata.agentInfo[0]?.agentType ?? "HUMAN_AGENT";
   const agentFirst = phone || random.chance(0.3);
@@ -41,7 +51,7 @@ export function generateCcaiTranscript(random: SeededRandom, conversation: CcaiC
   for (let turn = 0; turn < conversation.turnCount; turn += 1) {
     const isAgent = turn % 2 === (agentFirst ? 0 : 1);
     const role: CcaiRole = isAgent ? agentRole : "END_USER";
-    const text = random.pick(isAgent ? agentLines : customerLines);
+    const text = random.pick(isAgent ? lines.agent : lines.customer);
     const slotStart = turn * slotMs;
     const words: CcaiWord[] = [];
     if (phone) {

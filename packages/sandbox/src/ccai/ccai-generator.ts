@@ -1,6 +1,6 @@
 import { SeededRandom } from "../server/seeded-random.ts";
 import { generateCcaiAnalysis } from "./ccai-generator-analysis.ts";
-import { generateCcaiTranscript } from "./ccai-generator-transcript.ts";
+import { type CcaiTranscriptLines, generateCcaiTranscript } from "./ccai-generator-transcript.ts";
 import type {
   CcaiAgentInfo,
   CcaiAnalysis,
@@ -19,6 +19,8 @@ export interface CcaiGeneratorOptions {
    * so nothing keeps them equal; V4+ exports keep only `agents[]` (from agentInfo). Default: never.
    */
   agentIdMismatchEvery?: number;
+  /** What transcripts say; default a fixed set of support-call lines. */
+  transcriptLines?: CcaiTranscriptLines;
 }
 
 const spacingMicros = 600_000_000;
@@ -51,10 +53,12 @@ export class CcaiGenerator {
   readonly seed: number;
   readonly agentIdMismatchEvery: number | undefined;
   readonly baseTimeMicros: number;
+  readonly #transcriptLines: CcaiTranscriptLines | undefined;
 
   constructor(options: CcaiGeneratorOptions) {
     this.seed = options.seed;
     this.agentIdMismatchEvery = options.agentIdMismatchEvery;
+    this.#transcriptLines = options.transcriptLines;
     this.baseTimeMicros = Date.parse(options.baseTime ?? "2024-05-01T00:00:00Z") * 1000;
   }
 
@@ -132,7 +136,8 @@ export class CcaiGenerator {
   }
 
   transcript(conversation: CcaiConversation): CcaiTranscriptSegment[] {
-    return generateCcaiTranscript(new SeededRandom(mixSeed(this.seed, conversation.index, 1)), conversation);
+    const random = new SeededRandom(mixSeed(this.seed, conversation.index, 1));
+    return generateCcaiTranscript(random, conversation, this.#transcriptLines);
   }
 
   /** Analysis number `number` (0 = first) of a conversation, finished at `createTimeMicros`. */

@@ -1,0 +1,174 @@
+import { createHmac } from "node:crypto";
+import { existsSync } from "node:fs";
+import { readFile } from "node:fs/promises";
+import type { Sink } from "@parley/core";
+import { createCcaiEmulator } from "@parley/sandbox/ccai";
+import { createUltimateEmulator } from "@parley/sandbox/ultimate";
+import { createVoicegainEmulator } from "@parley/sandbox/voicegain";
+import { createDuckdbSink } from "@parley/sink-duckdb";
+import { afterEach, describe, expect, test } from "vitest";
+import { parley, workspace } from "../support/cli-harness.ts";
+import { freshPostgresSchema, postgresUrl } from "../support/postgres-schema.ts";
+
+const hashKey = "pii-test-key-7f3a9c1e5b";
+const environment = { PARLEY_PII_HASH_KEY: hashKey };
+const hmac = (value: string) => createHmac("sha256", hashKey).update(value, "utf8").digest("hex");
+
+// The canaries of free text: what a caller says in a transcript, what Voicegain's call summary repeats.
+const phone = "+1 415 555 0199";
+const email = "canary.caller@example.org";
+const card = "4111 1111 1111 1111";
+const textCanaries = [phone, email, card, "4111111111111111", "14155550199"];
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+
+/** The three emulators, with the canaries in notes and transcripts, and the values each vendor itself sends. */
+async function vendors() {
+  const ccai = await createCcaiEmulator({
+    seed: 3,
+    conversations: 40,
+    transcriptLines: {
+      agent: ["How can I help you today?", "Could you confirm your details?"],
+      customer: [`Call me back on ${phone} please.`, `My email is ${email}.`, `I paid with card ${card} yesterday.`],
+    },
+  });
+  const voicegain = await createVoicegainEmulator({ seed: 4, callCount: 60, inFlight: 0, rateLimits: false });
+  const done = voicegain.calls().filter((call) => call.progressPhase === "DONE");
+  for (const call of done.slice(0, 5))
+    voicegain.reviewCall(call.callId, { notes: `Caller wants a call back on ${phone} or at ${email}; card ${card}.` });
+  const ultimate = await createUltimateEmulator({ seed: 5, bots: 1, conversationsPerDay: { min: 20, max: 30 } });
+  cleanups.push(
+    () => ccai.close(),
+    () => voicegain.close(),
+    () => ultimate.close(),
+  );
+  const bot = ultimate.bots[0]?.id as string;
+  const ultimateData = [-2, -1, 0].flatMap((offset) => [...ultimate.records(bot, day(offset))]);
+  const sessionValues = (key: string) =>
+    ultimateData.flatMap((record) => {
+      const data = (record as Record<string, unknown>).conversations_data;
+      const parsed = typeof data === "string" ? JSON.parse(data) : data;
+      const value = (parsed as Record<string, unknown> | null)?.[key];
+      return typeof value === "string" ? [value] : [];
+    });
+  const callerNumbers = voicegain.calls().flatMap((call) => (call.externalEndpoint ? [call.externalEndpoint] : []));
+  const agentEmails = voicegain.calls().flatMap((call) => (call.agent?.email ? [call.agent.email] : []));
+  const hashed = { callerNumbers, agentEmails, ultimateEmails: sessionValues("email") };
+  const redacted = { ultimatePhones: sessionValues("phone") };
+  for (const [name, values] of Object.entries({ ...hashed, ...redacted }))
+    expect(values.length, `${name}: the vendors send some`).toBeGreaterThan(0);
+  const [, project] = ccai.parent.split("/");
+  const sources = {
+    insights: { type: "ccai", project, baseUrl: ccai.url, accessToken: "any", includeTranscripts: true },
+    calls: { type: "voicegain", baseUrl: voicegain.apiUrl, token: voicegain.token, format: "json", rateLimit: false },
+    support: {
+      type: "ultimate",
+      baseUrl: ultimate.url,
+      organizationId: ultimate.organizationId,
+      botIds: [bot],
+      token: ultimate.apiKey,
+      startDate: day(-2),
+    },
+  };
+  return { sources, hashed, redacted, voicegain };
+}
+
+const policies = {
+  insights: {
+    columns: { transcript: "redact", "sentences[].sentence": "redact", words: "drop" },
+  },
+  calls: {
+    hashKey: "${PARLEY_PII_HASH_KEY}",
+    columns: { notes: "redact", external_endpoint: "hash", agent_email: "hash" },
+  },
+  support: {
+    hashKey: "${PARLEY_PII_HASH_KEY}",
+    columns: { "conversations_data.email": "hash", "conversations_data.phone": "redact" },
+  },
+};
+
+function withPolicies(sources: Record<string, Record<string, unknown>>): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(sources).map(([name, entry]) => [name, { ...entry, pii: policies[name as keyof typeof policies] }]),
+  );
+}
+
+/** Every row of every table of the sink, as text. */
+async function everyTable(sink: Sink, tablesQuery: string): Promise<string> {
+  const tables = (await sink.query(tablesQuery)).map((row) => row.table_name as string);
+  expect(tables).toContain("_parley_rejects");
+  const texts = await Promise.all(
+    tables.map(async (table) => JSON.stringify(await sink.query(`SELECT * FROM "${table}"`))),
+  );
+  return texts.join("\n");
+}
+
+const present = (haystack: string | Buffer, needles: readonly string[]) =>
+  needles.filter((needle) => haystack.includes(needle));
+
+async function syncInto(sinkConfig: Record<string, unknown>, sources: Record<string, unknown>, name: string) {
+  const space = await workspace();
+  cleanups.push(space.cleanup);
+  const config = await space.writeConfig({ sink: sinkConfig, sources }, `${name}.yaml`);
+  const run = await parley(["sync", "-c", config], environment);
+  expect(run.code, run.stderr).toBe(0);
+  expect(run.stderr).not.toContain(hashKey);
+  return run;
+}
+
+describe("PII policy: canaries never reach the sink", () => {
+  test("DuckDB: hashed and redacted values are in no table and nowhere in the file's bytes (without the policy they are)", async () => {
+    const { sources, hashed, redacted } = await vendors();
+    const everything = [...textCanaries, ...Object.values(hashed).flat(), ...Object.values(redacted).flat()];
+    for (const policy of ["none", "applied"] as const) {
+      const space = await workspace();
+      cleanups.push(space.cleanup);
+      const chosen = policy === "none" ? sources : withPolicies(sources);
+      await syncInto({ type: "duckdb", path: space.databasePath }, chosen, policy);
+      const bytes = Buffer.concat(
+        await Promise.all(
+          [space.databasePath, `${space.databasePath}.wal`].filter(existsSync).map((path) => readFile(path)),
+        ),
+      );
+      const sink = createDuckdbSink({ path: space.databasePath });
+      const tables = await everyTable(
+        sink,
+        "SELECT table_name FROM information_schema.tables WHERE table_type = 'BASE TABLE'",
+      );
+      await sink.close();
+      if (policy === "none") {
+        // The control: the same data without a policy puts every kind of canary in the tables and in the bytes.
+        for (const canary of [phone, email, card]) expect(tables, canary).toContain(canary);
+        for (const values of Object.values({ ...hashed, ...redacted }))
+          expect(present(tables, values).length).toBeGreaterThan(0);
+        expect(present(bytes, [phone, email, card]).length, "canaries visible in the file's bytes").toBeGreaterThan(0);
+      } else {
+        expect(present(tables, everything), "in a table").toEqual([]);
+        expect(present(bytes, everything), "in the DuckDB file").toEqual([]);
+        expect(tables).toContain("[phone]");
+        expect(tables).toContain("[card]");
+        expect(tables).toContain(hmac(hashed.callerNumbers[0] as string));
+      }
+    }
+  });
+
+  test("PostgreSQL: hashed and redacted values are in no table", async () => {
+    const { sources, hashed, redacted } = await vendors();
+    const everything = [...textCanaries, ...Object.values(hashed).flat(), ...Object.values(redacted).flat()];
+    const postgres = freshPostgresSchema("pii");
+    cleanups.push(postgres.drop);
+    await syncInto({ type: "postgres", url: postgresUrl, schema: postgres.schema }, withPolicies(sources), "pg");
+    const tables = await everyTable(
+      postgres.sink,
+      `SELECT table_name FROM information_schema.tables WHERE table_schema = '${postgres.schema}'`,
+    );
+    expect(tables.length).toBeGreaterThan(10_000);
+    expect(present(tables, everything)).toEqual([]);
+    expect(tables).toContain(hmac(hashed.ultimateEmails[0] as string));
+  });
+});
