@@ -1,12 +1,14 @@
 import { createHmac } from "node:crypto";
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
-import type { Sink } from "@parley/core";
+import { type Sink, type Source, type SourceMessage, type StreamDefinition, silentLogger } from "@parley/core";
+import { piiPolicySchema, runSync } from "@parley/runner";
 import { createCcaiEmulator } from "@parley/sandbox/ccai";
 import { createUltimateEmulator } from "@parley/sandbox/ultimate";
 import { createVoicegainEmulator } from "@parley/sandbox/voicegain";
 import { createDuckdbSink } from "@parley/sink-duckdb";
 import { afterEach, describe, expect, test } from "vitest";
+import { z } from "zod";
 import { parley, workspace } from "../support/cli-harness.ts";
 import { freshPostgresSchema, postgresUrl } from "../support/postgres-schema.ts";
 
@@ -172,3 +174,149 @@ describe("PII policy: canaries never reach the sink", () => {
     expect(tables).toContain(hmac(hashed.ultimateEmails[0] as string));
   });
 });
+
+/** A source whose one stream carries a caller number and notes; it also emits what a connector sets aside. */
+function leakySource(): Source {
+  const stream: StreamDefinition = {
+    name: "contacts",
+    writeDisposition: "merge",
+    primaryKey: ["id"],
+    columns: [
+      { name: "id", type: "string", nullable: false },
+      { name: "caller", type: "string" },
+      { name: "notes", type: "string" },
+      { name: "turns", type: "integer" },
+    ],
+  };
+  const messages: SourceMessage[] = [
+    { kind: "record", stream: "contacts", record: { id: "a", caller: phone, notes: `mail ${email}`, turns: 3 } },
+    // Fails validation (turns is no integer): set aside with the record as its payload.
+    { kind: "record", stream: "contacts", record: { id: "b", caller: phone, notes: `card ${card}`, turns: "x" } },
+    // Set aside by the connector in the vendor's own shape, and as text it could not parse.
+    { kind: "reject", stream: "contacts", raw: { Caller: phone, detail: { text: `card ${card}` } }, reason: "bad" },
+    { kind: "reject", stream: "contacts", raw: `b,${phone},${email}`, reason: "unparsable line" },
+    { kind: "checkpoint", stream: "contacts", state: { done: true } },
+  ];
+  return {
+    apiVersion: 1,
+    type: "leaky",
+    streams: [stream],
+    stateVersion: 1,
+    stateSchema: z.object({ done: z.boolean() }),
+    check: async () => undefined,
+    async *read() {
+      yield* messages;
+    },
+    close: async () => undefined,
+  };
+}
+
+test("rejects are scrubbed the same way: a record that fails validation, and raw payloads the connector set aside", async () => {
+  const space = await workspace();
+  cleanups.push(space.cleanup);
+  const sink = createDuckdbSink({ path: space.databasePath });
+  const policy = piiPolicySchema.parse({ columns: { caller: "hash", notes: "redact" }, hashKey });
+  const result = await runSync({
+    sourceName: "leaky",
+    source: leakySource(),
+    sink,
+    tablePrefix: "leaky",
+    logger: silentLogger,
+    pii: { policy, configPath: "sources.leaky.pii" },
+  });
+  expect(result.status, String(result.error)).toBe("succeeded");
+  const rejects = await sink.query("SELECT payload FROM _parley_rejects ORDER BY payload");
+  const rows = await sink.query("SELECT id, caller, notes FROM leaky_contacts");
+  await sink.close();
+  expect(rows).toEqual([{ id: "a", caller: hmac(phone), notes: "mail [email]" }]);
+  expect(rejects.map((row) => row.payload).sort()).toEqual(
+    [
+      JSON.stringify({ id: "b", caller: hmac(phone), notes: "card [card]", turns: "x" }),
+      JSON.stringify({ Caller: hmac(phone), detail: { text: "card [card]" } }),
+      "b,[phone],[email]",
+    ].sort(),
+  );
+  const bytes = await readFile(space.databasePath);
+  expect(present(bytes, textCanaries)).toEqual([]);
+});
+
+test("hashed columns still join across two runs: the same caller gives the same value, the key never stored", async () => {
+  const { sources, voicegain } = await vendors();
+  const space = await workspace();
+  cleanups.push(space.cleanup);
+  const config = await space.writeConfig({
+    sink: { type: "duckdb", path: space.databasePath },
+    sources: { calls: { ...sources.calls, pii: policies.calls } },
+  });
+  const sync = async () => {
+    const run = await parley(["sync", "-c", config], environment);
+    expect(run.code, run.stderr).toBe(0);
+  };
+  await sync();
+  voicegain.addCalls(60);
+  await sync();
+
+  const sink = createDuckdbSink({ path: space.databasePath });
+  cleanups.push(() => sink.close());
+  const rows = await sink.query("SELECT call_id, external_endpoint, _parley_load_id AS load FROM voicegain_calls");
+  const raw = new Map(voicegain.calls().map((call) => [Number(call.callId), call.externalEndpoint]));
+  const loads = [...new Set(rows.map((row) => row.load))];
+  expect(loads).toHaveLength(2);
+  for (const row of rows) expect(row.external_endpoint).toBe(hmac(raw.get(row.call_id as number) as string));
+  // Callers of the first run who called again in the second, found by joining the hashes across the runs.
+  const [first, second] = loads.map((load) => rows.filter((row) => row.load === load));
+  const rawCallers = (part: typeof rows | undefined) => new Set(part?.map((row) => raw.get(row.call_id as number)));
+  const expected = [...rawCallers(first)].filter((caller) => rawCallers(second).has(caller)).length;
+  expect(expected, "the emulator repeats some callers").toBeGreaterThan(0);
+  const joined = await sink.query(
+    `SELECT COUNT(DISTINCT a.external_endpoint) AS callers FROM voicegain_calls a JOIN voicegain_calls b
+     ON a.external_endpoint = b.external_endpoint
+     WHERE a._parley_load_id = '${loads[0]}' AND b._parley_load_id = '${loads[1]}'`,
+  );
+  expect(joined).toEqual([{ callers: expected }]);
+  const everything = await everyTable(
+    sink,
+    "SELECT table_name FROM information_schema.tables WHERE table_type = 'BASE TABLE'",
+  );
+  expect(everything).not.toContain(hashKey);
+});
+
+test("a changed policy over loaded rows is refused, naming each rule, until --full-refresh; each load records its policy", async () => {
+  const { sources } = await vendors();
+  const space = await workspace();
+  cleanups.push(space.cleanup);
+  const write = (pii: unknown) =>
+    space.writeConfig({
+      sink: { type: "duckdb", path: space.databasePath },
+      sources: { calls: { ...sources.calls, ...(pii === undefined ? {} : { pii }) } },
+    });
+  const sync = async (pii: unknown, ...flags: string[]) =>
+    parley(["sync", "-c", await write(pii), ...flags], environment);
+
+  expect((await sync(undefined)).code).toBe(0);
+  const refused = await sync(policies.calls);
+  expect(refused.code).toBe(2);
+  expect(refused.stderr).toContain(
+    "sources.calls.pii.columns.external_endpoint: changed from keep to hash, but the tables already hold rows loaded with keep",
+  );
+  expect(refused.stderr).toContain("sources.calls.pii.columns.notes: changed from keep to redact");
+  expect(refused.stderr).toContain("parley sync --full-refresh --source calls");
+  expect((await sync(policies.calls, "--full-refresh")).code).toBe(0);
+  expect((await sync(policies.calls)).code, "the same policy again").toBe(0);
+  const otherKey = await parley(["sync", "-c", await write(policies.calls)], {
+    PARLEY_PII_HASH_KEY: "another-key-123",
+  });
+  expect(otherKey.code).toBe(2);
+  expect(otherKey.stderr).toContain("sources.calls.pii.hashKey: is not the key the stored hashes were made with");
+  expect(otherKey.stderr).not.toContain("another-key-123");
+
+  const sink = createDuckdbSink({ path: space.databasePath });
+  cleanups.push(() => sink.close());
+  const loads = await sink.query("SELECT status, metadata FROM _parley_loads ORDER BY started_at");
+  const recorded = loads.map((load) => (load.metadata as { pii?: Record<string, unknown> } | null)?.pii);
+  expect(recorded.map((pii) => pii?.rules)).toEqual([{}, policyRules, policyRules]);
+  expect(new Set(recorded.map((pii) => pii?.version)).size).toBe(2);
+  expect(JSON.stringify(loads)).not.toContain(hashKey);
+});
+
+const policyRules = { agent_email: "hash", external_endpoint: "hash", notes: "redact" };

@@ -1,6 +1,8 @@
 export { sandboxConfig } from "./commands/sandbox-config.ts";
 export { loadConfig, type RunnerConfig, resolveConfig } from "./config/load-config.ts";
 export { runSync, type SyncOptions, type SyncProgress, type SyncResult } from "./engine/sync-engine.ts";
+export { type PiiPolicy, piiPolicySchema } from "./pii/pii-config.ts";
+export type { PiiSettings } from "./pii/pii-run.ts";
 export { defaultRegistry, type Registry, sinkFactories, sourceFactories } from "./registry.ts";
 export { type CliEnvironment, runCli, usage } from "./run-cli.ts";
 export { conversationColumns, unionStatement } from "./views/conversation-union.ts";

@@ -28,6 +28,6 @@ test("each source and sink is selected by its type and keeps its own settings st
     { const: "voicegain" },
   ]);
   for (const entry of schema.properties.sources.additionalProperties.oneOf) {
-    expect(Object.keys(entry.properties)).toEqual(expect.arrayContaining(["type", "tablePrefix", "enabled"]));
+    expect(Object.keys(entry.properties)).toEqual(expect.arrayContaining(["type", "tablePrefix", "enabled", "pii"]));
   }
 });
