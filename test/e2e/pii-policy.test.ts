@@ -67,7 +67,14 @@ async function vendors() {
   const [, project] = ccai.parent.split("/");
   const sources = {
     insights: { type: "ccai", project, baseUrl: ccai.url, accessToken: "any", includeTranscripts: true },
-    calls: { type: "voicegain", baseUrl: voicegain.apiUrl, token: voicegain.token, format: "json", rateLimit: false },
+    calls: {
+      type: "voicegain",
+      baseUrl: voicegain.apiUrl,
+      token: voicegain.token,
+      format: "json",
+      rateLimit: false,
+      fromTime: "2024-01-01T00:00:00Z", // the emulator's calls are older than the connector's default start
+    },
     support: {
       type: "ultimate",
       baseUrl: ultimate.url,
@@ -253,7 +260,7 @@ test("hashed columns still join across two runs: the same caller gives the same 
     expect(run.code, run.stderr).toBe(0);
   };
   await sync();
-  voicegain.addCalls(60);
+  voicegain.addCalls(60, { inFlight: false });
   await sync();
 
   const sink = createDuckdbSink({ path: space.databasePath });
