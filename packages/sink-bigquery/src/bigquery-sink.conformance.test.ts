@@ -1,4 +1,4 @@
-import { describeSinkConformance } from "@parley/core/testing";
+import { describeSinkConformance, describeSinkLockConformance } from "@parley/core/testing";
 import { afterAll, beforeAll } from "vitest";
 import { type BigqueryTestHarness, startBigqueryHarness } from "./__fixtures__/bigquery-test-harness.ts";
 
@@ -9,3 +9,4 @@ beforeAll(async () => {
 afterAll(() => harness.close());
 
 describeSinkConformance("bigquery (REST emulator)", { fresh: () => harness.fresh() });
+describeSinkLockConformance("bigquery (REST emulator)", { fresh: () => harness.fresh() });

@@ -1,10 +1,10 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describeSinkConformance } from "@parley/core/testing";
+import { describeSinkConformance, describeSinkLockConformance, type SinkHarness } from "@parley/core/testing";
 import { createDuckdbSink } from "./duckdb-sink.ts";
 
-describeSinkConformance("duckdb (database file)", {
+const harness: SinkHarness = {
   async fresh() {
     const directory = await mkdtemp(join(tmpdir(), "parley-duckdb-conformance-"));
     return {
@@ -12,4 +12,7 @@ describeSinkConformance("duckdb (database file)", {
       cleanup: () => rm(directory, { recursive: true, force: true }),
     };
   },
-});
+};
+
+describeSinkConformance("duckdb (database file)", harness);
+describeSinkLockConformance("duckdb (database file)", harness);

@@ -216,6 +216,12 @@ class WarehouseSink implements Sink {
 
   async finishLoad(load: LoadRecord): Promise<void> {
     await this.#writeLoad(load);
+    // A load that ended without swapping (failed, interrupted) leaves nothing staged behind.
+    for (const [key, staging] of this.#staging) {
+      if (!key.startsWith(`${load.loadId}\n`)) continue;
+      this.#staging.delete(key);
+      await this.#driver.dropTable(staging.table);
+    }
   }
 
   async #writeLoad(load: LoadRecord): Promise<void> {

@@ -1,0 +1,31 @@
+import { spawnSync } from "node:child_process";
+import { mkdir, mkdtemp, readdir, rm, stat, writeFile } from "node:fs/promises";
+import { hostname, tmpdir } from "node:os";
+import { join } from "node:path";
+import { batch, target } from "@parley/core/testing";
+import { afterEach, expect, test } from "vitest";
+import { createDuckdbSink } from "./duckdb-sink.ts";
+
+let work: string | undefined;
+afterEach(async () => {
+  if (work !== undefined) await rm(work, { recursive: true, force: true });
+});
+
+test("batches are staged in a private folder under stagingDirectory, and a dead run's leftover files are removed", async () => {
+  work = await mkdtemp(join(tmpdir(), "parley-duckdb-staging-"));
+  const host = hostname().replace(/[^A-Za-z0-9]/g, "");
+  const deadPid = spawnSync(process.execPath, ["-e", ""]).pid as number;
+  const leftover = join(work, "parley-staging", `run-${host}-${deadPid}-killed`);
+  await mkdir(leftover, { recursive: true });
+  await writeFile(join(leftover, "batch.ndjson"), '{"id":"secret conversation"}\n');
+  const sink = createDuckdbSink({ path: join(work, "db.duckdb"), stagingDirectory: work });
+  const events = target({ name: "events", writeDisposition: "append", columns: [{ name: "id", type: "string" }] });
+  await sink.prepare([events]);
+  await sink.writeBatch(batch({ target: events, rows: [{ id: "a" }] }));
+  const folders = await readdir(join(work, "parley-staging"));
+  expect(folders).toHaveLength(1);
+  expect(folders[0]).toMatch(new RegExp(`^run-${host}-${process.pid}-`));
+  expect((await stat(join(work, "parley-staging", folders[0] as string))).mode & 0o777).toBe(0o700);
+  await sink.close();
+  expect(await readdir(join(work, "parley-staging"))).toEqual([]);
+});
