@@ -19,7 +19,7 @@ test("the JSON Schema refuses what the runner refuses: unknown keys, a wrong typ
     sources: {
       bot: {
         type: "ultimate",
-        organizationId: "o",
+        organizationId: "77m57af6811115b53172431s",
         botIds: ["98174e8d635471c383b9ec7b"],
         token: "t",
         startDate: "2024-01-01",

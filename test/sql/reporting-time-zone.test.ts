@@ -28,7 +28,7 @@ const tables = [
 const sources = {
   support: {
     type: "ultimate",
-    organizationId: "zone-test",
+    organizationId: "77m57af6811115b53172431s",
     botIds: ["aaaaaaaaaaaaaaaaaaaaaaa1"],
     token: "unused",
     startDate: "2024-06-01",

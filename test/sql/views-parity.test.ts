@@ -224,7 +224,7 @@ describe("BigQuery: what `parley views apply` sends to a BigQuery sink parses as
       sources: {
         support: {
           type: "ultimate",
-          organizationId: "parse-test",
+          organizationId: "77m57af6811115b53172431s",
           botIds: ["aaaaaaaaaaaaaaaaaaaaaaa1"],
           token: "unused",
           startDate: "2024-06-01",

@@ -68,6 +68,11 @@ function parserOptions(specs: OptionSpecs, multiple = false) {
 export async function runCli(argv: readonly string[], cli: CliEnvironment = {}): Promise<number> {
   const stdout = cli.stdout ?? process.stdout;
   const stderr = cli.stderr ?? process.stderr;
+  // Known before the options are parsed, so even a failure to parse them is reported in the format asked for.
+  const jsonLogs = argv.some(
+    (argument, index) =>
+      argument === "--log-format=json" || (argument === "--log-format" && argv[index + 1] === "json"),
+  );
   try {
     const loose = parseArgs({
       args: [...argv],
@@ -117,13 +122,14 @@ export async function runCli(argv: readonly string[], cli: CliEnvironment = {}):
     };
     return await command.run(context, values, args);
   } catch (error) {
-    if (ConfigError.isInstance(error)) {
-      stderr.write(`${error.message}\n`);
-      return 2;
-    }
-    const message = error instanceof Error ? error.message : String(error);
-    stderr.write(`error${ParleyError.isParleyError(error) ? ` (${error.code})` : ""}: ${redact(message)}\n`);
-    return 1;
+    const message = redact(error instanceof Error ? error.message : String(error));
+    const code = ParleyError.isParleyError(error) ? error.code : undefined;
+    if (jsonLogs) {
+      const issues = ConfigError.isInstance(error) ? { issues: error.issues } : {};
+      stderr.write(`${JSON.stringify({ time: new Date().toISOString(), level: "error", message, code, ...issues })}\n`);
+    } else if (ConfigError.isInstance(error)) stderr.write(`${error.message}\n`);
+    else stderr.write(`error${code === undefined ? "" : ` (${code})`}: ${message}\n`);
+    return ConfigError.isInstance(error) ? 2 : 1;
   }
 }
 

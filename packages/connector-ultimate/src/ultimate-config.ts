@@ -18,13 +18,25 @@ const day = (what: string) =>
 
 const oneOrMany = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]);
 
+// Ids in the dashboard's URLs (seed 004): bots are 24 hex digits; organizations 24 letters and digits.
+const botId = z
+  .string()
+  .regex(/^[0-9a-f]{24}$/i, { error: "must be a hex bot id (24 hex digits, from the dashboard)" });
+const botIds = z.union([botId, z.array(botId).min(1, { error: "list at least one bot id" })]);
+
 /** What users write; every API-mode default is applied after the cross-field rules, so they can tell "set" from "defaulted". */
 const settingsSchema = z.strictObject({
-  organizationId: z.string().min(1).optional().meta({
-    description:
-      "Organization id, from the dashboard URL `.../admin/organizations/<id>` (sent as the organizationId header).",
-  }),
-  botIds: oneOrMany
+  organizationId: z
+    .string()
+    .regex(/^[A-Za-z0-9]{24}$/, {
+      error: "must be the 24-character organization id from the dashboard URL .../admin/organizations/<id>",
+    })
+    .optional()
+    .meta({
+      description:
+        "Organization id, from the dashboard URL `.../admin/organizations/<id>` (sent as the organizationId header).",
+    }),
+  botIds: botIds
     .optional()
     .meta({ description: "One bot id or a list of them; the export is per bot (sent as the botId header)." }),
   token: secretString("The organization API key (sent as the authorization header).").optional(),

@@ -6,6 +6,7 @@ import type { Registry } from "../registry.ts";
 import { interpolateEnv } from "./interpolate-env.ts";
 import { resolveRelativePaths } from "./relative-paths.ts";
 import { type RunnerConfigFile, runnerConfigSchema, runnerOwnSourceKeys } from "./runner-config.ts";
+import { checkTableNames } from "./table-names.ts";
 
 export interface ConfiguredSource {
   readonly name: string;
@@ -131,5 +132,7 @@ export async function loadConfig(
       subject: `configuration in ${path}`,
     });
   }
-  return resolveConfig(document, registry, environment, path);
+  const config = resolveConfig(document, registry, environment, path);
+  await checkTableNames(config);
+  return config;
 }

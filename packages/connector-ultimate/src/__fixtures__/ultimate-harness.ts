@@ -70,8 +70,8 @@ export const ultimateHarness: SourceHarness = {
   invalidSettings: [
     {
       settings: {
-        organizationId: "o",
-        botIds: ["b"],
+        organizationId: "77m57af6811115b53172431s",
+        botIds: ["98174e8d635471c383b9ec7b"],
         token: "t",
         startDate: "2024-06-01",
         region: "eu",
@@ -79,16 +79,47 @@ export const ultimateHarness: SourceHarness = {
       },
       path: "baseUrl",
     },
-    { settings: { organizationId: "o", botIds: ["b"], token: "t", startDate: "2023-12-31" }, path: "startDate" },
-    { settings: { organizationId: "o", botIds: "b", token: "t", startDate: "2024-02-30" }, path: "startDate" },
-    { settings: { botIds: ["b"], token: "t", startDate: "2024-06-01" }, path: "organizationId" },
-    { settings: { organizationId: "o", botIds: [], token: "t", startDate: "2024-06-01" }, path: "botIds" },
     {
-      settings: { organizationId: "o", botIds: ["b"], token: "t", startDate: "2024-06-01", authScheme: "basic" },
+      settings: {
+        organizationId: "77m57af6811115b53172431s",
+        botIds: ["98174e8d635471c383b9ec7b"],
+        token: "t",
+        startDate: "2023-12-31",
+      },
+      path: "startDate",
+    },
+    {
+      settings: {
+        organizationId: "77m57af6811115b53172431s",
+        botIds: "98174e8d635471c383b9ec7b",
+        token: "t",
+        startDate: "2024-02-30",
+      },
+      path: "startDate",
+    },
+    { settings: { botIds: ["98174e8d635471c383b9ec7b"], token: "t", startDate: "2024-06-01" }, path: "organizationId" },
+    {
+      settings: { organizationId: "77m57af6811115b53172431s", botIds: [], token: "t", startDate: "2024-06-01" },
+      path: "botIds",
+    },
+    {
+      settings: {
+        organizationId: "77m57af6811115b53172431s",
+        botIds: ["98174e8d635471c383b9ec7b"],
+        token: "t",
+        startDate: "2024-06-01",
+        authScheme: "basic",
+      },
       path: "authScheme",
     },
     {
-      settings: { organizationId: "o", botIds: ["b"], token: "t", startDate: "2024-06-01", endDate: "2024-05-01" },
+      settings: {
+        organizationId: "77m57af6811115b53172431s",
+        botIds: ["98174e8d635471c383b9ec7b"],
+        token: "t",
+        startDate: "2024-06-01",
+        endDate: "2024-05-01",
+      },
       path: "endDate",
     },
     { settings: { files: "./exports/*.json", token: "t" }, path: "token" },

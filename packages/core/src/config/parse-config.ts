@@ -7,11 +7,17 @@ export type ParsedConfig<T> =
   | { readonly ok: true; readonly config: T }
   | { readonly ok: false; readonly issues: readonly ConfigIssue[] };
 
-/** Formats a zod issue path as `a.b[0].c`, the form users see in YAML and in docs. */
+const plainKey = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/**
+ * Formats a zod issue path as `a.b[0].c`, the form users see in YAML and in docs; a key that is not a plain name
+ * (spaces, dots, quotes: a hostile source name) is shown quoted, `sources["a b"]`, so the path stays unambiguous.
+ */
 export function formatPath(path: readonly PropertyKey[], prefix = ""): string {
   let out = prefix;
   for (const key of path) {
     if (typeof key === "number") out += `[${key}]`;
+    else if (!plainKey.test(String(key))) out += `[${JSON.stringify(String(key))}]`;
     else out += out === "" ? String(key) : `.${String(key)}`;
   }
   return out;
@@ -21,6 +27,8 @@ function describeIssue(issue: z.core.$ZodIssue): string {
   if (issue.code === "unrecognized_keys") {
     return `unknown field${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((key) => `"${key}"`).join(", ")} (check the spelling against the docs)`;
   }
+  // A record key that fails its own schema: zod's own message ("Invalid key in record") hides the schema's.
+  if (issue.code === "invalid_key") return redact(issue.issues.map((inner) => inner.message).join("; "));
   return redact(issue.message);
 }
 

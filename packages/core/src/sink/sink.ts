@@ -91,6 +91,8 @@ export interface Sink {
   readonly type: string;
   /** The SQL the sink speaks; `parley views apply` picks each view's variant by it. */
   readonly dialect: SqlDialect;
+  /** The longest table or column name the warehouse holds as written; `parley check` refuses longer table names up front. */
+  readonly maxIdentifierLength?: number;
 
   // Data: every table carries the lineage columns.
   /**

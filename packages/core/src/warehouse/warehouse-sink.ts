@@ -59,6 +59,10 @@ class WarehouseSink implements Sink {
     this.dialect = options.driver.dialect;
   }
 
+  get maxIdentifierLength(): number {
+    return this.#driver.maxIdentifierLength;
+  }
+
   /** Creates the schema and Parley's own tables once per sink; tried again on the next call if it failed. */
   #internal(): Promise<void> {
     this.#ready ??= (async () => {
