@@ -5,20 +5,21 @@
 -- conversations_ultimate: the Ultimate (Zendesk AI agents) part of `conversations`.
 --
 -- Grain:   one row per (bot_id, conversation_id), from ultimate_conversations (merged on that key).
--- Sources: ultimate_conversations, _parley_loads (source_name).
+-- Sources: ultimate_conversations, ultimate_conversation_facts (the status and day mapping, defined once there),
+--          _parley_loads (source_name).
 -- Mapping: sql/README.md, "conversations". Unknown for Ultimate, so NULL: agent_id (the export names no human
 --          agent), transferred, customer_sentiment (conversations_data holds bot-specific parameters, no
 --          documented sentiment score), turns (the export counts messages, not turns).
 --   channel              chat and messaging -> chat; email and ticket -> email (v2 docs say chat/ticket, v3 docs
 --                        messaging/email for the same two channels); any other value lower-cased as sent.
---   handled_by_bot_only  conversation_status botHandled or bot_handled (the seeds' bot-handled definition);
---                        FALSE for any other status; NULL when no status was sent.
---   escalated            status in (email, agent, customEscalation) (the seeds' escalation definition); FALSE
---                        for any other status (failedEscalation included: no human took it); NULL without status.
+--   handled_by_bot_only  ultimate_conversation_facts.is_bot_handled (status botHandled, any spelling); NULL
+--                        without status.
+--   escalated            ultimate_conversation_facts.is_escalated (status email, agent or customEscalation: the
+--                        seeds' escalation); failedEscalation is FALSE (no human took it); NULL without status.
 --   resolved             last_resolution informed or resolved (the seeds' automated resolution); FALSE for
 --                        escalated; NULL for undefined or none.
--- Day:     reporting-time-zone day of conversation_start_time. (ultimate_metrics counts by end day, the export
---          day; a conversation that started on D may arrive in the export of a later day.)
+-- Day:     ultimate_conversation_facts.start_day, the reporting-time-zone day of conversation_start_time
+--          (ultimate_metrics counts by end day; a conversation that started on D may arrive in a later export).
 -- Dialects: this file serves DuckDB and PostgreSQL; BigQuery has its variant.
 {% if target.type == 'bigquery' %}
 SELECT
@@ -34,18 +35,12 @@ SELECT
   conversation.conversation_end_time AS ended_at,
   (UNIX_MICROS(conversation.conversation_end_time) - UNIX_MICROS(conversation.conversation_start_time)) / 1000000
     AS duration_seconds,
-  DATE(conversation.conversation_start_time, {{ parley_reporting_time_zone() }}) AS day,
+  facts.start_day AS day,
   CAST(NULL AS STRING) AS agent_id,
   conversation.bot_id AS queue_or_bot,
   conversation.language AS language,
-  CASE
-    WHEN conversation.conversation_status IS NULL THEN NULL
-    ELSE conversation.conversation_status IN ('botHandled', 'bot_handled')
-  END AS handled_by_bot_only,
-  CASE
-    WHEN conversation.conversation_status IS NULL THEN NULL
-    ELSE conversation.conversation_status IN ('email', 'agent', 'customEscalation')
-  END AS escalated,
+  facts.is_bot_handled AS handled_by_bot_only,
+  facts.is_escalated AS escalated,
   CAST(NULL AS BOOL) AS transferred,
   CASE
     WHEN conversation.last_resolution IN ('informed', 'resolved') THEN TRUE
@@ -58,6 +53,8 @@ SELECT
   conversation.conversation_id AS ultimate_conversation_id,
   CAST(NULL AS INT64) AS voicegain_call_id
 FROM {{ source('parley', 'ultimate_conversations') }} AS conversation
+JOIN {{ ref('ultimate_conversation_facts') }} AS facts
+  ON facts.bot_id = conversation.bot_id AND facts.conversation_id = conversation.conversation_id
 LEFT JOIN {{ source('parley', '_parley_loads') }} AS loads ON loads.load_id = conversation._parley_load_id
 {% else %}
 SELECT
@@ -73,18 +70,12 @@ SELECT
   conversation.conversation_end_time AS ended_at,
   CAST(EXTRACT(EPOCH FROM conversation.conversation_end_time) AS DOUBLE PRECISION)
     - CAST(EXTRACT(EPOCH FROM conversation.conversation_start_time) AS DOUBLE PRECISION) AS duration_seconds,
-  CAST(conversation.conversation_start_time AT TIME ZONE {{ parley_reporting_time_zone() }} AS DATE) AS day,
+  facts.start_day AS day,
   CAST(NULL AS VARCHAR) AS agent_id,
   conversation.bot_id AS queue_or_bot,
   conversation.language AS language,
-  CASE
-    WHEN conversation.conversation_status IS NULL THEN NULL
-    ELSE conversation.conversation_status IN ('botHandled', 'bot_handled')
-  END AS handled_by_bot_only,
-  CASE
-    WHEN conversation.conversation_status IS NULL THEN NULL
-    ELSE conversation.conversation_status IN ('email', 'agent', 'customEscalation')
-  END AS escalated,
+  facts.is_bot_handled AS handled_by_bot_only,
+  facts.is_escalated AS escalated,
   CAST(NULL AS BOOLEAN) AS transferred,
   CASE
     WHEN conversation.last_resolution IN ('informed', 'resolved') THEN TRUE
@@ -97,5 +88,7 @@ SELECT
   conversation.conversation_id AS ultimate_conversation_id,
   CAST(NULL AS BIGINT) AS voicegain_call_id
 FROM {{ source('parley', 'ultimate_conversations') }} AS conversation
+JOIN {{ ref('ultimate_conversation_facts') }} AS facts
+  ON facts.bot_id = conversation.bot_id AND facts.conversation_id = conversation.conversation_id
 LEFT JOIN {{ source('parley', '_parley_loads') }} AS loads ON loads.load_id = conversation._parley_load_id
 {% endif %}
