@@ -37,90 +37,96 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0)) await cleanup();
 });
 
-test("an Ultimate sync killed mid-file, then re-run from its stored state, ends with each conversation exactly once", async () => {
-  const now = "2024-06-20T09:00:00Z";
-  // Three days of two bots, 1500 conversations a day in two files each, with duplicated records inside a day
-  // (vendor-apis §3.7): batches of 200 rows are written many times inside each file.
-  emulator = await createUltimateEmulator({
-    seed: 11,
-    now,
-    conversationsPerDay: 1500,
-    filesPerDay: 2,
-    duplicatesPerDay: 5,
-    fileFormat: "array-pretty",
-  });
-  const space = await workspace();
-  cleanups.push(space.cleanup);
-  const botIds = emulator.bots.slice(0, 2).map((bot) => bot.id);
-  const days = ["2024-06-17", "2024-06-18", "2024-06-19"];
-  const settings = {
-    organizationId: emulator.organizationId,
-    botIds,
-    token: emulator.apiKey,
-    baseUrl: emulator.url,
-    startDate: days[0],
-  };
-  const options = { settings, databasePath: space.databasePath, now, batchRows: 200 };
-  const expected = new Set<string>();
-  for (const botId of botIds)
-    for (const day of days)
-      for (const record of emulator.records(botId, day)) expected.add(`${botId}/${String(record.conversation_id)}`);
+test.each([
+  ["the bulk path (DuckDB reads the raw records)", true],
+  ["the row path (records mapped in JavaScript)", false],
+])(
+  "an Ultimate sync killed mid-file, then re-run from its stored state, ends with each conversation exactly once: %s",
+  async (_path, bulk) => {
+    const now = "2024-06-20T09:00:00Z";
+    // Three days of two bots, 1500 conversations a day in two files each, with duplicated records inside a day
+    // (vendor-apis §3.7): batches of 200 rows are written many times inside each file.
+    emulator = await createUltimateEmulator({
+      seed: 11,
+      now,
+      conversationsPerDay: 1500,
+      filesPerDay: 2,
+      duplicatesPerDay: 5,
+      fileFormat: "array-pretty",
+    });
+    const space = await workspace();
+    cleanups.push(space.cleanup);
+    const botIds = emulator.bots.slice(0, 2).map((bot) => bot.id);
+    const days = ["2024-06-17", "2024-06-18", "2024-06-19"];
+    const settings = {
+      organizationId: emulator.organizationId,
+      botIds,
+      token: emulator.apiKey,
+      baseUrl: emulator.url,
+      startDate: days[0],
+    };
+    const options = { settings, databasePath: space.databasePath, now, batchRows: 200, bulk };
+    const expected = new Set<string>();
+    for (const botId of botIds)
+      for (const day of days)
+        for (const record of emulator.records(botId, day)) expected.add(`${botId}/${String(record.conversation_id)}`);
 
-  for (const killAt of [3, 17]) {
-    const run = await sync(options, killAt);
-    expect(run.killed, run.output).toBe(true);
-    const [rows] = await queryDuckdb(
+    for (const killAt of [3, 17]) {
+      const run = await sync(options, killAt);
+      expect(run.killed, run.output).toBe(true);
+      const [rows] = await queryDuckdb(
+        space.databasePath,
+        "SELECT COUNT(*) AS n, COUNT(DISTINCT (bot_id, conversation_id)) AS keys FROM ultimate_conversations",
+      );
+      expect(rows?.n).toBe(rows?.keys);
+      expect(Number(rows?.n)).toBeLessThan(expected.size);
+      // State never runs ahead of the data: every day it claims for a bot is stored in full.
+      const state = await queryDuckdb(
+        space.databasePath,
+        "SELECT state FROM _parley_state WHERE stream = 'conversations'",
+      );
+      const claimed = ((state[0]?.state as { bots?: Record<string, string> } | undefined)?.bots ?? {}) as Record<
+        string,
+        string
+      >;
+      for (const [botId, lastDay] of Object.entries(claimed)) {
+        const stored = await queryDuckdb(
+          space.databasePath,
+          `SELECT COUNT(*) AS n FROM ultimate_conversations WHERE bot_id = '${botId}' AND export_date <= DATE '${lastDay}'`,
+        );
+        const served = days
+          .filter((day) => day <= lastDay)
+          .reduce(
+            (sum, day) =>
+              sum +
+              new Set([...(emulator as UltimateEmulator).records(botId, day)].map((record) => record.conversation_id))
+                .size,
+            0,
+          );
+        expect(stored[0]?.n).toBe(served);
+      }
+    }
+    await sync(options);
+    const [final] = await queryDuckdb(
       space.databasePath,
       "SELECT COUNT(*) AS n, COUNT(DISTINCT (bot_id, conversation_id)) AS keys FROM ultimate_conversations",
     );
-    expect(rows?.n).toBe(rows?.keys);
-    expect(Number(rows?.n)).toBeLessThan(expected.size);
-    // State never runs ahead of the data: every day it claims for a bot is stored in full.
-    const state = await queryDuckdb(
+    expect(final).toEqual({ n: expected.size, keys: expected.size });
+    const stored = await queryDuckdb(
       space.databasePath,
-      "SELECT state FROM _parley_state WHERE stream = 'conversations'",
+      "SELECT bot_id || '/' || conversation_id AS key FROM ultimate_conversations",
     );
-    const claimed = ((state[0]?.state as { bots?: Record<string, string> } | undefined)?.bots ?? {}) as Record<
-      string,
-      string
-    >;
-    for (const [botId, lastDay] of Object.entries(claimed)) {
-      const stored = await queryDuckdb(
-        space.databasePath,
-        `SELECT COUNT(*) AS n FROM ultimate_conversations WHERE bot_id = '${botId}' AND export_date <= DATE '${lastDay}'`,
-      );
-      const served = days
-        .filter((day) => day <= lastDay)
-        .reduce(
-          (sum, day) =>
-            sum +
-            new Set([...(emulator as UltimateEmulator).records(botId, day)].map((record) => record.conversation_id))
-              .size,
-          0,
-        );
-      expect(stored[0]?.n).toBe(served);
-    }
-  }
-  await sync(options);
-  const [final] = await queryDuckdb(
-    space.databasePath,
-    "SELECT COUNT(*) AS n, COUNT(DISTINCT (bot_id, conversation_id)) AS keys FROM ultimate_conversations",
-  );
-  expect(final).toEqual({ n: expected.size, keys: expected.size });
-  const stored = await queryDuckdb(
-    space.databasePath,
-    "SELECT bot_id || '/' || conversation_id AS key FROM ultimate_conversations",
-  );
-  expect(new Set(stored.map((row) => row.key))).toEqual(expected);
-  expect(await queryDuckdb(space.databasePath, "SELECT state FROM _parley_state")).toEqual([
-    { state: { bots: Object.fromEntries(botIds.map((botId) => [botId, "2024-06-19"])), lookbackDays: 2 } },
-  ]);
-  // A further run re-reads the lookback days (2) and still stores each conversation once.
-  await sync(options);
-  expect(await queryDuckdb(space.databasePath, "SELECT COUNT(*) AS n FROM ultimate_conversations")).toEqual([
-    { n: expected.size },
-  ]);
-  // The pinned clock gives every run the same start time, so the statuses are compared as a sorted list.
-  const loads = await queryDuckdb(space.databasePath, "SELECT status FROM _parley_loads ORDER BY status");
-  expect(loads.map((load) => load.status)).toEqual(["running", "running", "succeeded", "succeeded"]);
-});
+    expect(new Set(stored.map((row) => row.key))).toEqual(expected);
+    expect(await queryDuckdb(space.databasePath, "SELECT state FROM _parley_state")).toEqual([
+      { state: { bots: Object.fromEntries(botIds.map((botId) => [botId, "2024-06-19"])), lookbackDays: 2 } },
+    ]);
+    // A further run re-reads the lookback days (2) and still stores each conversation once.
+    await sync(options);
+    expect(await queryDuckdb(space.databasePath, "SELECT COUNT(*) AS n FROM ultimate_conversations")).toEqual([
+      { n: expected.size },
+    ]);
+    // The pinned clock gives every run the same start time, so the statuses are compared as a sorted list.
+    const loads = await queryDuckdb(space.databasePath, "SELECT status FROM _parley_loads ORDER BY status");
+    expect(loads.map((load) => load.status)).toEqual(["running", "running", "succeeded", "succeeded"]);
+  },
+);

@@ -5,13 +5,14 @@ import { createDuckdbSink } from "@parley/sink-duckdb";
 
 /**
  * One Ultimate sync into a DuckDB file, in its own process so a test can SIGKILL it mid-file.
- * Argument: JSON `{settings, databasePath, now, batchRows}`. Prints a line per written batch.
+ * Argument: JSON `{settings, databasePath, now, batchRows, bulk}`. Prints a line per written batch.
  */
-const { settings, databasePath, now, batchRows } = JSON.parse(process.argv[2] ?? "{}") as {
+const { settings, databasePath, now, batchRows, bulk } = JSON.parse(process.argv[2] ?? "{}") as {
   settings: Record<string, unknown>;
   databasePath: string;
   now: string;
   batchRows: number;
+  bulk?: boolean;
 };
 const result = await runSync({
   sourceName: "ultimate",
@@ -19,6 +20,7 @@ const result = await runSync({
   sink: createDuckdbSink({ path: databasePath }),
   tablePrefix: "ultimate",
   batchRows,
+  ...(bulk === undefined ? {} : { bulk }),
   flushIntervalMs: 0,
   logger: silentLogger,
   now: () => new Date(now),

@@ -38,6 +38,7 @@ export {
 } from "./mapping/record-mapper.ts";
 export type {
   FieldMapping,
+  RawRecordPart,
   RecordContext,
   RecordMapping,
   ValueReading,
@@ -84,6 +85,7 @@ export type {
   StreamCompletion,
   StreamLoadSummary,
   WriteBatch,
+  WriteOutcome,
 } from "./sink/sink.ts";
 export type {
   CheckContext,

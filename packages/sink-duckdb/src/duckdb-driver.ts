@@ -1,4 +1,6 @@
+import { randomUUID } from "node:crypto";
 import { readFile, rm, writeFile } from "node:fs/promises";
+import { availableParallelism } from "node:os";
 import type { ColumnDefinition, LogicalType } from "@parley/core";
 import {
   createStagingArea,
@@ -9,6 +11,7 @@ import {
 } from "@parley/core/warehouse";
 import type { DuckdbConfig } from "./duckdb-config.ts";
 import { DuckdbSession } from "./duckdb-connection.ts";
+import { mapRawRecords, writeRawParts } from "./duckdb-raw-records.ts";
 import { duckdbColumnTypes, quoteIdentifier, quoteLiteral, sameDuckdbType } from "./duckdb-types.ts";
 
 /** Locks taken in this process, by database path and name: DuckDB's file lock already keeps other processes out. */
@@ -130,6 +133,28 @@ export function createDuckdbDriver(config: DuckdbConfig): WarehouseDriver {
           if (lockNote !== undefined) await rm(lockNote, { force: true });
         },
       };
+    },
+    async mapRawRecords(stream, parts) {
+      const area = await stagingArea();
+      const paths = await writeRawParts(area.directory, `raw-${randomUUID()}`, parts);
+      try {
+        return await session.exclusive(async (connection) => {
+          // The mapping SQL runs on the load threads, like a load: parsing the next batch keeps the other cores.
+          await connection.run(`SET threads = ${config.loadThreads}`);
+          try {
+            const mapped = await mapRawRecords(connection, stream, parts, paths, area.directory);
+            return {
+              relation: mapped.table,
+              rejects: mapped.rejects,
+              release: () => session.exclusive(() => mapped.drop()),
+            };
+          } finally {
+            await connection.run(`SET threads = ${config.threads ?? availableParallelism()}`);
+          }
+        });
+      } finally {
+        await area.remove(paths);
+      }
     },
     async ensureNamespace() {
       await query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(config.schema)}`);

@@ -9,8 +9,9 @@ import {
   mapRecordText,
   type RecordMapping,
 } from "@parley/core";
+import { positionColumn } from "@parley/core/warehouse";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { fastColumn, mappingSelectSql, positionColumn } from "./duckdb-mapping-sql.ts";
+import { fastColumn, mappingSelectSql } from "./duckdb-mapping-sql.ts";
 import { duckdbColumnTypes } from "./duckdb-types.ts";
 
 const mapping: RecordMapping = {

@@ -1,10 +1,16 @@
-import type { ColumnDefinition, FieldMapping, JsonShape, RecordContext, RecordMapping } from "@parley/core";
+import {
+  type ColumnDefinition,
+  type FieldMapping,
+  type JsonShape,
+  maxJsonDepth,
+  type RecordContext,
+  type RecordMapping,
+} from "@parley/core";
+import { positionColumn } from "@parley/core/warehouse";
 import { duckdbColumnTypes, quoteIdentifier, quoteLiteral } from "./duckdb-types.ts";
 
 /** Whether the SQL mapped a staged record itself; the others go to the JavaScript mapper, which knows every case. */
 export const fastColumn = "_parley_fast";
-/** The record's position in its batch: the last record per key wins a merge. */
-export const positionColumn = "_parley_position";
 
 const maxSafeInteger = "9007199254740991";
 
@@ -70,6 +76,8 @@ export function mappingSelectSql(
     "json_type(record) = 'OBJECT'",
     `list_has_all(${list(vendorNames)}, keys)`,
     // Escaped NULs and UTF-16 surrogates: text the JavaScript side repairs (or refuses) before storing.
+    // At most this many brackets, at most this deep: deeper records get the JavaScript side's depth check.
+    `length(record::VARCHAR) - length(translate(record::VARCHAR, '{[', '')) <= ${maxJsonDepth}`,
     `NOT (contains(record::VARCHAR, '\\u') AND regexp_matches(record::VARCHAR, '\\\\u(0000|[dD][89aAbBcCdDeEfF])'))`,
   ];
   const expressions = new Map<string, string>();

@@ -1,5 +1,37 @@
-import type { JsonValue, RejectedRecord, TableTarget, ValidatedRow, WriteDisposition } from "@parley/core";
+import type {
+  JsonValue,
+  RawRecordPart,
+  RecordContext,
+  RejectedRecord,
+  TableTarget,
+  ValidatedRow,
+  WriteDisposition,
+} from "@parley/core";
 import type { FlushDecision, FlushMoment, StreamSituation } from "./flush-decision.ts";
+
+/** A record as the vendor sent it, buffered for a sink that maps raw records itself (its bulk path). */
+export class RawRecord {
+  readonly text: string;
+  readonly context: RecordContext;
+  constructor(text: string, context: RecordContext) {
+    this.text = text;
+    this.context = context;
+  }
+}
+
+export type BufferedRow = ValidatedRow | RawRecord;
+
+/** Raw records grouped into parts of consecutive records sharing a context (one file or page). */
+export function rawParts(rows: readonly BufferedRow[]): RawRecordPart[] {
+  const parts: { context: RecordContext; texts: string[] }[] = [];
+  for (const row of rows) {
+    const raw = row as RawRecord;
+    const last = parts.at(-1);
+    if (last?.context === raw.context) last.texts.push(raw.text);
+    else parts.push({ context: raw.context, texts: [raw.text] });
+  }
+  return parts;
+}
 
 /** What the engine holds for one stream between writes; `decideFlush` says what leaves it and when. */
 export class StreamBuffer {
@@ -7,7 +39,7 @@ export class StreamBuffer {
   /** The disposition the connector declared; under full refresh `target` is written as a replace. */
   readonly declared: WriteDisposition;
   readonly fullRefresh: boolean;
-  rows: ValidatedRow[] = [];
+  rows: BufferedRow[] = [];
   rejects: RejectedRecord[] = [];
   /** The newest checkpoint whose state is not stored yet, and how many buffered rows it covers. */
   checkpoint: { readonly state: JsonValue; coveredRows: number } | undefined;
@@ -32,7 +64,7 @@ export class StreamBuffer {
     this.lastFlushAt = now;
   }
 
-  addRow(row: ValidatedRow): void {
+  addRow(row: BufferedRow): void {
     this.rows.push(row);
     this.recordCount += 1;
     this.rowsAfterCheckpoint += 1;
@@ -57,7 +89,7 @@ export class StreamBuffer {
   }
 
   /** Removes what the decision writes; a replace keeps its checkpoint for the swap. */
-  take(decision: FlushDecision): { rows: ValidatedRow[]; rejects: RejectedRecord[]; state: JsonValue | undefined } {
+  take(decision: FlushDecision): { rows: BufferedRow[]; rejects: RejectedRecord[]; state: JsonValue | undefined } {
     const count = decision.writeRows;
     const rows = count === this.rows.length ? this.rows : this.rows.slice(0, count);
     this.rows = count === this.rows.length ? [] : this.rows.slice(count);

@@ -14,12 +14,13 @@ import {
   type StreamDefinition,
   type StreamLoadSummary,
   type TableTarget,
+  type ValidatedRow,
 } from "@parley/core";
 import { type PiiSettings, preparePii } from "../pii/pii-run.ts";
 import { decideFlush, type FlushDecision, type FlushMoment } from "./flush-decision.ts";
 import { newLoadId } from "./load-id.ts";
 import { usableState } from "./stored-state.ts";
-import { StreamBuffer } from "./stream-buffer.ts";
+import { RawRecord, rawParts, StreamBuffer } from "./stream-buffer.ts";
 
 export interface SyncOptions {
   /** The source's name in the config; state and the load ledger are keyed by it. */
@@ -37,6 +38,11 @@ export interface SyncOptions {
   /** Rows a stream buffers before it is written (a checkpoint writes earlier once `flushIntervalMs` passed). */
   readonly batchRows?: number;
   readonly flushIntervalMs?: number;
+  /**
+   * Let a sink that can (`Sink.rawRecords`) load raw records with its own reader and map them in SQL
+   * (default true); false maps every record in JavaScript. Both give the same rows and rejects.
+   */
+  readonly bulk?: boolean;
   readonly logger: Logger;
   /**
    * Aborting it stops the run: what checkpoints cover is written with its state, nothing else, and the load is
@@ -94,6 +100,8 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
   const flushIntervalMs = options.flushIntervalMs ?? 5_000;
   const fullRefresh = options.fullRefresh === true;
   const signal = options.signal ?? new AbortController().signal;
+  // The sink's bulk path maps raw records with SQL generated from the stream's mapping; otherwise the runner maps them.
+  const bulk = options.bulk !== false && sink.rawRecords === true;
   const selected =
     options.streams === undefined
       ? source.streams
@@ -123,17 +131,23 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
     // Backpressure: at most one batch is being written while the next one fills.
     await pendingWrite;
     const state = taken.state;
+    const raw = taken.rows[0] instanceof RawRecord;
     const written = sink
       .writeBatch({
         loadId,
         loadedAt,
         source: sourceName,
         target: buffer.target,
-        rows: taken.rows,
+        rows: raw ? [] : (taken.rows as ValidatedRow[]),
+        ...(raw ? { raw: rawParts(taken.rows) } : {}),
         rejects: taken.rejects,
         ...(state === undefined ? {} : { state: stateUpdate(buffer, state) }),
       })
-      .then(() => {
+      .then((outcome) => {
+        // Raw records the sink set aside were counted as records when they were read.
+        const rejected = outcome?.rejected ?? 0;
+        buffer.recordCount -= rejected;
+        buffer.rejectCount += rejected;
         if (state !== undefined) buffer.storedState = state;
         options.onProgress?.({
           kind: "flushed",
@@ -217,6 +231,7 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
       logger,
       signal,
       now,
+      rawRecords: bulk,
       progress: (event) => options.onProgress?.({ kind: "source", event }),
     });
     for await (const message of messages) {
@@ -236,6 +251,12 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
       if (message.kind === "reject") {
         buffer.rejects.push({ stream: message.stream, payload: rejectPayload(message.raw), reason: message.reason });
         buffer.rejectCount += 1;
+        continue;
+      }
+      if (message.kind === "raw" && bulk && buffer.target.stream.mapping !== undefined) {
+        buffer.addRow(new RawRecord(message.text, message.context));
+        const decision = await consult(buffer, "record");
+        if (decision.refuse !== undefined) throw refusal(source.type, buffer, decision.refuse);
         continue;
       }
       const record = message.kind === "raw" ? mapRaw(buffer, message.text, message.context) : message.record;

@@ -57,3 +57,10 @@ export interface RecordContext {
   readonly values: Readonly<Record<string, string | null>>;
   readonly where: string;
 }
+
+/** Consecutive raw records of one batch that share a context (one file or page), in the order they were read. */
+export interface RawRecordPart {
+  readonly context: RecordContext;
+  /** Each the JSON text of one record, as the vendor sent it. */
+  readonly texts: readonly string[];
+}

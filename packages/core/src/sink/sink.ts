@@ -1,3 +1,4 @@
+import type { RawRecordPart } from "../mapping/record-mapping.ts";
 import type { ValidatedRow } from "../schema/record-validator.ts";
 import type { TableTarget } from "../schema/stream-definition.ts";
 import type { PluginApiVersion } from "../source/source.ts";
@@ -29,7 +30,17 @@ export interface WriteBatch {
   /** Rows already validated against `target.stream.columns` (lineage columns are added by the sink). */
   readonly rows: readonly ValidatedRow[];
   readonly rejects: readonly RejectedRecord[];
+  /**
+   * Raw records for a sink with `rawRecords`, instead of `rows`: the sink maps them with the stream's `mapping`
+   * in the same transaction as the rejects and state, and reports the ones it set aside.
+   */
+  readonly raw?: readonly RawRecordPart[];
   readonly state?: StateUpdate;
+}
+
+/** What a write reports back: raw records that became rejects (counted as records when they were read). */
+export interface WriteOutcome {
+  readonly rejected: number;
 }
 
 /** Sent once per stream after its last batch. For `replace` streams this is when the new rows become visible. */
@@ -102,7 +113,13 @@ export interface Sink {
    */
   prepare(targets: readonly TableTarget[]): Promise<void>;
   /** Applies one batch atomically: its rows, rejects and state are all stored, or none is. */
-  writeBatch(batch: WriteBatch): Promise<void>;
+  // biome-ignore lint/suspicious/noConfusingVoidType: a sink that takes no raw records reports nothing
+  writeBatch(batch: WriteBatch): Promise<WriteOutcome | undefined | void>;
+  /**
+   * The sink loads raw records (`WriteBatch.raw`) with its own reader and maps them with SQL generated from the
+   * stream's `mapping` (its bulk path); without it the runner maps raw records in JavaScript.
+   */
+  readonly rawRecords?: boolean;
   /** Ends a stream's load: a replace swaps its staged rows in, with the state, in one transaction. */
   completeStream(completion: StreamCompletion): Promise<void>;
 

@@ -2,6 +2,7 @@
 export { createStagingArea, type StagingArea } from "./staging-area.ts";
 export type {
   DriverTransaction,
+  MappedRawRecords,
   StagedRows,
   TableHints,
   TableShape,
@@ -10,4 +11,4 @@ export type {
 export { jsonText } from "./warehouse-ledger.ts";
 export { checkTargetNames, replaceStagingTable, reservedColumns, sequenceColumn } from "./warehouse-names.ts";
 export { createWarehouseSink, type WarehouseSinkOptions } from "./warehouse-sink.ts";
-export { latestRowPerKey } from "./warehouse-writes.ts";
+export { latestRowPerKey, positionColumn } from "./warehouse-writes.ts";

@@ -1,5 +1,7 @@
+import type { RawRecordPart, RecordMapping } from "../mapping/record-mapping.ts";
 import type { ColumnDefinition, LogicalType } from "../schema/logical-type.ts";
-import type { SqlDialect } from "../sink/sink.ts";
+import type { StreamDefinition } from "../schema/stream-definition.ts";
+import type { RejectedRecord, SqlDialect } from "../sink/sink.ts";
 
 /**
  * What a warehouse sink hands to the load protocol: a small driver, alike for every warehouse (kysely's
@@ -55,9 +57,27 @@ export interface WarehouseDriver {
    * A holder that dies releases the lock (a session ends, a file lock drops, a lease expires).
    */
   tryLock(name: string, holder: string): Promise<{ release(): Promise<void> } | { heldBy: string | undefined }>;
+  /**
+   * The bulk path, for a warehouse whose own reader can parse a vendor's raw records: maps a batch's raw records
+   * with SQL generated from the stream's `mapping` (records it leaves aside go through the JavaScript mapper) into
+   * a relation of the stream's columns plus `_parley_position` (the record's place in the batch), which the next
+   * `transaction` reads. Absent: the runner maps raw records in JavaScript and the driver gets rows.
+   */
+  mapRawRecords?(
+    stream: StreamDefinition & { readonly mapping: RecordMapping },
+    parts: readonly RawRecordPart[],
+  ): Promise<MappedRawRecords>;
   /** Creates the sink's schema or dataset if missing. */
   ensureNamespace(): Promise<void>;
   close(): Promise<void>;
+}
+
+/** A batch's raw records, mapped and staged in the warehouse until `release`. */
+export interface MappedRawRecords {
+  readonly relation: string;
+  /** Records that could not be rows, with their reasons; stored with the batch. */
+  readonly rejects: readonly RejectedRecord[];
+  release(): Promise<void>;
 }
 
 export interface TableShape {

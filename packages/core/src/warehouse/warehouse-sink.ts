@@ -1,10 +1,11 @@
 import { hostname } from "node:os";
 import { LoadInProgressError } from "../errors/load-in-progress-error.ts";
+import type { RawRecordPart } from "../mapping/record-mapping.ts";
 import { lineageColumns } from "../schema/logical-type.ts";
 import type { TableTarget } from "../schema/stream-definition.ts";
 import { loadRecordFromRow, storedStateFromRow } from "../sink/internal-rows.ts";
 import { internalTables } from "../sink/internal-tables.ts";
-import type { LoadRecord, Sink, SinkLock, StreamCompletion, WriteBatch } from "../sink/sink.ts";
+import type { LoadRecord, Sink, SinkLock, StreamCompletion, WriteBatch, WriteOutcome } from "../sink/sink.ts";
 import type { JsonValue } from "../state/json-value.ts";
 import type { StoredState } from "../state/stored-state.ts";
 import type { WarehouseDriver } from "./warehouse-driver.ts";
@@ -25,7 +26,7 @@ import {
   stagingTableTag,
 } from "./warehouse-names.ts";
 import { ensureTable } from "./warehouse-schema.ts";
-import { applyRows, fingerprint, fingerprintQuery, swapStatements } from "./warehouse-writes.ts";
+import { applyMappedRows, applyRows, fingerprint, fingerprintQuery, swapStatements } from "./warehouse-writes.ts";
 
 export interface WarehouseSinkOptions {
   /** The sink id, e.g. `postgres`. */
@@ -49,6 +50,7 @@ class WarehouseSink implements Sink {
   readonly apiVersion = 1;
   readonly type: string;
   readonly dialect: WarehouseDriver["dialect"];
+  readonly rawRecords: boolean;
   readonly #driver: WarehouseDriver;
   readonly #staging = new Map<string, Staging>();
   #ready: Promise<void> | undefined;
@@ -57,6 +59,7 @@ class WarehouseSink implements Sink {
     this.type = options.type;
     this.#driver = options.driver;
     this.dialect = options.driver.dialect;
+    this.rawRecords = options.driver.mapRawRecords !== undefined;
   }
 
   get maxIdentifierLength(): number {
@@ -121,8 +124,9 @@ class WarehouseSink implements Sink {
     return staging;
   }
 
-  async writeBatch(batch: WriteBatch): Promise<void> {
+  async writeBatch(batch: WriteBatch): Promise<WriteOutcome | undefined> {
     await this.#internal();
+    if (batch.raw !== undefined && batch.raw.length > 0) return this.#writeRaw(batch, batch.raw);
     const replace = batch.target.stream.writeDisposition === "replace";
     const staging = replace && batch.rows.length > 0 ? await this.#stagingFor(batch) : undefined;
     const now = new Date().toISOString();
@@ -148,6 +152,42 @@ class WarehouseSink implements Sink {
           await transaction.run(statement);
     });
     if (staging !== undefined) staging.rows += batch.rows.length;
+    return undefined;
+  }
+
+  /** The bulk path: the driver maps the raw records in the warehouse; they then apply like rows, in one transaction. */
+  async #writeRaw(batch: WriteBatch, parts: readonly RawRecordPart[]): Promise<WriteOutcome> {
+    const stream = batch.target.stream;
+    const mapping = stream.mapping;
+    const mapRaw = this.#driver.mapRawRecords?.bind(this.#driver);
+    if (mapping === undefined || mapRaw === undefined)
+      throw new Error(`raw records for ${batch.target.table}, which this sink cannot map (a Parley bug)`);
+    const replace = stream.writeDisposition === "replace";
+    const staging = replace ? await this.#stagingFor(batch) : undefined;
+    const count = parts.reduce((sum, part) => sum + part.texts.length, 0);
+    const mapped = await mapRaw({ ...stream, mapping }, parts);
+    try {
+      const now = new Date().toISOString();
+      await this.#driver.transaction(async (transaction) => {
+        await applyMappedRows(this.#driver, transaction, {
+          target: batch.target,
+          relation: mapped.relation,
+          loadId: batch.loadId,
+          loadedAt: batch.loadedAt,
+          ...(staging === undefined ? {} : { staging: { table: staging.table, firstSequence: staging.rows } }),
+        });
+        const rejects = [...batch.rejects, ...mapped.rejects];
+        if (rejects.length > 0)
+          await insertRejects(this.#driver, transaction, { source: batch.source, loadId: batch.loadId, rejects, now });
+        if (batch.state !== undefined)
+          for (const statement of stateStatements(this.#driver, batch.state, batch.loadId, now))
+            await transaction.run(statement);
+      });
+    } finally {
+      await mapped.release();
+    }
+    if (staging !== undefined) staging.rows += count;
+    return { rejected: mapped.rejects.length };
   }
 
   async completeStream(completion: StreamCompletion): Promise<void> {

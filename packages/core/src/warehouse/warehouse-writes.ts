@@ -107,3 +107,47 @@ export function fingerprint(rows: readonly Record<string, unknown>[]): string {
   const [row] = rows;
   return `${String(row?.row_count ?? 0)} row(s), last written by ${String(row?.last_load ?? "no load")}`;
 }
+
+/** The column of mapped raw records that holds each record's place in its batch. */
+export const positionColumn = "_parley_position";
+
+export interface MappedInput {
+  readonly target: TableTarget;
+  /** Mapped raw records: the stream's columns and `_parley_position`. */
+  readonly relation: string;
+  readonly loadId: string;
+  readonly loadedAt: string;
+  readonly staging?: { readonly table: string; readonly firstSequence: number };
+}
+
+/** `applyRows` for raw records a driver mapped in the warehouse: the last record per key (by position) wins a merge. */
+export async function applyMappedRows(sql: Sql, transaction: DriverTransaction, input: MappedInput): Promise<void> {
+  const { target, relation, loadId, loadedAt } = input;
+  const stream = target.stream;
+  const names = stream.columns.map((column) => column.name);
+  const insertColumns = `${list(sql, names)}, ${list(sql, lineageNames)}`;
+  const position = sql.quoteIdentifier(positionColumn);
+  if (stream.writeDisposition === "replace") {
+    const staging = input.staging;
+    if (staging === undefined) throw new Error(`replace of ${target.table} without a staging table (a Parley bug)`);
+    await transaction.run(
+      `INSERT INTO ${sql.table(staging.table)} (${sql.quoteIdentifier(sequenceColumn)}, ${insertColumns}) SELECT ${staging.firstSequence} + ${position}, ${list(sql, names)}, ${lineageValues(sql, loadId, loadedAt)} FROM ${relation}`,
+    );
+    return;
+  }
+  const table = sql.table(target.table);
+  let rows = `SELECT ${list(sql, names)} FROM ${relation}`;
+  if (stream.writeDisposition === "merge") {
+    const key = list(sql, stream.primaryKey);
+    const matches = stream.primaryKey
+      .map((column) => `target.${sql.quoteIdentifier(column)} = batch.${sql.quoteIdentifier(column)}`)
+      .join(" AND ");
+    await transaction.run(
+      `DELETE FROM ${table} AS target WHERE EXISTS (SELECT 1 FROM ${relation} AS batch WHERE ${matches})`,
+    );
+    rows = `SELECT ${list(sql, names)} FROM (SELECT ${list(sql, names)}, ROW_NUMBER() OVER (PARTITION BY ${key} ORDER BY ${position} DESC) AS _parley_rank FROM ${relation}) AS ranked WHERE _parley_rank = 1`;
+  }
+  await transaction.run(
+    `INSERT INTO ${table} (${insertColumns}) SELECT ${list(sql, names)}, ${lineageValues(sql, loadId, loadedAt)} FROM (${rows}) AS batch`,
+  );
+}
