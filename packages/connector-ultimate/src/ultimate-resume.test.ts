@@ -79,3 +79,22 @@ test("a download that never makes progress fails after a few attempts, with an e
   expect((error as Error).message).not.toMatch(/X-Goog-Signature=[^[]/);
   expect(day.ranges()).toHaveLength(6);
 });
+
+test("rate limits and retries of the API and the downloads reach the run's progress as waits", async () => {
+  const day = await bigDay("ndjson");
+  day.server.injectFault({ kind: "rate-limit", retryAfterSeconds: 1 }, { on: "signed-urls" });
+  day.server.injectFault({ kind: "server-error" }, { on: "downloads" });
+  day.server.injectFault({ kind: "cut-connection", afterBytes: 150_000 }, { on: "downloads" });
+  const result = await read(day.settings);
+  expect(keysOf(result.records)).toEqual(day.served);
+  expect(result.waits).toEqual([
+    { milliseconds: expect.any(Number), reason: "rate limited by the server (429)" },
+    {
+      milliseconds: expect.any(Number),
+      reason: expect.stringMatching(/^retrying GET http:\/\/127\.0\.0\.1:\d+\/.* after HTTP 500$/),
+    },
+    { milliseconds: expect.any(Number), reason: expect.stringMatching(/^the connection broke .*; resuming$/) },
+  ]);
+  expect(result.waits[0]?.milliseconds).toBeGreaterThanOrEqual(1000);
+  expect(result.waits.map((wait) => wait.reason).join()).not.toMatch(/X-Goog-Signature=[0-9a-f]/);
+});

@@ -131,6 +131,8 @@ export interface ReadResult {
   readonly rejects: { raw: unknown; reason: string }[];
   readonly checkpoints: JsonValue[];
   readonly notes: string[];
+  /** The waits the source reported to the run's progress (rate limits, backoff). */
+  readonly waits: { milliseconds: number; reason: string }[];
 }
 
 /** Reads a source to the end (or until `onRecord` aborts), collecting what it emits. */
@@ -138,7 +140,7 @@ export async function readSource(
   source: Source,
   options: { state?: JsonValue | undefined; now?: string; onRecord?: (count: number) => void } = {},
 ): Promise<ReadResult> {
-  const result: ReadResult = { records: [], rejects: [], checkpoints: [], notes: [] };
+  const result: ReadResult = { records: [], rejects: [], checkpoints: [], notes: [], waits: [] };
   const context: ReadContext = {
     state: new Map(options.state === undefined ? [] : [["conversations", options.state]]),
     streams: new Set(["conversations"]),
@@ -146,6 +148,7 @@ export async function readSource(
     signal: new AbortController().signal,
     progress: (event) => {
       if (event.kind === "note") result.notes.push(event.message);
+      if (event.kind === "waiting") result.waits.push({ milliseconds: event.milliseconds, reason: event.reason });
     },
     now: () => new Date(options.now ?? testNow),
   };
