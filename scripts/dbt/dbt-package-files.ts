@@ -20,8 +20,11 @@ function vendorOfTable(table: string): string | undefined {
   return connectorTypes.find((type) => table.startsWith(`${type}_`));
 }
 
-function enabledConfig(condition: Condition): Record<string, unknown> {
-  return condition.length === 0 ? {} : { config: { enabled: `{{ ${condition.join(" and ")} }}` } };
+/** A model's `config`: when it is enabled, and its meta (dbt 1.10+ reads meta from config). */
+function modelConfig(condition: Condition, meta: Record<string, unknown> = {}): Record<string, unknown> {
+  const enabled = condition.length === 0 ? {} : { enabled: `{{ ${condition.join(" and ")} }}` };
+  const config = { ...enabled, ...(Object.keys(meta).length === 0 ? {} : { meta }) };
+  return Object.keys(config).length === 0 ? {} : { config };
 }
 
 function description(header: string): string {
@@ -41,8 +44,10 @@ function modelProperties(view: SqlView, condition: Condition): Record<string, un
   return {
     name: view.name,
     description: description(header),
-    ...enabledConfig(condition),
-    meta: { parley_sql: view.files.map((file) => `sql/${file}`), ...(grain === undefined ? {} : { grain }) },
+    ...modelConfig(condition, {
+      parley_sql: view.files.map((file) => `sql/${file}`),
+      ...(grain === undefined ? {} : { grain }),
+    }),
     ...(grain === undefined ? {} : { data_tests: [{ parley_unique_grain: { arguments: { columns: grain } } }] }),
     columns: columns.map((column) => ({
       name: column,
@@ -60,7 +65,7 @@ function summary(model: Record<string, unknown>): string {
     .join(" ")
     .replace(new RegExp(`^${String(model.name)}:?\\s*`), "")
     .trim();
-  const files = (model.meta as { parley_sql?: string[] } | undefined)?.parley_sql ?? [];
+  const files = (model.config as { meta?: { parley_sql?: string[] } } | undefined)?.meta?.parley_sql ?? [];
   const file = files.find((path) => !/\.(duckdb|postgres|bigquery)\.sql$/.test(path)) ?? files[0];
   const fallback = file === undefined ? "" : `see the header of \`${file}\``;
   return (text === "" ? fallback : text).replace(/\|/g, "\\|");
@@ -103,8 +108,7 @@ export async function dbtPackage(sqlDirectory: string): Promise<{ files: Map<str
     const grain = viewGrains[unionModel] ?? [];
     addProperties(unionFolder, {
       ...model.properties,
-      ...enabledConfig(conditions.get(unionModel) ?? []),
-      meta: { grain },
+      ...modelConfig(conditions.get(unionModel) ?? [], { grain }),
       data_tests: [{ parley_unique_grain: { arguments: { columns: grain } } }],
     });
   };
@@ -146,7 +150,7 @@ export async function dbtPackage(sqlDirectory: string): Promise<{ files: Map<str
       return {
         name: table,
         identifier: `{{ var('parley_${table.replace(/^_+/, "")}_identifier', '${table}') }}`,
-        ...enabledConfig(vendor === undefined ? [] : [usingVar(vendor)]),
+        ...modelConfig(vendor === undefined ? [] : [usingVar(vendor)]),
       };
     }),
   };

@@ -65,7 +65,12 @@ interface Warehouse {
   /** The reporting time zone given to `parley views apply` and, as the package's var, to dbt. */
   readonly reportingTimeZone?: string;
   /** Loads every scenario; returns the sink config and the dbt target, and a sink to query afterwards. */
-  setup(): Promise<{ sink: Record<string, unknown>; target: DbtTarget; sourceSchema: string; open: () => Sink }>;
+  setup(): Promise<{
+    sink: Record<string, unknown>;
+    target: Extract<DbtTarget, { schema: string }>;
+    sourceSchema: string;
+    open: () => Sink;
+  }>;
 }
 
 const warehouses: Warehouse[] = [
@@ -129,6 +134,7 @@ describe.each(warehouses)("the dbt package on $name", (warehouse) => {
     expect(summary, build).not.toBeNull();
     const [, pass, warn, error, skip] = (summary as RegExpExecArray).map(Number);
     expect({ warn, error, skip }, build).toEqual({ warn: 0, error: 0, skip: 0 });
+    expect(build, "no deprecation warnings").not.toMatch(/Deprecated functionality/);
     process.stdout.write(`dbt build on ${warehouse.name}: ${(summary as RegExpExecArray)[0]}\n`);
     if (process.env.PARLEY_DBT_LOG !== undefined) await appendFile(process.env.PARLEY_DBT_LOG, build);
 

@@ -18,6 +18,13 @@ export function dbtVenv(): Promise<PythonVenv> {
 
 /** A dbt profile target: what `profiles.yml` says for the warehouse. */
 export type DbtTarget =
+  | {
+      readonly type: "bigquery";
+      readonly method: "service-account";
+      readonly keyfile: string;
+      readonly project: string;
+      readonly dataset: string;
+    }
   | { readonly type: "duckdb"; readonly path: string; readonly schema: string }
   | {
       readonly type: "postgres";
@@ -29,7 +36,7 @@ export type DbtTarget =
       readonly schema: string;
     };
 
-export function postgresTarget(url: string, schema: string): DbtTarget {
+export function postgresTarget(url: string, schema: string): Extract<DbtTarget, { type: "postgres" }> {
   const parsed = new URL(url);
   return {
     type: "postgres",

@@ -73,6 +73,7 @@ describe("parley dbt sources", () => {
     ]);
     const support = byName(generated, "support");
     expect(support.config).toEqual({
+      meta: { parley_source: "support", parley_connector: "ultimate" },
       loaded_at_field: "_parley_loaded_at",
       freshness: { warn_after: { count: 36, period: "hour" }, error_after: { count: 60, period: "hour" } },
     });
@@ -174,7 +175,7 @@ describe("parley dbt sources", () => {
         name: "csat_score",
         description: "Customer satisfaction, 1 to 5",
         data_type: "DOUBLE",
-        meta: { parley_type: "float" },
+        config: { meta: { parley_type: "float" } },
       },
       ...before.slice(lineageStart),
     ]);

@@ -45,8 +45,8 @@ export async function dbtSourcesCommand(context: CommandContext, options: DbtSou
       description: `Tables Parley loads for its source ${configured.name} (connector ${configured.type}).`,
       ...location,
       loader: "parley",
-      meta: { parley_source: configured.name, parley_connector: configured.type },
       config: {
+        meta: { parley_source: configured.name, parley_connector: configured.type },
         loaded_at_field: "_parley_loaded_at",
         freshness: { warn_after: hoursAfter(freshness.warn), error_after: hoursAfter(freshness.error) },
       },

@@ -96,7 +96,7 @@ function dbtColumn(column: ColumnDefinition, stream: StreamDefinition, sinkType:
     ...(column.description === undefined ? {} : { description: column.description }),
     ...(type === undefined ? {} : { data_type: type }),
     ...(isLowerCase(column.name) ? {} : { quote: true }),
-    meta: { parley_type: column.type },
+    config: { meta: { parley_type: column.type } },
     ...(tests.length === 0 ? {} : { data_tests: tests }),
   };
 }
@@ -107,7 +107,9 @@ export function dbtTable(table: string, stream: StreamDefinition, sinkType: stri
   return {
     name: table,
     ...(stream.description === undefined ? {} : { description: stream.description }),
-    meta: { parley_stream: stream.name, parley_write_disposition: stream.writeDisposition, parley_primary_key: key },
+    config: {
+      meta: { parley_stream: stream.name, parley_write_disposition: stream.writeDisposition, parley_primary_key: key },
+    },
     ...(key.length > 1 ? { data_tests: [{ unique: { column_name: compositeKeyExpression(key, sinkType) } }] } : {}),
     columns: [...stream.columns, ...lineageColumns].map((column) => dbtColumn(column, stream, sinkType)),
   };
