@@ -54,7 +54,7 @@ test("the package and a BigQuery sources file compile with dbt-bigquery, and eve
     sources: {
       support: {
         type: "ultimate",
-        organizationId: "o",
+        organizationId: "bbbbbbbbbbbbbbbbbbbbbbb1",
         botIds: ["aaaaaaaaaaaaaaaaaaaaaaa1"],
         token: "unused",
         startDate: "2024-06-01",

@@ -15,7 +15,7 @@ afterEach(async () => {
 const sources = {
   support: {
     type: "ultimate",
-    organizationId: "org",
+    organizationId: "bbbbbbbbbbbbbbbbbbbbbbb1",
     botIds: ["aaaaaaaaaaaaaaaaaaaaaaa1"],
     token: "unused",
     startDate: "2024-06-01",
