@@ -168,7 +168,7 @@ function recordingBigquerySink(statements: string[]): SinkFactory {
   };
   const real = defaultRegistry.sinks.bigquery;
   if (real === undefined) throw new Error("the runner's registry has no bigquery sink");
-  return { type: "bigquery", configSchema: real.configSchema, create: () => sink };
+  return { ...real, create: () => sink };
 }
 
 const bigquery = new Parser();

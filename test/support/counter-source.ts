@@ -34,13 +34,14 @@ function itemsStream(disposition: "merge" | "append"): StreamDefinition {
         writeDisposition: "merge",
         primaryKey: ["id"],
         columns,
-        cursorField: "page",
         eventTimeColumn: "at",
       }
-    : { name: "items", writeDisposition: "append", columns, cursorField: "page", eventTimeColumn: "at" };
+    : { name: "items", writeDisposition: "append", columns, eventTimeColumn: "at" };
 }
 
 export const counterSourceFactory: SourceFactory<typeof counterConfigSchema> = {
+  apiVersion: 1,
+  packageName: "@parley/e2e-tests",
   type: "counter",
   configSchema: counterConfigSchema,
   create(config): Source {

@@ -1,7 +1,7 @@
 import { ccaiSourceFactory, exportCcaiToBigQuery } from "@parley/connector-ccai";
 import { ultimateSourceFactory } from "@parley/connector-ultimate";
 import { voicegainSourceFactory } from "@parley/connector-voicegain";
-import type { Logger, ProgressEvent, SinkFactory, SourceFactory } from "@parley/core";
+import type { ConfigIssue, Logger, ProgressEvent, SinkFactory, SourceFactory } from "@parley/core";
 import { bigquerySinkFactory } from "@parley/sink-bigquery";
 import { duckdbSinkFactory } from "@parley/sink-duckdb";
 import { postgresSinkFactory } from "@parley/sink-postgres";
@@ -43,3 +43,20 @@ export interface Registry {
 }
 
 export const defaultRegistry: Registry = { sources: sourceFactories, sinks: sinkFactories, exports: nativeExports };
+
+/** The plugin contract version this runner speaks (`apiVersion` of `@parley/core`'s Source and Sink). */
+export const pluginApiVersion = 1;
+
+/**
+ * A plugin built for another contract version is refused before it runs, naming its package and both versions:
+ * a connector compiled against a newer `@parley/core` may emit messages this runner does not understand.
+ */
+export function pluginVersionIssue(factory: SourceFactory | SinkFactory, path: string): ConfigIssue | undefined {
+  const { apiVersion, packageName } = factory as { apiVersion?: unknown; packageName?: unknown };
+  if (apiVersion === pluginApiVersion) return undefined;
+  const name = typeof packageName === "string" ? packageName : `the "${factory.type}" plugin`;
+  return {
+    path,
+    message: `${name} implements plugin API version ${String(apiVersion ?? "(none)")}, but this @parley/runner speaks version ${pluginApiVersion}: install versions of ${name} and @parley/runner made for the same @parley/core`,
+  };
+}

@@ -90,6 +90,8 @@ export function createCcaiSource(settings: CcaiSettings): Source {
 }
 
 export const ccaiSourceFactory: SourceFactory<typeof ccaiConfigSchema> = {
+  apiVersion: 1,
+  packageName: "@parley/connector-ccai",
   type: "ccai",
   configSchema: ccaiConfigSchema,
   create: sourceFromConfig,

@@ -23,7 +23,6 @@ export const conversationsStream: MergeStreamDefinition = {
   writeDisposition: "merge",
   primaryKey: ["conversationName"],
   eventTimeColumn: "loadTimestamp",
-  cursorField: "updateTime",
   columns: [
     {
       name: "conversationName",

@@ -53,6 +53,8 @@ export function createUltimateSource(settings: UltimateSettings): Source {
 
 /** The runner's registry entry for this source. */
 export const ultimateSourceFactory: SourceFactory<typeof ultimateConfigSchema> = {
+  apiVersion: 1,
+  packageName: "@parley/connector-ultimate",
   type: "ultimate",
   configSchema: ultimateConfigSchema,
   create: createSource,

@@ -172,7 +172,6 @@ export const conversationsStream: MergeStreamDefinition = {
   writeDisposition: "merge",
   primaryKey: ["bot_id", "conversation_id"],
   eventTimeColumn: "conversation_end_time",
-  cursorField: "export_date",
   columns: conversationColumns,
   mapping: conversationMapping,
 };

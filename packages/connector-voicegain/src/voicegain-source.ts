@@ -71,6 +71,8 @@ export function createVoicegainSource(settings: VoicegainSettings): Source {
 }
 
 export const voicegainSourceFactory: SourceFactory<typeof voicegainConfigSchema> = {
+  apiVersion: 1,
+  packageName: "@parley/connector-voicegain",
   type: "voicegain",
   configSchema: voicegainConfigSchema,
   create: createSource,

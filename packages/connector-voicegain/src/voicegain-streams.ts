@@ -127,7 +127,6 @@ export const callsStream = {
   writeDisposition: "merge",
   primaryKey: ["call_id"],
   eventTimeColumn: "start_time",
-  cursorField: "call_id",
   columns: [...sharedColumns, ...jsonOnlyColumns],
 } as const satisfies MergeStreamDefinition;
 

@@ -19,6 +19,8 @@ export function createBigquerySink(settings: BigquerySettings): Sink {
 
 /** The runner's registry entry for this sink (credentials from Application Default Credentials or `keyFilename`). */
 export const bigquerySinkFactory: SinkFactory<typeof bigqueryConfigSchema> = {
+  apiVersion: 1,
+  packageName: "@parley/sink-bigquery",
   type: "bigquery",
   configSchema: bigqueryConfigSchema,
   create: (config) => sinkFromConfig(config, undefined),

@@ -16,6 +16,8 @@ export function createDuckdbSink(settings: DuckdbSettings = {}): Sink {
 
 /** The runner's registry entry for this sink. */
 export const duckdbSinkFactory: SinkFactory<typeof duckdbConfigSchema> = {
+  apiVersion: 1,
+  packageName: "@parley/sink-duckdb",
   type: "duckdb",
   configSchema: duckdbConfigSchema,
   create: sinkFromConfig,

@@ -21,6 +21,8 @@ export function createPostgresSink(settings: PostgresSettings): Sink {
 
 /** The runner's registry entry for this sink. */
 export const postgresSinkFactory: SinkFactory<typeof postgresConfigSchema> = {
+  apiVersion: 1,
+  packageName: "@parley/sink-postgres",
   type: "postgres",
   configSchema: postgresConfigSchema,
   create: sinkFromConfig,

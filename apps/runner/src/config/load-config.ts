@@ -2,7 +2,7 @@ import { readFile } from "node:fs/promises";
 import { ConfigError, type ConfigIssue, parseConfig, type SinkFactory, type SourceFactory } from "@parley/core";
 import { parse as parseYaml, YAMLParseError } from "yaml";
 import type { PiiPolicy } from "../pii/pii-config.ts";
-import type { Registry } from "../registry.ts";
+import { pluginVersionIssue, type Registry } from "../registry.ts";
 import { interpolateEnv } from "./interpolate-env.ts";
 import { resolveRelativePaths } from "./relative-paths.ts";
 import { type RunnerConfigFile, runnerConfigSchema, runnerOwnSourceKeys } from "./runner-config.ts";
@@ -58,6 +58,8 @@ export function resolveConfig(
       message: `unknown sink type "${file.sink.type}" (available: ${available(registry.sinks)})`,
     });
   } else {
+    const versionIssue = pluginVersionIssue(sinkFactory, "sink.type");
+    if (versionIssue !== undefined) issues.push(versionIssue);
     const settings = resolveRelativePaths(sinkFactory.configSchema, omit(file.sink, ["type"]), path);
     const sink = parseConfig(sinkFactory.configSchema, settings, "sink");
     if (sink.ok) sinkConfig = sink.config;
@@ -74,6 +76,8 @@ export function resolveConfig(
       });
       continue;
     }
+    const versionIssue = pluginVersionIssue(factory, `sources.${name}.type`);
+    if (versionIssue !== undefined) issues.push(versionIssue);
     const settings = resolveRelativePaths(factory.configSchema, omit(entry, runnerOwnSourceKeys), path);
     const source = parseConfig(factory.configSchema, settings, `sources.${name}`);
     if (!source.ok) {

@@ -14,18 +14,15 @@ export type WriteDisposition = "append" | "merge" | "replace";
 interface StreamDefinitionBase {
   /** Stream name, also the table name's suffix: table `<source prefix>_<name>`. */
   readonly name: string;
+  /** What a row is, for generated docs (dbt sources, READMEs). */
   readonly description?: string;
+  /** The table's columns; the sink adds the lineage columns after them. */
   readonly columns: readonly ColumnDefinition[];
   /**
    * The column holding the record's event time (e.g. a conversation's end time). BigQuery partitions
    * by its day; other sinks may index it. Must be a `timestamp` or `date` column.
    */
   readonly eventTimeColumn?: string;
-  /**
-   * The field the source's incremental cursor follows, for docs and the run summary
-   * (the cursor value itself lives in the stream's state). Absent for full-refresh streams.
-   */
-  readonly cursorField?: string;
   /**
    * How the vendor's raw records become rows, for a source that can hand over raw records (`raw` messages):
    * the runner maps them with this declaration in JavaScript, or a sink's bulk path loads them with its own

@@ -166,7 +166,14 @@ export interface Sink {
 
 /** The factory a sink package exports, used by the runner's registry. */
 export interface SinkFactory<S extends import("zod").ZodType = import("zod").ZodType> {
+  /** The contract version the sink implements; the runner refuses a version it does not speak. */
+  readonly apiVersion: PluginApiVersion;
+  /** The npm package that provides it, named in messages (e.g. a refused `apiVersion`). */
+  readonly packageName: string;
+  /** The sink id: `sink.type` in parley.yaml. */
   readonly type: string;
+  /** The sink's config schema (input: what users write; output: the parsed config). */
   readonly configSchema: S;
+  /** Creates a sink from a parsed config, without I/O. */
   create(config: import("zod").output<S>): Sink;
 }

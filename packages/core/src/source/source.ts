@@ -87,9 +87,11 @@ export interface CheckContext {
  * config (for example `createUltimateSource(config)`). Creating it performs no I/O.
  */
 export interface Source {
+  /** The contract version this source implements. */
   readonly apiVersion: PluginApiVersion;
   /** The connector id, e.g. `ultimate`; also the default prefix of its table names. */
   readonly type: string;
+  /** The streams it can read, each becoming a table `<tablePrefix>_<stream name>`. */
   readonly streams: readonly StreamDefinition[];
   /**
    * Version of the state format. Stored state with a higher version is refused (written by a newer
@@ -100,6 +102,10 @@ export interface Source {
   readonly stateSchema: z.ZodType<JsonValue>;
   /** Reaches the vendor with the configured credentials; throws `AuthError`, `HttpError` or `ConfigError`. */
   check(context: CheckContext): Promise<void>;
+  /**
+   * Reads the selected streams from their stored state onwards, emitting records, rejects and checkpoints
+   * (see `SourceMessage` for the order's promise). Stops early, throwing, when `context.signal` aborts.
+   */
   read(context: ReadContext): AsyncIterable<SourceMessage>;
   /** Releases connections. Safe to call twice. */
   close(): Promise<void>;
@@ -107,8 +113,14 @@ export interface Source {
 
 /** The factory a connector package exports, used by the runner's registry. */
 export interface SourceFactory<S extends z.ZodType = z.ZodType> {
+  /** The contract version the connector implements; the runner refuses a version it does not speak. */
+  readonly apiVersion: PluginApiVersion;
+  /** The npm package that provides it, named in messages (e.g. a refused `apiVersion`). */
+  readonly packageName: string;
+  /** The connector id: a source's `type` in parley.yaml. */
   readonly type: string;
   /** The connector's config schema (input: what users write; output: the parsed config). */
   readonly configSchema: S;
+  /** Creates a source from a parsed config, without I/O. */
   create(config: z.output<S>): Source;
 }
