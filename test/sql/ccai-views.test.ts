@@ -121,7 +121,8 @@ const fixtures = [
     silencePercentage: 0,
     issues: [issue("x", "Billing")],
   },
-  // c5: another agent, CHAT; c6: mono audio (no channel sentiments) with no agent.
+  // c5: another agent, CHAT (its sentiments are what the connector derives for a chat from its transcript's
+  // participant roles: ccai-records.test.ts); c6: mono audio (no channel sentiments) with no agent.
   {
     conversationName: "c5",
     agentId: "B2",
@@ -309,6 +310,10 @@ describe("ccai views over the pull path and the native export", () => {
     await applyMetricViews(pulled.sink);
     const expected = await metricsOf(pulled.sink);
     expect(expected.conversations.reduce((sum, row) => sum + Number(row.conversations), 0)).toBe(150);
+    // Chats have no callMetadata; their agent and client sentiment come from the transcript's participant roles.
+    const chats = expected.conversations.filter((row) => row.medium === "CHAT");
+    expect(chats.length).toBeGreaterThan(0);
+    expect(chats.some((row) => row.avg_agent_sentiment !== null && row.avg_client_sentiment !== null)).toBe(true);
     expect(expected.issues.length).toBeGreaterThan(0);
 
     for (const [schema, staging] of [

@@ -16,10 +16,32 @@ export interface Channels {
   readonly customer: number;
 }
 
+const agentRoles = new Set(["HUMAN_AGENT", "AUTOMATED_AGENT", "ANY_AGENT"]);
+
+/**
+ * Which channel is the agent and which the customer. Calls say so in `callMetadata`. Chats have none; their
+ * transcript segments name each speaker's `segmentParticipant.role` (HUMAN_AGENT, AUTOMATED_AGENT, ANY_AGENT: an
+ * agent; END_USER: the customer) beside its `channelTag`, the key of the per-channel sentiments. So a chat's
+ * channels are those its segments use per role, when each side uses exactly one tag (not 0) and they differ.
+ */
 export function channelsOf(conversation: JsonObject): Channels | undefined {
   const metadata = objectAt(conversation, "callMetadata");
-  if (metadata === undefined) return undefined;
-  return { agent: numberAt(metadata, "agentChannel"), customer: numberAt(metadata, "customerChannel") };
+  if (metadata !== undefined)
+    return { agent: numberAt(metadata, "agentChannel"), customer: numberAt(metadata, "customerChannel") };
+  const agent = new Set<number>();
+  const customer = new Set<number>();
+  for (const segment of listAt(objectAt(conversation, "transcript"), "transcriptSegments")) {
+    const role = stringAt(objectAt(segment, "segmentParticipant"), "role");
+    const channel = numberAt(segment, "channelTag");
+    if (role === "END_USER") customer.add(channel);
+    else if (role !== undefined && agentRoles.has(role)) agent.add(channel);
+  }
+  const [agentChannel] = agent;
+  const [customerChannel] = customer;
+  if (agent.size !== 1 || customer.size !== 1 || agentChannel === undefined || customerChannel === undefined)
+    return undefined;
+  if (agentChannel === 0 || customerChannel === 0 || agentChannel === customerChannel) return undefined;
+  return { agent: agentChannel, customer: customerChannel };
 }
 
 export function callAnalysisMetadata(analysis: JsonObject | undefined): JsonObject | undefined {

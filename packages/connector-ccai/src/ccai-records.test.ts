@@ -42,7 +42,51 @@ const example = {
   },
 };
 
+// A chat: no callMetadata; the transcript names each speaker's role and channel (1 the customer, 2 the agent).
+const chat = {
+  name: "projects/my-proj/locations/us-central1/conversations/chat-0001",
+  createTime: "2024-05-03T10:00:00Z",
+  updateTime: "2024-05-03T10:05:00Z",
+  medium: "CHAT",
+  transcript: {
+    transcriptSegments: [
+      { text: "Hi, my card was charged twice", channelTag: 1, segmentParticipant: { role: "END_USER" } },
+      { text: "Sorry about that, let me check", channelTag: 2, segmentParticipant: { role: "HUMAN_AGENT" } },
+      { text: "Thanks", channelTag: 1, segmentParticipant: { role: "END_USER" } },
+    ],
+  },
+  latestAnalysis: {
+    createTime: "2024-05-03T10:02:00Z",
+    analysisResult: {
+      callAnalysisMetadata: {
+        sentiments: [
+          { channelTag: 1, sentimentData: { magnitude: 0.9, score: -0.6 } },
+          { channelTag: 2, sentimentData: { magnitude: 0.5, score: 0.4 } },
+        ],
+      },
+    },
+  },
+};
+
 describe("mapConversation", () => {
+  test("a chat's agent and client sentiment come from the channels its participant roles use", () => {
+    const mapped = mapConversation(chat);
+    expect(mapped.ok).toBe(true);
+    if (!mapped.ok) return;
+    expect(mapped.row).toMatchObject({
+      medium: "CHAT",
+      agentSentimentScore: 0.4,
+      agentSentimentMagnitude: 0.5,
+      clientSentimentScore: -0.6,
+      clientSentimentMagnitude: 0.9,
+    });
+    // Roles that do not single out one channel each (here: everyone on channel 0) give no per-side sentiment.
+    const untagged = structuredClone(chat);
+    for (const segment of untagged.transcript.transcriptSegments) segment.channelTag = 0;
+    const plain = mapConversation(untagged);
+    expect(plain.ok && [plain.row.agentSentimentScore, plain.row.clientSentimentScore]).toEqual([null, null]);
+  });
+
   test("maps proto3 JSON to the export's columns, defaults included", () => {
     const mapped = mapConversation(example);
     expect(mapped.ok).toBe(true);

@@ -76,6 +76,26 @@ export function bigQuerySchemaFor(exportSchemaVersion: string): CcaiBigQuerySche
   return exportSchemaVersion === "EXPORT_VERSION_LATEST_AVAILABLE" ? "v4" : "v3";
 }
 
+const agentRoles = new Set(["HUMAN_AGENT", "AUTOMATED_AGENT", "ANY_AGENT"]);
+
+/** A chat's sides, from its transcript: the one channel tag each role uses (agent roles vs END_USER), if distinct. */
+function chatChannels(
+  conversation: CcaiFullConversation,
+): { agentChannel: number; customerChannel: number } | undefined {
+  const agent = new Set<number>();
+  const customer = new Set<number>();
+  for (const segment of conversation.transcript) {
+    if (segment.role === "END_USER") customer.add(segment.channelTag);
+    else if (agentRoles.has(segment.role)) agent.add(segment.channelTag);
+  }
+  const [agentChannel] = agent;
+  const [customerChannel] = customer;
+  if (agent.size !== 1 || customer.size !== 1 || agentChannel === undefined || customerChannel === undefined)
+    return undefined;
+  if (agentChannel === 0 || customerChannel === 0 || agentChannel === customerChannel) return undefined;
+  return { agentChannel, customerChannel };
+}
+
 /**
  * Maps a conversation to the BigQuery export schema: maps become {key,value} records, durations *Nanos, times
  * epoch seconds, per-channel sentiments become agent and client columns picked by callMetadata (vendor-apis §1.13.1). How speaking
@@ -88,7 +108,7 @@ export function toCcaiBigQueryRow(
   schema: CcaiBigQuerySchema = "v3",
 ): CcaiBigQueryRow {
   const analysis = conversation.analyses.at(-1);
-  const channels = conversation.callMetadata;
+  const channels = conversation.callMetadata ?? chatChannels(conversation);
   const channelSentiment = (channel: number | undefined): CcaiSentiment | undefined =>
     channel === undefined ? undefined : analysis?.sentiments.find((item) => item.channelTag === channel)?.sentiment;
   const speaking = (channel: number | undefined): number | null => {

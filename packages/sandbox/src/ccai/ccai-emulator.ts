@@ -26,6 +26,8 @@ export interface CcaiEmulatorOptions extends ServeOptions {
   agentIdMismatchEvery?: number;
   /** What agents and customers say in transcripts (default: fixed support-call lines without personal data). */
   transcriptLines?: CcaiTranscriptLines;
+  /** Chats' transcript segments carry channel tags and per-channel sentiments (see CcaiGeneratorOptions). */
+  chatChannelTags?: boolean;
   /** Clock start; default one hour after the last initial conversation. */
   clockStart?: string;
   /** "frozen" moves only through clock.advance/set (tests); "running" follows wall time. Default "running". */
@@ -92,6 +94,7 @@ export async function createCcaiEmulator(options: CcaiEmulatorOptions = {}): Pro
     ...(options.baseTime ? { baseTime: options.baseTime } : {}),
     ...(options.agentIdMismatchEvery === undefined ? {} : { agentIdMismatchEvery: options.agentIdMismatchEvery }),
     ...(options.transcriptLines ? { transcriptLines: options.transcriptLines } : {}),
+    ...(options.chatChannelTags === undefined ? {} : { chatChannelTags: options.chatChannelTags }),
   });
   const clockStart = options.clockStart
     ? Date.parse(options.clockStart) * 1000

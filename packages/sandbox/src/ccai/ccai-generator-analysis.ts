@@ -63,9 +63,8 @@ export function generateCcaiAnalysis(
   createTimeMicros: number,
 ): CcaiAnalysis {
   const requestTimeMicros = createTimeMicros - random.int(5, 120) * 1_000_000 - random.int(0, 999) * 1000;
-  const channels = conversation.callMetadata
-    ? [conversation.callMetadata.customerChannel, conversation.callMetadata.agentChannel]
-    : [0];
+  const tagged = conversation.callMetadata ?? conversation.chatChannels;
+  const channels = tagged ? [tagged.customerChannel, tagged.agentChannel] : [0];
   const entities: Record<string, CcaiEntity> = {};
   for (const [displayName, type, metadata] of entityNames) {
     if (!random.chance(0.35)) continue;

@@ -66,7 +66,7 @@ export function generateCcaiTranscript(
         });
       });
     }
-    const channels = conversation.callMetadata;
+    const channels = conversation.callMetadata ?? conversation.chatChannels;
     segments.push({
       text,
       confidence: phone ? round(random.next() * 0.29 + 0.7, 2) : 0,

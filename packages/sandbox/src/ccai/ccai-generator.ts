@@ -21,6 +21,11 @@ export interface CcaiGeneratorOptions {
   agentIdMismatchEvery?: number;
   /** What transcripts say; default a fixed set of support-call lines. */
   transcriptLines?: CcaiTranscriptLines;
+  /**
+   * Chats' transcript segments carry channel tags (customer 1, agent 2) beside their participant roles, and their
+   * analyses per-channel sentiments (default true); false: every chat segment is on channel 0.
+   */
+  chatChannelTags?: boolean;
 }
 
 const spacingMicros = 600_000_000;
@@ -52,6 +57,7 @@ export function mixSeed(seed: number, index: number, stream: number): number {
 export class CcaiGenerator {
   readonly seed: number;
   readonly agentIdMismatchEvery: number | undefined;
+  readonly chatChannelTags: boolean;
   readonly baseTimeMicros: number;
   readonly #transcriptLines: CcaiTranscriptLines | undefined;
 
@@ -59,6 +65,7 @@ export class CcaiGenerator {
     this.seed = options.seed;
     this.agentIdMismatchEvery = options.agentIdMismatchEvery;
     this.#transcriptLines = options.transcriptLines;
+    this.chatChannelTags = options.chatChannelTags ?? true;
     this.baseTimeMicros = Date.parse(options.baseTime ?? "2024-05-01T00:00:00Z") * 1000;
   }
 
@@ -111,17 +118,20 @@ export class CcaiGenerator {
         menuPath: phone && random.chance(0.5) ? random.pick(["1>2", "1>3>1", "2"]) : "",
         agentInfo: agent ? [{ ...agent, dispositionCode: random.chance(0.5) ? random.pick(dispositions) : "" }] : [],
       },
-      callMetadata: mono
-        ? undefined
-        : agentFirst
-          ? { agentChannel: 1, customerChannel: 2 }
-          : { agentChannel: 2, customerChannel: 1 },
+      // Call-specific metadata (Google: "Call-specific metadata"): chats have none.
+      callMetadata:
+        mono || !phone
+          ? undefined
+          : agentFirst
+            ? { agentChannel: 1, customerChannel: 2 }
+            : { agentChannel: 2, customerChannel: 1 },
       audioUri: phone ? `gs://parley-sandbox-audio/${id}.wav` : "",
       transcriptUri: `gs://parley-sandbox-transcripts/${id}.json`,
       medium,
       durationMs,
       turnCount,
       analyses: [],
+      ...(!phone && this.chatChannelTags ? { chatChannels: { customerChannel: 1, agentChannel: 2 } } : {}),
     };
     if (random.chance(0.8)) {
       const analysedAt = createTimeMicros + random.int(60, 1800) * 1_000_000;

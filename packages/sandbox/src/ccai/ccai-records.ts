@@ -130,6 +130,11 @@ export interface CcaiConversation {
   qualityMetadata: CcaiQualityMetadata;
   /** undefined for mono audio. */
   callMetadata: { customerChannel: number; agentChannel: number } | undefined;
+  /**
+   * Chats only, when the emulator is asked for it: the channel tag of each side's transcript segments (Google sends no
+   * callMetadata for chats; the roles on the segments say who is who). Not a REST field.
+   */
+  chatChannels?: { customerChannel: number; agentChannel: number };
   audioUri: string;
   transcriptUri: string;
   medium: CcaiMedium;
