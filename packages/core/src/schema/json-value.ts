@@ -27,8 +27,11 @@ const replacement = "\uFFFD";
  * makes DuckDB's and PostgreSQL's JSON readers fail the whole batch, and PostgreSQL cannot store NUL in text at all;
  * both become U+FFFD, the Unicode replacement character, before any sink sees them.
  */
+// Matches every string that might need repair (and valid surrogate pairs too, checked exactly after): one native scan.
+const suspicious = /[\0\uD800-\uDFFF]/;
+
 export function isStorableText(text: string): boolean {
-  return text.isWellFormed() && !text.includes("\0");
+  return !suspicious.test(text) || (text.isWellFormed() && !text.includes("\0"));
 }
 
 export function repairText(text: string): string {
@@ -37,6 +40,7 @@ export function repairText(text: string): string {
 
 const tooDeep: unique symbol = Symbol("too deep");
 
+// Runs for every nested value of every record: no allocation unless something needs repair.
 function repairValue(value: unknown, depth: number): unknown {
   if (typeof value === "string") return repairText(value);
   if (typeof value !== "object" || value === null) return value;
@@ -44,8 +48,8 @@ function repairValue(value: unknown, depth: number): unknown {
   if (Array.isArray(value)) {
     let copy: unknown[] | undefined;
     for (let index = 0; index < value.length; index++) {
-      const item = value[index];
-      const repaired = repairValue(item, depth + 1);
+      const item: unknown = value[index];
+      const repaired = typeof item === "object" || typeof item === "string" ? repairValue(item, depth + 1) : item;
       if (repaired === tooDeep) return tooDeep;
       if (repaired !== item) {
         copy ??= value.slice();
@@ -55,21 +59,17 @@ function repairValue(value: unknown, depth: number): unknown {
     return copy ?? value;
   }
   const record = value as Record<string, unknown>;
-  const keys = Object.keys(record);
-  let copy: Record<string, unknown> | undefined;
-  for (let index = 0; index < keys.length; index++) {
-    const key = keys[index] as string;
+  let changed = false;
+  for (const key in record) {
     const item = record[key];
-    const repaired = repairValue(item, depth + 1);
+    const repaired = typeof item === "object" || typeof item === "string" ? repairValue(item, depth + 1) : item;
     if (repaired === tooDeep) return tooDeep;
-    const repairedKey = repairText(key);
-    if (copy === undefined && (repaired !== item || repairedKey !== key)) {
-      copy = {};
-      for (let earlier = 0; earlier < index; earlier++) copy[keys[earlier] as string] = record[keys[earlier] as string];
-    }
-    if (copy !== undefined) copy[repairedKey] = repaired;
+    if (repaired !== item || !isStorableText(key)) changed = true;
   }
-  return copy ?? value;
+  if (!changed) return value;
+  const copy: Record<string, unknown> = {};
+  for (const key in record) copy[repairText(key)] = repairValue(record[key], depth + 1);
+  return copy;
 }
 
 export function describeValue(value: unknown): string {
