@@ -69,6 +69,7 @@ const checklists = {
     `src/${id}-config.ts`,
     `src/${id}-types.ts`,
     `src/${id}-driver.ts`,
+    `src/${id}-driver.test.ts`,
     `src/${id}-sink.conformance.test.ts`,
     "src/index.ts",
     "README.md",

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import { BigQuery, type Job, type JobMetadata, type Table, type TableMetadata } from "@google-cloud/bigquery";
-import { ConfigError } from "@parley/core";
+import { ConfigError, retrying } from "@parley/core";
 import type { AnyAuthClient } from "google-auth-library";
 import type { BigqueryConfig } from "./bigquery-config.ts";
 import { asJobFailure, isRetryable, JobFailure, toParleyError } from "./bigquery-errors.ts";
@@ -73,22 +73,23 @@ export class BigquerySession {
     };
   }
 
-  #delay(attempt: number): number {
-    const base = this.#config.retryDelayMs * 2 ** (attempt - 1);
-    return Math.min(32_000, base / 2 + Math.random() * (base / 2));
+  /** The sink's retry settings as core's retry policy: `maxRetries` after the first attempt, doubling from `retryDelayMs`. */
+  get #policy() {
+    return { maxAttempts: this.#config.maxRetries + 1, initialDelayMs: this.#config.retryDelayMs, maxDelayMs: 32_000 };
+  }
+
+  #retryOn(operation: string) {
+    return (error: unknown) =>
+      isRetryable(error) ? { reason: `BigQuery ${operation} failed transiently` } : undefined;
   }
 
   /** Runs a request with the retry policy; failures become typed errors. */
-  async request<T>(operation: string, method: string, path: string, work: () => Promise<T>): Promise<T> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await work();
-      } catch (error) {
-        if (attempt > this.#config.maxRetries || !isRetryable(error))
-          throw toParleyError(error, this.#context(operation, method, path, attempt));
-        await sleep(this.#delay(attempt));
-      }
-    }
+  request<T>(operation: string, method: string, path: string, work: () => Promise<T>): Promise<T> {
+    return retrying(() => work(), {
+      policy: this.#policy,
+      retryOn: this.#retryOn(operation),
+      giveUp: (error, attempt) => toParleyError(error, this.#context(operation, method, path, attempt)),
+    });
   }
 
   /** Calls the REST API through the client (authenticated, with the job project's base URL). */
@@ -196,11 +197,13 @@ export class BigquerySession {
    * still have created its job, so before trying again the sink looks the job up and, if it exists, waits for it
    * instead of running the work twice (which would duplicate appended rows).
    */
-  async runJob(operation: string, create: (jobId: string) => Promise<Job>): Promise<JobMetadata> {
+  runJob(operation: string, create: (jobId: string) => Promise<Job>): Promise<JobMetadata> {
     const base = `parley_${operation.replace(/\W/g, "_")}_${randomUUID().replaceAll("-", "")}`;
-    for (let attempt = 1; ; attempt++) {
-      const jobId = `${base}_${attempt}`;
-      try {
+    const path = (attempt: number) =>
+      `${this.#config.projectId}/jobs/${base}_${attempt}?location=${this.#config.location}`;
+    return retrying(
+      async (attempt) => {
+        const jobId = `${base}_${attempt}`;
         let job: Job;
         try {
           job = await create(jobId);
@@ -212,22 +215,14 @@ export class BigquerySession {
           if (existing === undefined) throw error;
           job = existing;
         }
-        return await this.#wait(job);
-      } catch (error) {
-        if (attempt > this.#config.maxRetries || !isRetryable(error)) {
-          throw toParleyError(
-            error,
-            this.#context(
-              operation,
-              "POST",
-              `${this.#config.projectId}/jobs/${jobId}?location=${this.#config.location}`,
-              attempt,
-            ),
-          );
-        }
-        await sleep(this.#delay(attempt));
-      }
-    }
+        return this.#wait(job);
+      },
+      {
+        policy: this.#policy,
+        retryOn: this.#retryOn(operation),
+        giveUp: (error, attempt) => toParleyError(error, this.#context(operation, "POST", path(attempt), attempt)),
+      },
+    );
   }
 
   async #existingJob(jobId: string): Promise<Job | undefined> {

@@ -2,8 +2,10 @@ import { spawnSync } from "node:child_process";
 import { mkdir, mkdtemp, readdir, rm, stat, writeFile } from "node:fs/promises";
 import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
-import { batch, target } from "@parley/core/testing";
+import { batch, target, testDriverStaging } from "@parley/core/testing";
 import { afterEach, expect, test } from "vitest";
+import { duckdbConfigSchema } from "./duckdb-config.ts";
+import { createDuckdbDriver } from "./duckdb-driver.ts";
 import { createDuckdbSink } from "./duckdb-sink.ts";
 
 let work: string | undefined;
@@ -28,4 +30,10 @@ test("batches are staged in a private folder under stagingDirectory, and a dead 
   expect((await stat(join(work, "parley-staging", folders[0] as string))).mode & 0o777).toBe(0o700);
   await sink.close();
   expect(await readdir(join(work, "parley-staging"))).toEqual([]);
+});
+
+testDriverStaging("duckdb", async () => {
+  const directory = await mkdtemp(join(tmpdir(), "parley-duckdb-driver-"));
+  const config = duckdbConfigSchema.parse({ path: join(directory, "db.duckdb") });
+  return { driver: createDuckdbDriver(config), cleanup: () => rm(directory, { recursive: true, force: true }) };
 });

@@ -1,3 +1,4 @@
+export { testDriverStaging } from "./driver-staging.ts";
 export { batch, epochMicros, everyTypeStream, state, target } from "./fixtures.ts";
 export { describeSinkConformance, quote, type SinkHarness } from "./sink-conformance.ts";
 export { describeSinkLockConformance } from "./sink-lock-conformance.ts";
