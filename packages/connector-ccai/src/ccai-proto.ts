@@ -1,10 +1,11 @@
+import { ValueProblem } from "@parley/core";
+
 /**
  * Reading proto3 JSON as Google sends it (vendor-apis §1.10): fields at their default value are absent, Durations
  * are decimal-second strings ("274.500s"), int64 values are strings, Timestamps are RFC 3339 in UTC.
- * Readers return `undefined` for an absent field and throw `ProtoValueError` for a present but unreadable one, so the
+ * Readers return `undefined` for an absent field and throw `ValueProblem` for a present but unreadable one, so the
  * record mapper can turn the whole conversation into a reject naming the field.
  */
-export class ProtoValueError extends Error {}
 
 export type JsonObject = Readonly<Record<string, unknown>>;
 
@@ -16,7 +17,7 @@ export function objectAt(value: unknown, key: string): JsonObject | undefined {
   if (!isObject(value)) return undefined;
   const item = value[key];
   if (item === undefined || item === null) return undefined;
-  if (!isObject(item)) throw new ProtoValueError(`"${key}" is not an object`);
+  if (!isObject(item)) throw new ValueProblem(`"${key}" is not an object`);
   return item;
 }
 
@@ -24,7 +25,7 @@ export function listAt(value: unknown, key: string): readonly unknown[] {
   if (!isObject(value)) return [];
   const item = value[key];
   if (item === undefined || item === null) return [];
-  if (!Array.isArray(item)) throw new ProtoValueError(`"${key}" is not a list`);
+  if (!Array.isArray(item)) throw new ValueProblem(`"${key}" is not a list`);
   return item;
 }
 
@@ -32,7 +33,7 @@ export function stringAt(value: unknown, key: string): string | undefined {
   if (!isObject(value)) return undefined;
   const item = value[key];
   if (item === undefined || item === null) return undefined;
-  if (typeof item !== "string") throw new ProtoValueError(`"${key}" is not a string`);
+  if (typeof item !== "string") throw new ValueProblem(`"${key}" is not a string`);
   return item;
 }
 
@@ -43,17 +44,17 @@ export function numberAt(value: unknown, key: string): number {
   if (item === undefined || item === null) return 0;
   if (typeof item === "number" && Number.isFinite(item)) return item;
   if (typeof item === "string" && /^-?\d+(\.\d+)?([eE][-+]?\d+)?$/.test(item.trim())) return Number(item);
-  throw new ProtoValueError(`"${key}" is not a number: ${JSON.stringify(item).slice(0, 40)}`);
+  throw new ValueProblem(`"${key}" is not a number: ${JSON.stringify(item).slice(0, 40)}`);
 }
 
 /** Duration "274.500s" / "35s" / "-1.5s" to integer nanoseconds, without float rounding. */
 export function durationNanos(text: string, field: string): number {
   const match = /^(-)?(\d+)(?:\.(\d{1,9}))?s$/.exec(text.trim());
   if (match === null)
-    throw new ProtoValueError(`"${field}" is not a Duration such as "12.5s": ${JSON.stringify(text).slice(0, 40)}`);
+    throw new ValueProblem(`"${field}" is not a Duration such as "12.5s": ${JSON.stringify(text).slice(0, 40)}`);
   const [, sign, whole = "0", fraction = ""] = match;
   const nanos = Number(whole) * 1_000_000_000 + Number(fraction.padEnd(9, "0"));
-  if (!Number.isSafeInteger(nanos)) throw new ProtoValueError(`"${field}" is too long a Duration: ${text}`);
+  if (!Number.isSafeInteger(nanos)) throw new ValueProblem(`"${field}" is too long a Duration: ${text}`);
   return sign === "-" ? -nanos : nanos;
 }
 
@@ -69,7 +70,7 @@ export function timestampNanos(text: string, field: string): bigint {
   const match = timestampPattern.exec(text.trim());
   const millis = match === null ? Number.NaN : Date.parse(`${match[1]}${match[3]}`);
   if (match === null || Number.isNaN(millis)) {
-    throw new ProtoValueError(`"${field}" is not an RFC 3339 timestamp: ${JSON.stringify(text).slice(0, 40)}`);
+    throw new ValueProblem(`"${field}" is not an RFC 3339 timestamp: ${JSON.stringify(text).slice(0, 40)}`);
   }
   return BigInt(millis) * 1_000_000n + BigInt((match[2] ?? "").padEnd(9, "0"));
 }

@@ -1,3 +1,4 @@
+import { ValueProblem } from "@parley/core";
 import { analysisColumns, callAnalysisMetadata, channelsOf } from "./ccai-analysis-records.ts";
 import {
   durationNanosAt,
@@ -6,7 +7,6 @@ import {
   listAt,
   numberAt,
   objectAt,
-  ProtoValueError,
   type ReadTimestamp,
   stringAt,
   timestampAt,
@@ -98,7 +98,7 @@ export function mapConversation(raw: unknown): ConversationMapping {
     };
     return { ok: true, row, updateTime };
   } catch (error) {
-    if (!(error instanceof ProtoValueError)) throw error;
+    if (!(error instanceof ValueProblem)) throw error;
     const name = isObject(raw) && typeof raw.name === "string" ? `conversation ${raw.name}: ` : "";
     return { ok: false, reason: `${name}${error.message}`, updateTime };
   }

@@ -1,3 +1,4 @@
+import { ValueProblem } from "@parley/core";
 import { voicegainJsonOnlyColumns } from "./voicegain-streams.ts";
 import { csvTimeInstants, pickCallInstants } from "./voicegain-time.ts";
 import {
@@ -6,7 +7,6 @@ import {
   callIdField,
   callIdFrom,
   dtmfEvent,
-  FieldProblem,
   floatField,
   integerField,
   type MappedCall,
@@ -40,7 +40,7 @@ function csvTime(field: string, cell: string | undefined, zone: string): number[
   if (cell === undefined || cell === "") return undefined;
   const instants = csvTimeInstants(cell, zone);
   if (instants === undefined)
-    throw new FieldProblem(`${field}: ${JSON.stringify(cell)} is not a time like 05-12-2024 6:15:45 PM`);
+    throw new ValueProblem(`${field}: ${JSON.stringify(cell)} is not a time like 05-12-2024 6:15:45 PM`);
   return instants;
 }
 
@@ -155,7 +155,7 @@ export function createCsvMapper(
     try {
       return { ok: true, callId, row: rowFrom(cell, zone, hint) };
     } catch (error) {
-      if (error instanceof FieldProblem) return { ok: false, callId, reason: error.message };
+      if (error instanceof ValueProblem) return { ok: false, callId, reason: error.message };
       throw error;
     }
   };

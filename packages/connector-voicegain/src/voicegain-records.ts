@@ -1,10 +1,10 @@
+import { ValueProblem } from "@parley/core";
 import {
   booleanField,
   type CallRow,
   callIdField,
   callIdFrom,
   dtmfEvent,
-  FieldProblem,
   floatField,
   integerField,
   jsonTimeField,
@@ -19,13 +19,13 @@ type JsonObject = Record<string, unknown>;
 
 function objectField(field: string, value: unknown): JsonObject | undefined {
   if (value === undefined || value === null) return undefined;
-  if (typeof value !== "object" || Array.isArray(value)) throw new FieldProblem(`${field}: expected an object`);
+  if (typeof value !== "object" || Array.isArray(value)) throw new ValueProblem(`${field}: expected an object`);
   return value as JsonObject;
 }
 
 function objectList(field: string, value: unknown): JsonObject[] | null {
   if (value === undefined || value === null) return null;
-  if (!Array.isArray(value)) throw new FieldProblem(`${field}: expected a list`);
+  if (!Array.isArray(value)) throw new ValueProblem(`${field}: expected a list`);
   return value.map((item, index) => objectField(`${field}[${index}]`, item) ?? {});
 }
 
@@ -124,7 +124,7 @@ export function mapJsonCall(value: unknown): MappedCall {
     row.outbound_rtp_quality = jsonValue(call.outboundRtpQuality);
     return { ok: true, callId, row };
   } catch (error) {
-    if (error instanceof FieldProblem) return { ok: false, callId, reason: error.message };
+    if (error instanceof ValueProblem) return { ok: false, callId, reason: error.message };
     throw error;
   }
 }

@@ -1,4 +1,5 @@
 // Conversions shared by the JSON and CSV mappings, so both formats produce the same values.
+import { invalid, type Reading, readField, shownValue, ValueProblem } from "@parley/core";
 
 export type CallRow = Record<string, unknown>;
 
@@ -6,16 +7,7 @@ export type MappedCall =
   | { readonly ok: true; readonly callId: number; readonly row: CallRow }
   | { readonly ok: false; readonly callId: number | undefined; readonly reason: string };
 
-/** Thrown inside a mapping and turned into a reject naming the field; never escapes the mapping. */
-export class FieldProblem extends Error {}
-
-function shown(value: unknown): string {
-  const text =
-    typeof value === "string"
-      ? JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}...` : value)
-      : String(JSON.stringify(value));
-  return text;
-}
+const empty = (value: unknown): boolean => value === undefined || value === null || value === "";
 
 /**
  * callId is a string in JSON and an integer in CSV and `afterCallId` (vendor-apis §2.8 #1); rows keep one type,
@@ -27,62 +19,80 @@ export function callIdFrom(value: unknown): number | undefined {
   return undefined;
 }
 
-export function callIdField(field: string, value: unknown): number | null {
-  if (value === undefined || value === null || value === "") return null;
-  const id = callIdFrom(value);
-  if (id === undefined) throw new FieldProblem(`${field}: ${shown(value)} is not a numeric call id`);
-  return id;
-}
+// Readings in core's vocabulary (value, null for absent or empty, or `invalid`), shared by the JSON and CSV mappings.
+const toCallId = (value: unknown): Reading<number> => (empty(value) ? null : (callIdFrom(value) ?? invalid));
 
 const numberPattern = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 
-export function floatField(field: string, value: unknown): number | null {
-  if (value === undefined || value === null || value === "") return null;
+const toFloat = (value: unknown): Reading<number> => {
+  if (empty(value)) return null;
   const number =
     typeof value === "number"
       ? value
       : typeof value === "string" && numberPattern.test(value.trim())
         ? Number(value)
         : Number.NaN;
-  if (!Number.isFinite(number)) throw new FieldProblem(`${field}: ${shown(value)} is not a number`);
-  return number;
+  return Number.isFinite(number) ? number : invalid;
+};
+
+const toInteger = (value: unknown): Reading<number> => {
+  const number = toFloat(value);
+  return number === null || number === invalid || Number.isSafeInteger(number) ? number : invalid;
+};
+
+const toFlag = (value: unknown): Reading<boolean> => {
+  if (empty(value)) return null;
+  if (typeof value === "boolean") return value;
+  if (typeof value === "string" && /^(true|false)$/i.test(value.trim())) return value.trim().toLowerCase() === "true";
+  return invalid;
+};
+
+const toCellText = (value: unknown): Reading<string> => {
+  if (empty(value)) return null;
+  if (typeof value === "string") return value;
+  return typeof value === "number" || typeof value === "boolean" ? String(value) : invalid;
+};
+
+export function callIdField(field: string, value: unknown): number | null {
+  return readField(field, value, toCallId, "a numeric call id");
+}
+
+export function floatField(field: string, value: unknown): number | null {
+  // A float that is a whole number too large or not a number says "not a number", as an integer field would.
+  return readField(field, value, toFloat, "a number");
 }
 
 export function integerField(field: string, value: unknown): number | null {
-  const number = floatField(field, value);
-  if (number !== null && !Number.isSafeInteger(number))
-    throw new FieldProblem(`${field}: ${shown(value)} is not a whole number`);
-  return number;
+  if (toFloat(value) === invalid) return readField(field, value, toFloat, "a number");
+  return readField(field, value, toInteger, "a whole number");
 }
 
 export function booleanField(field: string, value: unknown): boolean | null {
-  if (value === undefined || value === null || value === "") return null;
-  if (typeof value === "boolean") return value;
-  if (typeof value === "string" && /^(true|false)$/i.test(value.trim())) return value.trim().toLowerCase() === "true";
-  throw new FieldProblem(`${field}: ${shown(value)} is not true or false`);
+  return readField(field, value, toFlag, "true or false");
 }
 
 export function stringField(field: string, value: unknown): string | null {
-  if (value === undefined || value === null || value === "") return null;
-  if (typeof value === "string") return value;
-  if (typeof value === "number" || typeof value === "boolean") return String(value);
-  throw new FieldProblem(`${field}: expected text, got ${shown(value)}`);
+  if (toCellText(value) === invalid) throw new ValueProblem(`${field}: expected text, got ${shownValue(value)}`);
+  return toCellText(value) as string | null;
 }
 
 const isoPattern = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?([Zz]|[+-]\d{2}:?\d{2})?$/;
 
 /** JSON times are RFC 3339 UTC (vendor-apis §2.5); one without an offset is read as UTC, as documented. */
-export function jsonTimeField(field: string, value: unknown): string | null {
-  if (value === undefined || value === null || value === "") return null;
+const toJsonTime = (value: unknown): Reading<string> => {
+  if (empty(value)) return null;
   const match = typeof value === "string" ? isoPattern.exec(value) : null;
   const epoch = match === null ? Number.NaN : Date.parse(match[1] === undefined ? `${value}Z` : (value as string));
-  if (Number.isNaN(epoch)) throw new FieldProblem(`${field}: ${shown(value)} is not an RFC 3339 date-time`);
-  return new Date(epoch).toISOString();
+  return Number.isNaN(epoch) ? invalid : new Date(epoch).toISOString();
+};
+
+export function jsonTimeField(field: string, value: unknown): string | null {
+  return readField(field, value, toJsonTime, "an RFC 3339 date-time");
 }
 
 export function stringList(field: string, value: unknown): string[] | null {
   if (value === undefined || value === null) return null;
-  if (!Array.isArray(value)) throw new FieldProblem(`${field}: expected a list, got ${shown(value)}`);
+  if (!Array.isArray(value)) throw new ValueProblem(`${field}: expected a list, got ${shownValue(value)}`);
   return value.map((item, index) => stringField(`${field}[${index}]`, item) ?? "");
 }
 

@@ -44,6 +44,16 @@ export type {
   ValueReading,
 } from "./mapping/record-mapping.ts";
 export { valueReadings } from "./mapping/record-mapping.ts";
+export { readField, shownValue, ValueProblem } from "./mapping/value-problem.ts";
+export {
+  invalid,
+  type Reading,
+  toBoolean,
+  toCount,
+  toJson,
+  toText,
+  toTimestamp,
+} from "./mapping/value-readings.ts";
 export {
   checkJsonValue,
   type JsonShape,
