@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { sinkFactories, sourceFactories } from "@parley/runner";
+import { installedPlugins } from "@parley/runner";
 import { z } from "zod";
 
 /**
@@ -64,10 +64,11 @@ export function settingsTable(schema: z.ZodType): string {
   return ["| setting | type | default | meaning |", "|---|---|---|---|", ...rows(json)].join("\n");
 }
 
-function main(): void {
+async function main(): Promise<void> {
   const check = process.argv.includes("--check");
   const stale: string[] = [];
-  for (const [type, factory] of [...Object.entries(sourceFactories), ...Object.entries(sinkFactories)]) {
+  const { sources, sinks } = await installedPlugins();
+  for (const [type, factory] of [...Object.entries(sources), ...Object.entries(sinks)]) {
     const path = join(root, "packages", packages[type] as string, "README.md");
     const text = readFileSync(path, "utf8");
     const start = text.indexOf("<!-- settings:start -->");
@@ -87,4 +88,4 @@ function main(): void {
   }
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) main();
+if (process.argv[1] === fileURLToPath(import.meta.url)) await main();

@@ -140,7 +140,9 @@ describe("configuration errors", () => {
     expect(plugin.stderr).toContain('sink.memoryLimit: must be a size such as "1GB" or "512MiB"');
     expect(plugin.stderr).toMatch(/sources\.counter\.pages: .*>=0|sources\.counter\.pages: .*0/);
     expect(plugin.stderr).toContain('sources.counter: unknown field "pagesize"');
-    expect(plugin.stderr).toMatch(/sources\.other\.type: unknown source type "zendesk" \(available: [a-z, ]*counter/);
+    expect(plugin.stderr).toMatch(
+      /sources\.other\.type: unknown source type "zendesk": install @parley\/connector-zendesk beside @parley\/runner \(installed: [a-z, ]*counter/,
+    );
   });
 
   test("a missing file, broken YAML and an unset environment variable are clear errors", async () => {

@@ -1,7 +1,7 @@
 import { readdir, readFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import type { Sink, SinkFactory } from "@parley/core";
-import { defaultRegistry } from "@parley/runner";
+import { installedPlugins } from "@parley/runner";
 import { createDuckdbSink } from "@parley/sink-duckdb";
 import { createPostgresSink } from "@parley/sink-postgres";
 import { Parser } from "node-sql-parser";
@@ -140,6 +140,8 @@ describe.each(connectorTypes)("%s views on DuckDB and PostgreSQL", (type) => {
   });
 });
 
+const installed = await installedPlugins();
+
 /** A sink registered as `bigquery` (with the real sink's config schema) that keeps the statements it is asked to run. */
 function recordingBigquerySink(statements: string[]): SinkFactory {
   const unused = () => Promise.reject(new Error("views apply needs only execute"));
@@ -166,7 +168,7 @@ function recordingBigquerySink(statements: string[]): SinkFactory {
     async close() {},
     async [Symbol.asyncDispose]() {},
   };
-  const real = defaultRegistry.sinks.bigquery;
+  const real = installed.sinks.bigquery;
   if (real === undefined) throw new Error("the runner's registry has no bigquery sink");
   return { ...real, create: () => sink };
 }
@@ -234,7 +236,7 @@ describe("BigQuery: what `parley views apply` sends to a BigQuery sink parses as
       },
     });
     const statements: string[] = [];
-    const registry = { sources: defaultRegistry.sources, sinks: { bigquery: recordingBigquerySink(statements) } };
+    const registry = { sources: {}, sinks: { bigquery: recordingBigquerySink(statements) } };
     const { code, stdout, stderr } = await runCliWith(registry, ["views", "apply", "-c", config]);
     expect(stderr).toBe("");
     expect(code).toBe(0);

@@ -1,15 +1,16 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { defaultRegistry, type Registry, runCli } from "@parley/runner";
+import { installedPlugins, mergeRegistries, type Registry, runCli } from "@parley/runner";
 import { createDuckdbSink } from "@parley/sink-duckdb";
 import { stringify } from "yaml";
 import { counterSourceFactory } from "./counter-source.ts";
 
-export const testRegistry: Registry = {
-  ...defaultRegistry,
-  sources: { ...defaultRegistry.sources, counter: counterSourceFactory },
-};
+/** The test-only plugins, added to the installed ones by `runCli`. */
+export const testPlugins: Registry = { sources: { counter: counterSourceFactory }, sinks: {} };
+
+/** Every installed plugin plus the test-only ones (for code that takes a whole registry, like resolveConfig). */
+export const testRegistry: Registry = mergeRegistries(await installedPlugins(), testPlugins);
 
 export interface CapturedRun {
   readonly code: number;
@@ -51,7 +52,7 @@ export async function parley(argv: readonly string[], environment: NodeJS.Proces
   const stdout = capture();
   const stderr = capture();
   const code = await runCli(argv, {
-    registry: testRegistry,
+    registry: testPlugins,
     stdout: stdout.stream,
     stderr: stderr.stream,
     environment,

@@ -1,7 +1,7 @@
-import { defaultRegistry, runCli } from "@parley/runner";
+import { runCli } from "@parley/runner";
 import { counterSourceFactory } from "./counter-source.ts";
 
 /** The `parley` CLI with the test-only counter source added, for tests that need a real separate process. */
 process.exitCode = await runCli(process.argv.slice(2), {
-  registry: { ...defaultRegistry, sources: { ...defaultRegistry.sources, counter: counterSourceFactory } },
+  registry: { sources: { counter: counterSourceFactory }, sinks: {} },
 });

@@ -3,7 +3,16 @@ export { loadConfig, type RunnerConfig, resolveConfig } from "./config/load-conf
 export { runSync, type SyncOptions, type SyncProgress, type SyncResult } from "./engine/sync-engine.ts";
 export { type PiiPolicy, piiPolicySchema } from "./pii/pii-config.ts";
 export type { PiiSettings } from "./pii/pii-run.ts";
-export { defaultRegistry, type Registry, sinkFactories, sourceFactories } from "./registry.ts";
+export {
+  builtinRegistry,
+  installedPlugins,
+  loadPlugins,
+  mergeRegistries,
+  type NativeExport,
+  pluginPackage,
+  publishedPlugins,
+  type Registry,
+} from "./registry.ts";
 export { type CliEnvironment, runCli, usage } from "./run-cli.ts";
 export { conversationColumns, unionStatement } from "./views/conversation-union.ts";
 export { listViewFiles, toDialect } from "./views/view-files.ts";

@@ -1,26 +1,17 @@
-import { ccaiSourceFactory, exportCcaiToBigQuery } from "@parley/connector-ccai";
-import { ultimateSourceFactory } from "@parley/connector-ultimate";
-import { voicegainSourceFactory } from "@parley/connector-voicegain";
 import type { ConfigIssue, Logger, ProgressEvent, SinkFactory, SourceFactory } from "@parley/core";
-import { bigquerySinkFactory } from "@parley/sink-bigquery";
 import { duckdbSinkFactory } from "@parley/sink-duckdb";
-import { postgresSinkFactory } from "@parley/sink-postgres";
 
 /**
- * Every plugin the runner knows, listed explicitly: importing a package never registers anything.
- * This table is the only place in Parley that names concrete plugins.
+ * The plugins the runner uses, as an explicit typed table: importing a package never registers anything.
+ * The DuckDB sink is the runner's one plugin dependency; every other plugin is a package installed beside the
+ * runner and found by its name: `@parley/connector-<type>` exports `<type>SourceFactory`, `@parley/sink-<type>`
+ * exports `<type>SinkFactory` (and a connector with a vendor-side export, `<type>NativeExport`).
  */
-export const sourceFactories = {
-  ccai: ccaiSourceFactory,
-  ultimate: ultimateSourceFactory,
-  voicegain: voicegainSourceFactory,
-} as const satisfies Record<string, SourceFactory>;
-
-export const sinkFactories = {
-  duckdb: duckdbSinkFactory,
-  postgres: postgresSinkFactory,
-  bigquery: bigquerySinkFactory,
-} as const satisfies Record<string, SinkFactory>;
+export interface Registry {
+  readonly sources: Readonly<Record<string, SourceFactory>>;
+  readonly sinks: Readonly<Record<string, SinkFactory>>;
+  readonly exports?: Readonly<Record<string, NativeExport>>;
+}
 
 /** A vendor-side export a connector can drive (`parley export <type>`), e.g. CCAI's native BigQuery export. */
 export type NativeExport = (
@@ -32,17 +23,74 @@ export type NativeExport = (
   readonly watermarkSql: string;
 }>;
 
-export const nativeExports = {
-  ccai: (settings, options) => exportCcaiToBigQuery(settings as never, options),
-} as const satisfies Record<string, NativeExport>;
+/** The plugins Parley publishes, looked for when no config names the types (`parley schema`, `parley init`). */
+export const publishedPlugins = {
+  sources: ["ccai", "ultimate", "voicegain"],
+  sinks: ["duckdb", "postgres", "bigquery"],
+} as const;
 
-export interface Registry {
-  readonly sources: Readonly<Record<string, SourceFactory>>;
-  readonly sinks: Readonly<Record<string, SinkFactory>>;
-  readonly exports?: Readonly<Record<string, NativeExport>>;
+export type PluginKind = "source" | "sink";
+
+/** The npm package that provides a plugin type, by convention. */
+export function pluginPackage(kind: PluginKind, type: string): string {
+  return kind === "source" ? `@parley/connector-${type}` : `@parley/sink-${type}`;
 }
 
-export const defaultRegistry: Registry = { sources: sourceFactories, sinks: sinkFactories, exports: nativeExports };
+/** The runner's built-in plugins: only the default sink. */
+export const builtinRegistry: Registry = { sources: {}, sinks: { duckdb: duckdbSinkFactory } };
+
+async function importInstalled(name: string): Promise<Record<string, unknown> | undefined> {
+  try {
+    return (await import(name)) as Record<string, unknown>;
+  } catch (error) {
+    // Only "this package is not installed" means absent; a broken installed plugin must say so.
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "ERR_MODULE_NOT_FOUND" && String((error as Error).message).includes(`'${name}'`)) return undefined;
+    throw error;
+  }
+}
+
+/**
+ * The built-in plugins plus those of the given types that are installed beside the runner (imported on demand,
+ * so a config that uses one connector loads only that connector). A type that is not installed is left out:
+ * the config check then names the package to install.
+ */
+export async function loadPlugins(types: {
+  readonly sources?: readonly string[];
+  readonly sinks?: readonly string[];
+}): Promise<Registry> {
+  const sources: Record<string, SourceFactory> = { ...builtinRegistry.sources };
+  const sinks: Record<string, SinkFactory> = { ...builtinRegistry.sinks };
+  const exports: Record<string, NativeExport> = {};
+  for (const type of new Set(types.sources ?? [])) {
+    const module = sources[type] === undefined ? await importInstalled(pluginPackage("source", type)) : undefined;
+    const factory = module?.[`${type}SourceFactory`] as SourceFactory | undefined;
+    if (factory !== undefined) sources[type] = factory;
+    const nativeExport = module?.[`${type}NativeExport`] as NativeExport | undefined;
+    if (nativeExport !== undefined) exports[type] = nativeExport;
+  }
+  for (const type of new Set(types.sinks ?? [])) {
+    const module = sinks[type] === undefined ? await importInstalled(pluginPackage("sink", type)) : undefined;
+    const factory = module?.[`${type}SinkFactory`] as SinkFactory | undefined;
+    if (factory !== undefined) sinks[type] = factory;
+  }
+  return { sources, sinks, exports };
+}
+
+/** Every published plugin that is installed (in the workspace: all of them). */
+export function installedPlugins(): Promise<Registry> {
+  return loadPlugins({ sources: publishedPlugins.sources, sinks: publishedPlugins.sinks });
+}
+
+/** `extra` on top of `base`: test plugins, or a program's own plugins, added to the installed ones. */
+export function mergeRegistries(base: Registry, extra: Registry | undefined): Registry {
+  if (extra === undefined) return base;
+  return {
+    sources: { ...base.sources, ...extra.sources },
+    sinks: { ...base.sinks, ...extra.sinks },
+    exports: { ...base.exports, ...extra.exports },
+  };
+}
 
 /** The plugin contract version this runner speaks (`apiVersion` of `@parley/core`'s Source and Sink). */
 export const pluginApiVersion = 1;

@@ -5,7 +5,7 @@ import type { CommandContext } from "./commands/command-context.ts";
 import { checkOptionValues, describeOptions, globalOptions, type OptionSpecs } from "./commands/command-options.ts";
 import { type CommandSpec, commands, findCommand } from "./commands/command-table.ts";
 import { createLiveRegion } from "./output/live-region.ts";
-import { defaultRegistry, type Registry } from "./registry.ts";
+import { installedPlugins, mergeRegistries, type Registry } from "./registry.ts";
 
 function commandLine(command: CommandSpec): string {
   return ["parley", ...command.words, ...(command.arguments === undefined ? [] : [command.arguments])].join(" ");
@@ -37,6 +37,7 @@ export function version(): string {
 }
 
 export interface CliEnvironment {
+  /** Plugins added to those installed beside the runner (tests, programs with plugins of their own). */
   readonly registry?: Registry;
   readonly stdout?: NodeJS.WriteStream;
   readonly stderr?: NodeJS.WriteStream;
@@ -112,7 +113,7 @@ export async function runCli(argv: readonly string[], cli: CliEnvironment = {}):
     const terminal = createLiveRegion(stderr);
     signal.addEventListener("abort", () => terminal.print(`${stopMessage(signal.reason)}`), { once: true });
     const context: CommandContext = {
-      registry: cli.registry ?? defaultRegistry,
+      registry: mergeRegistries(await installedPlugins(), cli.registry),
       stdout,
       stderr,
       terminal,

@@ -10,6 +10,7 @@ export {
   type CcaiExportOptions,
   type CcaiExportResult,
   exportCcaiToBigQuery,
+  exportCcaiToBigQuery as ccaiNativeExport,
 } from "./ccai-export.ts";
 export { CcaiExportError } from "./ccai-export-error.ts";
 export {

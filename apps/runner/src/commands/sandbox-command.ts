@@ -1,5 +1,5 @@
 import { writeFile } from "node:fs/promises";
-import { startSandbox } from "@parley/sandbox";
+import { ConfigError } from "@parley/core";
 import { stringify } from "yaml";
 import { parleyCommand } from "../output/command-hint.ts";
 import type { CommandContext } from "./command-context.ts";
@@ -13,6 +13,7 @@ export async function sandboxCommand(
   context: CommandContext,
   options: { readonly port: number; readonly size: number; readonly configPath: string },
 ): Promise<number> {
+  const { startSandbox } = await importSandbox();
   const sandbox = await startSandbox({ basePort: options.port, size: options.size });
   try {
     await writeFile(
@@ -35,4 +36,17 @@ export async function sandboxCommand(
     await sandbox.close();
   }
   return 0;
+}
+
+/** The emulators are a package of their own, so a production install does not carry them. */
+async function importSandbox(): Promise<typeof import("@parley/sandbox")> {
+  try {
+    return await import("@parley/sandbox");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ERR_MODULE_NOT_FOUND") throw error;
+    throw new ConfigError(
+      [{ path: "sandbox", message: "needs the @parley/sandbox package: install it beside @parley/runner" }],
+      { subject: "command", cause: error },
+    );
+  }
 }

@@ -1,6 +1,8 @@
 import { expect, test } from "vitest";
-import { defaultRegistry } from "../registry.ts";
+import { installedPlugins } from "../registry.ts";
 import { configJsonSchema } from "./config-json-schema.ts";
+
+const defaultRegistry = await installedPlugins();
 
 // The committed schema at the repository root is what editors load; this keeps it equal to the code, and a
 // change to any plugin's settings shows up as a reviewable diff of that file.

@@ -2,7 +2,7 @@ import { readFile } from "node:fs/promises";
 import { ConfigError, type ConfigIssue, parseConfig, type SinkFactory, type SourceFactory } from "@parley/core";
 import { parse as parseYaml, YAMLParseError } from "yaml";
 import type { PiiPolicy } from "../pii/pii-config.ts";
-import { pluginVersionIssue, type Registry } from "../registry.ts";
+import { loadPlugins, mergeRegistries, pluginPackage, pluginVersionIssue, type Registry } from "../registry.ts";
 import { interpolateEnv } from "./interpolate-env.ts";
 import { resolveRelativePaths } from "./relative-paths.ts";
 import { type RunnerConfigFile, runnerConfigSchema, runnerOwnSourceKeys } from "./runner-config.ts";
@@ -55,7 +55,7 @@ export function resolveConfig(
   if (sinkFactory === undefined) {
     issues.push({
       path: "sink.type",
-      message: `unknown sink type "${file.sink.type}" (available: ${available(registry.sinks)})`,
+      message: `unknown sink type "${file.sink.type}": install ${pluginPackage("sink", file.sink.type)} beside @parley/runner (installed: ${available(registry.sinks)})`,
     });
   } else {
     const versionIssue = pluginVersionIssue(sinkFactory, "sink.type");
@@ -72,7 +72,7 @@ export function resolveConfig(
     if (factory === undefined) {
       issues.push({
         path: `sources.${name}.type`,
-        message: `unknown source type "${entry.type}" (available: ${available(registry.sources)})`,
+        message: `unknown source type "${entry.type}": install ${pluginPackage("source", entry.type)} beside @parley/runner (installed: ${available(registry.sources)})`,
       });
       continue;
     }
@@ -136,7 +136,22 @@ export async function loadConfig(
       subject: `configuration in ${path}`,
     });
   }
-  const config = resolveConfig(document, registry, environment, path);
+  const config = resolveConfig(document, await withPluginsNamedIn(document, registry), environment, path);
   await checkTableNames(config);
   return config;
+}
+
+/** The registry plus any plugin the document names that is not in it yet, imported by its package name. */
+async function withPluginsNamedIn(document: unknown, registry: Registry): Promise<Registry> {
+  const typeOf = (entry: unknown): string[] => {
+    const type = (entry as { type?: unknown } | null)?.type;
+    return typeof type === "string" ? [type] : [];
+  };
+  const root = (document ?? {}) as { sink?: unknown; sources?: Record<string, unknown> };
+  const sources = Object.values(root.sources ?? {})
+    .flatMap(typeOf)
+    .filter((type) => registry.sources[type] === undefined);
+  const sinks = typeOf(root.sink).filter((type) => registry.sinks[type] === undefined);
+  if (sources.length === 0 && sinks.length === 0) return registry;
+  return mergeRegistries(await loadPlugins({ sources, sinks }), registry);
 }
