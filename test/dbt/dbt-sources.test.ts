@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { SourceFactory, StreamDefinition } from "@parley/core";
-import { defaultRegistry } from "@parley/runner";
+import { installedPlugins } from "@parley/runner";
 import { afterEach, describe, expect, test } from "vitest";
 import { parse as parseYaml } from "yaml";
 import { parley, testRegistry, workspace } from "../support/cli-harness.ts";
@@ -143,7 +143,7 @@ describe("parley dbt sources", () => {
 
   test("a schema change in a stream definition shows up in the regenerated file", async () => {
     const { config, output, text } = await generate({ type: "duckdb", path: "x.duckdb" });
-    const ultimate = defaultRegistry.sources.ultimate as SourceFactory;
+    const ultimate = (await installedPlugins()).sources.ultimate as SourceFactory;
     const changed: SourceFactory = {
       ...ultimate,
       create(settings) {

@@ -1,11 +1,12 @@
-import { sinkFactories } from "@parley/runner";
+import { installedPlugins } from "@parley/runner";
 
 /**
  * A separate process that takes a sink's lock for source `locked`, records its load as running, says `locked`
  * and then waits to be killed: a run that dies holding the lock. Argument: the sink config as JSON.
  */
-const settings = JSON.parse(process.argv[2] ?? "{}") as { type: keyof typeof sinkFactories };
-const factory = sinkFactories[settings.type];
+const settings = JSON.parse(process.argv[2] ?? "{}") as { type: string };
+const factory = (await installedPlugins()).sinks[settings.type];
+if (factory === undefined) throw new Error(`no ${settings.type} sink installed`);
 const { type: _type, ...config } = settings;
 const sink = factory.create(factory.configSchema.parse(config) as never);
 const load = { source: "locked", loadId: `holder-${process.pid}`, startedAt: new Date().toISOString() };
