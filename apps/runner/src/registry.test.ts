@@ -1,13 +1,20 @@
 import { ConfigError, type SourceFactory } from "@parley/core";
 import { expect, test } from "vitest";
 import { resolveConfig } from "./config/load-config.ts";
-import { defaultRegistry, pluginApiVersion, pluginVersionIssue } from "./registry.ts";
+import { installedPlugins, pluginApiVersion, pluginPackage, pluginVersionIssue } from "./registry.ts";
+
+const defaultRegistry = await installedPlugins();
 
 test("every registered plugin speaks the runner's plugin API version and names its package", () => {
-  const factories = [...Object.values(defaultRegistry.sources), ...Object.values(defaultRegistry.sinks)];
-  for (const factory of factories) {
+  const factories = [
+    ...Object.values(defaultRegistry.sources).map((factory) => ({ factory, kind: "source" as const })),
+    ...Object.values(defaultRegistry.sinks).map((factory) => ({ factory, kind: "sink" as const })),
+  ];
+  expect(factories).toHaveLength(6);
+  for (const { factory, kind } of factories) {
     expect(factory.apiVersion, factory.type).toBe(pluginApiVersion);
-    expect(factory.packageName, factory.type).toBe(`@parley/${factory.packageName.split("/")[1]}`);
+    // The runner finds a plugin by this name: the package must be named by the convention.
+    expect(factory.packageName, factory.type).toBe(pluginPackage(kind, factory.type));
   }
 });
 
