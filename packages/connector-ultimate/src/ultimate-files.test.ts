@@ -87,3 +87,22 @@ test("local files: a pattern that matches nothing is a ConfigError naming the en
   expect(ConfigError.isInstance(error)).toBe(true);
   expect((error as ConfigError).issues.map((issue) => issue.path)).toEqual(["files[0]", "files[1]"]);
 });
+
+test("local files: a file cut short fails the run naming the file, and is not marked read", async () => {
+  const directory = await folder();
+  const record = (id: string) =>
+    JSON.stringify({ bot_id: "b1", conversation_id: id, conversation_end_time: "2024-06-18T23:59:59.000+00:00" });
+  const array = join(directory, "array.json");
+  await writeFile(array, `[${record("c1")},${record("c2")},`);
+  const ndjson = join(directory, "lines.ndjson");
+  await writeFile(ndjson, `${record("c1")}\n${record("c2").slice(0, 30)}`);
+  for (const [path, problem] of [
+    [array, "the JSON array ends without its closing ]"],
+    [ndjson, "the last line breaks off inside a JSON value"],
+  ] as const) {
+    const error = await readSource(createUltimateSource({ files: path })).catch((caught: unknown) => caught);
+    expect((error as Error).message).toContain(`${path}: ${problem} (the file was cut short)`);
+  }
+  await writeFile(array, `[${record("c1")},${record("c2")}]`);
+  expect(keysOf((await readSource(createUltimateSource({ files: array }))).records)).toEqual(["b1/c1", "b1/c2"]);
+});

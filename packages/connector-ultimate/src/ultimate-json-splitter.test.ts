@@ -88,3 +88,24 @@ describe("ElementSplitter", () => {
     ]);
   });
 });
+
+describe("ElementSplitter.cutShort", () => {
+  const whole = (text: string) => {
+    const splitter = new ElementSplitter();
+    splitter.push(Buffer.from(text));
+    return splitter.cutShort();
+  };
+  test.each([
+    ['[{"a":1},{"a":2}]', undefined],
+    ['[{"a":1},{"a":2}]\n', undefined],
+    ['{"a":1}\n{"a":2}', undefined],
+    ['{"a":1}\n{"a":2}\n', undefined],
+    ["", undefined],
+    ['[{"a":1},{"a":2}', "the JSON array ends without its closing ] (the file was cut short)"],
+    ['[{"a":1},', "the JSON array ends without its closing ] (the file was cut short)"],
+    ['[{"a":"cut inside a str', "the JSON array ends without its closing ] (the file was cut short)"],
+    ['{"a":1}\n{"a":', "the last line breaks off inside a JSON value (the file was cut short)"],
+  ])("%j: %s", (text, problem) => {
+    expect(whole(text)).toBe(problem);
+  });
+});
