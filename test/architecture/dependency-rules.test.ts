@@ -2,6 +2,7 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, test } from "vitest";
+import { typescriptFiles } from "./workspace-files.ts";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 
@@ -25,23 +26,7 @@ function packages(): string[] {
 }
 
 function sourceFiles(directory: string): string[] {
-  const out: string[] = [];
-  const walk = (path: string): void => {
-    for (const entry of readdirSync(path, { withFileTypes: true })) {
-      if (entry.name === "node_modules" || entry.name === "dist") continue;
-      const full = join(path, entry.name);
-      if (entry.isDirectory()) walk(full);
-      else if (entry.name.endsWith(".ts")) out.push(full);
-    }
-  };
-  for (const sub of ["src", "bench"]) {
-    try {
-      walk(join(directory, sub));
-    } catch {
-      // a package without that folder
-    }
-  }
-  return out;
+  return ["src", "bench"].flatMap((sub) => typescriptFiles(join(directory, sub)));
 }
 
 function parleyImports(file: string): string[] {

@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, test } from "vitest";
+import { typescriptFiles } from "./workspace-files.ts";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 
@@ -11,20 +12,6 @@ function workspaceFolders(): string[] {
     readdirSync(join(root, folder)).map((name) => `${folder}/${name}`),
   );
   return [...nested, "bench", "test"].filter((path) => existsSync(join(root, path, "package.json")));
-}
-
-function typescriptFiles(directory: string): string[] {
-  const out: string[] = [];
-  const walk = (path: string): void => {
-    for (const entry of readdirSync(path, { withFileTypes: true })) {
-      if (entry.name === "node_modules" || entry.name === "dist") continue;
-      const full = join(path, entry.name);
-      if (entry.isDirectory()) walk(full);
-      else if (entry.name.endsWith(".ts")) out.push(full);
-    }
-  };
-  walk(directory);
-  return out;
 }
 
 function relativeImports(file: string): string[] {

@@ -113,7 +113,7 @@ export class PostgresSession {
    * it, a failover, a network cut) emits 'error'; without a listener Node would crash the process, so the
    * error is kept and the client discarded instead, and the statement in flight fails with it.
    */
-  async holdClient(): Promise<{ client: pg.PoolClient; lost: () => Error | undefined; release(): Promise<void> }> {
+  async holdClient(): Promise<{ client: pg.PoolClient; release(broken?: Error): Promise<void> }> {
     const pool = await this.#open();
     const client = await pool.connect().catch((error: unknown) => {
       throw translateError(error, this.#config);
@@ -125,35 +125,27 @@ export class PostgresSession {
     client.on("error", onError);
     return {
       client,
-      lost: () => lost,
-      release: async () => {
+      release: async (broken) => {
         client.off("error", onError);
-        client.release(lost);
+        client.release(lost ?? broken);
       },
     };
   }
 
   /** Runs `work` on a client of its own, returned to the pool afterwards (discarded if it broke). */
   async withClient<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-    const pool = await this.#open();
-    const client = await pool.connect().catch((error: unknown) => {
-      throw translateError(error, this.#config);
-    });
+    const held = await this.holdClient();
     let broken: Error | undefined;
-    const onError = (error: Error) => {
-      broken = error;
-    };
-    client.on("error", onError);
     try {
-      return await work(client);
+      return await work(held.client);
     } catch (error) {
       // A server-side error leaves the protocol in step; anything else (network, aborted COPY) may not.
-      const usable = (error instanceof pg.DatabaseError || ParleyError.isParleyError(error)) && !unusable.has(client);
-      if (!usable || broken !== undefined) broken ??= error instanceof Error ? error : new Error(String(error));
+      const usable =
+        (error instanceof pg.DatabaseError || ParleyError.isParleyError(error)) && !unusable.has(held.client);
+      if (!usable) broken = error instanceof Error ? error : new Error(String(error));
       throw translateError(error, this.#config);
     } finally {
-      client.off("error", onError);
-      client.release(broken);
+      await held.release(broken);
     }
   }
 
