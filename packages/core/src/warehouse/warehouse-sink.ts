@@ -1,5 +1,3 @@
-import { hostname } from "node:os";
-import { LoadInProgressError } from "../errors/load-in-progress-error.ts";
 import type { RawRecordPart } from "../mapping/record-mapping.ts";
 import { lineageColumns } from "../schema/logical-type.ts";
 import type { TableTarget } from "../schema/stream-definition.ts";
@@ -17,6 +15,7 @@ import {
   selectState,
   stateStatements,
 } from "./warehouse-ledger.ts";
+import { takeSinkLock } from "./warehouse-lock.ts";
 import {
   checkTargetNames,
   loadTag,
@@ -280,38 +279,12 @@ class WarehouseSink implements Sink {
     return (await this.#driver.query(selectLoads(this.#driver, { source, limit }))).map(loadRecordFromRow);
   }
 
-  async lock(load: {
-    readonly source: string;
-    readonly loadId: string;
-    readonly startedAt: string;
-  }): Promise<SinkLock> {
-    const holder = `load ${load.loadId} (started ${load.startedAt}, process ${process.pid} on ${hostname()})`;
-    const taken = await this.#driver.tryLock(`${this.#driver.namespace}/${load.source}`, holder);
-    if ("heldBy" in taken) {
-      const running = await this.#runningLoads(load.source).catch(() => []);
-      const newest = running[0];
-      const by =
-        taken.heldBy ?? (newest === undefined ? "another run" : `load ${newest.loadId} (started ${newest.startedAt})`);
-      throw new LoadInProgressError(
-        `Another run is loading ${load.source} into ${this.type} ${this.#driver.namespace}: ${by}. Wait for it to end, or stop it, then run again.`,
-        { source: load.source, loadId: newest?.loadId, startedAt: newest?.startedAt },
-      );
-    }
-    await this.#internal();
-    // While this lock is held no live run of the source exists, so a load still `running` belongs to a dead process.
-    const abandoned: LoadRecord[] = [];
-    for (const running of await this.#runningLoads(load.source)) {
-      if (running.loadId === load.loadId) continue;
-      const marked: LoadRecord = {
-        ...running,
-        status: "abandoned",
-        finishedAt: new Date().toISOString(),
-        error: "the process running this load ended without finishing it (killed or crashed)",
-      };
-      await this.#writeLoad(marked);
-      abandoned.push(marked);
-    }
-    return { release: taken.release, abandoned };
+  lock(load: { readonly source: string; readonly loadId: string; readonly startedAt: string }): Promise<SinkLock> {
+    return takeSinkLock(this.#driver, this.type, load, {
+      running: (source) => this.#runningLoads(source),
+      write: (record) => this.#writeLoad(record),
+      ready: () => this.#internal(),
+    });
   }
 
   async #runningLoads(source: string): Promise<readonly LoadRecord[]> {
