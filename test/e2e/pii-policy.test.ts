@@ -327,3 +327,25 @@ test("a changed policy over loaded rows is refused, naming each rule, until --fu
 });
 
 const policyRules = { agent_email: "hash", external_endpoint: "hash", notes: "redact" };
+
+test("`parley check` names a PII rule that does not fit the connector's columns, before anything is read", async () => {
+  const space = await workspace();
+  cleanups.push(space.cleanup);
+  const config = await space.writeConfig({
+    sink: { type: "duckdb", path: space.databasePath },
+    sources: {
+      calls: {
+        type: "voicegain",
+        token: "unused",
+        pii: { hashKey: "${PARLEY_PII_HASH_KEY}", columns: { caller_number: "hash", duration: "redact" } },
+      },
+    },
+  });
+  const checked = await parley(["check", "-c", config], environment);
+  expect(checked.code).toBe(2);
+  expect(checked.stderr).toContain('sources.calls.pii.columns.caller_number: no column "caller_number"');
+  expect(checked.stderr).toContain('sources.calls.pii.columns.duration: redact keeps text; "duration" is integer');
+  const withoutKey = await parley(["check", "-c", config], {});
+  expect(withoutKey.code).toBe(2);
+  expect(withoutKey.stderr).toContain("PARLEY_PII_HASH_KEY");
+});

@@ -1,6 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { ConfigError, type ConfigIssue, parseConfig, type SinkFactory, type SourceFactory } from "@parley/core";
 import { parse as parseYaml, YAMLParseError } from "yaml";
+import { piiPolicyIssues } from "../pii/pii-checks.ts";
 import type { PiiPolicy } from "../pii/pii-config.ts";
 import { loadPlugins, mergeRegistries, pluginPackage, pluginVersionIssue, type Registry } from "../registry.ts";
 import { interpolateEnv } from "./interpolate-env.ts";
@@ -84,6 +85,9 @@ export function resolveConfig(
       issues.push(...source.issues);
       continue;
     }
+    // Creating a source does no I/O; its streams say which columns a PII rule may name.
+    if (entry.pii !== undefined)
+      issues.push(...piiPolicyIssues(entry.pii, factory.create(source.config).streams, `sources.${name}.pii`));
     sources.push({
       name,
       type: entry.type,

@@ -1,5 +1,6 @@
 import { createHmac } from "node:crypto";
-import { ConfigError, type ConfigIssue, type StreamDefinition } from "@parley/core";
+import { ConfigError, type StreamDefinition } from "@parley/core";
+import { piiPolicyIssues } from "./pii-checks.ts";
 import { type PiiAction, type PiiPolicy, parseRulePath } from "./pii-config.ts";
 import { redactText } from "./pii-text.ts";
 
@@ -18,7 +19,6 @@ export interface PiiScrubber {
   scrubRaw(raw: unknown): unknown;
 }
 
-const textTypes = new Set(["string", "json"]);
 const normalise = (name: string) => name.toLowerCase().replace(/[^a-z0-9]/g, "");
 
 function hasher(policy: PiiPolicy): (value: string) => string {
@@ -38,34 +38,17 @@ function redactDeep(value: unknown): unknown {
   return value;
 }
 
-/** Checks every rule against the streams (column exists, action fits its type); the error names the config path. */
+/** A policy checked against the streams (a `ConfigError` naming each rule that does not fit), ready to scrub. */
 export function compilePiiPolicy(
   policy: PiiPolicy,
   streams: readonly StreamDefinition[],
   configPath: string,
 ): PiiScrubber {
-  const issues: ConfigIssue[] = [];
-  const rules: CompiledRule[] = [];
-  for (const [key, action] of Object.entries(policy.columns)) {
-    const { column, path } = parseRulePath(key);
-    const where = `${configPath}.columns.${key}`;
-    const definitions = streams.flatMap((stream) => stream.columns.filter((candidate) => candidate.name === column));
-    if (definitions.length === 0) {
-      const names = streams.map((stream) => stream.name).join(", ");
-      issues.push({ path: where, message: `no column "${column}" in the streams of this source (${names})` });
-      continue;
-    }
-    for (const definition of definitions) {
-      if (path.length > 0 && definition.type !== "json")
-        issues.push({ path: where, message: `a path needs a json column; "${column}" is ${definition.type}` });
-      else if ((action === "hash" || action === "redact") && !textTypes.has(definition.type))
-        issues.push({ path: where, message: `${action} keeps text; "${column}" is ${definition.type}` });
-      else if (action === "drop" && path.length === 0 && definition.nullable === false)
-        issues.push({ path: where, message: `"${column}" cannot be NULL (it is part of the key); hash it instead` });
-    }
-    if (action !== "keep") rules.push({ key, column, path, action });
-  }
+  const issues = piiPolicyIssues(policy, streams, configPath);
   if (issues.length > 0) throw new ConfigError(issues, { subject: "PII policy" });
+  const rules: CompiledRule[] = Object.entries(policy.columns).flatMap(([key, action]) =>
+    action === "keep" ? [] : [{ key, ...parseRulePath(key), action }],
+  );
 
   const hash = hasher(policy);
   const act = (action: CompiledRule["action"], value: unknown): unknown => {
