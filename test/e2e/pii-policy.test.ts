@@ -194,7 +194,17 @@ function leakySource(): Source {
       { name: "notes", type: "string" },
       { name: "turns", type: "integer" },
     ],
+    // Raw records (vendor text, for the sink's bulk path) are mapped with this.
+    mapping: {
+      fields: [
+        { column: "id", from: ["id"], reading: "text" },
+        { column: "caller", from: ["callerNumber"], reading: "text" },
+        { column: "notes", from: ["notes"], reading: "text" },
+        { column: "turns", from: ["turns"], reading: "count" },
+      ],
+    },
   };
+  const context = { values: {}, where: "page 1" };
   const messages: SourceMessage[] = [
     { kind: "record", stream: "contacts", record: { id: "a", caller: phone, notes: `mail ${email}`, turns: 3 } },
     // Fails validation (turns is no integer): set aside with the record as its payload.
@@ -202,6 +212,9 @@ function leakySource(): Source {
     // Set aside by the connector in the vendor's own shape, and as text it could not parse.
     { kind: "reject", stream: "contacts", raw: { Caller: phone, detail: { text: `card ${card}` } }, reason: "bad" },
     { kind: "reject", stream: "contacts", raw: `b,${phone},${email}`, reason: "unparsable line" },
+    // Raw records, sent even though the runner asked for none: one maps to a row, one cannot be mapped.
+    { kind: "raw", stream: "contacts", text: JSON.stringify({ id: "c", callerNumber: phone, notes: card }), context },
+    { kind: "raw", stream: "contacts", text: JSON.stringify({ id: "d", notes: email, turns: "many" }), context },
     { kind: "checkpoint", stream: "contacts", state: { done: true } },
   ];
   return {
@@ -218,7 +231,7 @@ function leakySource(): Source {
   };
 }
 
-test("rejects are scrubbed the same way: a record that fails validation, and raw payloads the connector set aside", async () => {
+test("rejects and raw records are scrubbed the same way: a record that fails validation, payloads set aside, vendor text", async () => {
   const space = await workspace();
   cleanups.push(space.cleanup);
   const sink = createDuckdbSink({ path: space.databasePath });
@@ -233,14 +246,18 @@ test("rejects are scrubbed the same way: a record that fails validation, and raw
   });
   expect(result.status, String(result.error)).toBe("succeeded");
   const rejects = await sink.query("SELECT payload FROM _parley_rejects ORDER BY payload");
-  const rows = await sink.query("SELECT id, caller, notes FROM leaky_contacts");
+  const rows = await sink.query("SELECT id, caller, notes FROM leaky_contacts ORDER BY id");
   await sink.close();
-  expect(rows).toEqual([{ id: "a", caller: hmac(phone), notes: "mail [email]" }]);
+  expect(rows).toEqual([
+    { id: "a", caller: hmac(phone), notes: "mail [email]" },
+    { id: "c", caller: hmac(phone), notes: "[card]" },
+  ]);
   expect(rejects.map((row) => row.payload).sort()).toEqual(
     [
       JSON.stringify({ id: "b", caller: hmac(phone), notes: "card [card]", turns: "x" }),
       JSON.stringify({ Caller: hmac(phone), detail: { text: "card [card]" } }),
       "b,[phone],[email]",
+      JSON.stringify({ id: "d", notes: "[email]", turns: "many" }),
     ].sort(),
   );
   const bytes = await readFile(space.databasePath);

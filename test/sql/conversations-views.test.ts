@@ -159,7 +159,7 @@ async function load(sink: Sink, fixture: VendorFixture, loadId: string): Promise
 const sources = {
   support_bot: {
     type: "ultimate",
-    organizationId: "views-test",
+    organizationId: "77m57af6811115b53172431s",
     botIds: ["aaaaaaaaaaaaaaaaaaaaaaa1"],
     token: "unused",
     startDate: "2024-05-01",
