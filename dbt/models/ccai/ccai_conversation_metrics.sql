@@ -18,7 +18,8 @@
 --   avg_turn_count         = sum of "turnCount" / conversations; Google omits 0, loaded as 0, so zero-turn ones count.
 --   avg_duration_seconds   = sum of "durationNanos" / 1e9 / conversations (0 when Google gave no duration).
 --   avg_client_sentiment   = mean of "clientSentimentScore" over conversations that have one (latest analysis,
---                            customer channel); never-analysed and mono-audio conversations are left out.
+--                            customer channel: callMetadata for calls, the transcript's participant roles for chats);
+--                            never-analysed and mono-audio conversations are left out.
 --   avg_agent_sentiment    = the same for "agentSentimentScore" (agent channel).
 --   avg_silence_percentage = mean of "silencePercentage" as Google reports it, over analysed conversations.
 {% if target.type == 'bigquery' %}
