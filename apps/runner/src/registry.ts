@@ -21,6 +21,10 @@ export type NativeExport = (
   readonly operations: readonly { readonly name: string; readonly partialErrors: readonly unknown[] }[];
   readonly mergeSql: string | undefined;
   readonly watermarkSql: string;
+  /** Incremental runs: the newest update time in the staging table (epoch seconds), read before the MERGE. */
+  readonly stagingWatermarkSql?: string | undefined;
+  /** The `since` of the next run for a watermark in epoch seconds. */
+  readonly watermarkSince?: (epochSeconds: number) => string;
 }>;
 
 /** The plugins Parley publishes, looked for when no config names the types (`parley schema`, `parley init`). */

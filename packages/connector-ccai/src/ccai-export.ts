@@ -13,7 +13,13 @@ import {
 import { type CcaiClient, createCcaiClient } from "./ccai-client.ts";
 import { type CcaiExportConfig, type CcaiSettings, ccaiConfigSchema } from "./ccai-config.ts";
 import { CcaiExportError } from "./ccai-export-error.ts";
-import { type BigQueryTable, buildCcaiMergeSql, buildWatermarkSql, exportColumns } from "./ccai-export-sql.ts";
+import {
+  type BigQueryTable,
+  buildCcaiMergeSql,
+  buildWatermarkSql,
+  exportColumns,
+  watermarkTime,
+} from "./ccai-export-sql.ts";
 import { exportWindows, type TimeWindow, windowFilter } from "./ccai-export-windows.ts";
 import { pollOperation, type RpcStatus } from "./ccai-operation.ts";
 import { stringAt } from "./ccai-proto.ts";
@@ -42,6 +48,10 @@ export interface CcaiExportResult {
   readonly mergeSql: string | undefined;
   /** Gives the next run's `since` (epoch seconds; convert with `watermarkTime`). */
   readonly watermarkSql: string;
+  /** Set for an incremental run: the newest update time in the staging table (epoch seconds). */
+  readonly stagingWatermarkSql: string | undefined;
+  /** The next run's `since` for a watermark in epoch seconds (see `watermarkTime`). */
+  readonly watermarkSince: (epochSeconds: number) => string;
 }
 
 const stream = "export";
@@ -197,5 +207,7 @@ export async function exportCcaiToBigQuery(
       ? buildCcaiMergeSql(target, destination, exportColumns(exportSettings.exportSchemaVersion))
       : undefined,
     watermarkSql: buildWatermarkSql(target),
+    stagingWatermarkSql: incremental ? buildWatermarkSql(destination) : undefined,
+    watermarkSince: watermarkTime,
   };
 }

@@ -152,6 +152,12 @@ export interface Sink {
   /** Runs a statement (DDL such as `CREATE OR REPLACE VIEW`). */
   execute(sql: string): Promise<void>;
   /**
+   * Runs statements and stores `state` in one transaction: all of it applies, or none does. For data that moves
+   * inside the warehouse by SQL (folding CCAI's native export from its staging table into the final table), whose
+   * watermark must move only together with it. Optional: warehouse sinks have it.
+   */
+  executeWithState?(statements: readonly string[], state: StateUpdate, loadId: string): Promise<void>;
+  /**
    * Runs a query and returns rows as plain objects with values normalised the same way in every sink:
    * integers as numbers (bigint beyond 2^53), floats as numbers, booleans, strings,
    * timestamps as ISO 8601 UTC strings ending in `Z`, dates as `YYYY-MM-DD`, JSON columns parsed.

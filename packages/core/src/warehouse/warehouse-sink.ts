@@ -5,7 +5,7 @@ import { loadRecordFromRow, storedStateFromRow } from "../sink/internal-rows.ts"
 import { internalTables } from "../sink/internal-tables.ts";
 import type { LoadRecord, Sink, SinkLock, StreamCompletion, WriteBatch, WriteOutcome } from "../sink/sink.ts";
 import type { JsonValue } from "../state/json-value.ts";
-import type { StoredState } from "../state/stored-state.ts";
+import type { StateUpdate, StoredState } from "../state/stored-state.ts";
 import type { WarehouseDriver } from "./warehouse-driver.ts";
 import {
   insertRejects,
@@ -294,6 +294,15 @@ class WarehouseSink implements Sink {
   async execute(sql: string): Promise<void> {
     await this.#driver.ensureNamespace();
     await this.#driver.query(sql);
+  }
+
+  async executeWithState(statements: readonly string[], state: StateUpdate, loadId: string): Promise<void> {
+    await this.#internal();
+    const now = new Date().toISOString();
+    await this.#driver.transaction(async (transaction) => {
+      for (const statement of statements) await transaction.run(statement);
+      for (const statement of stateStatements(this.#driver, state, loadId, now)) await transaction.run(statement);
+    });
   }
 
   query(sql: string): Promise<readonly Record<string, unknown>[]> {

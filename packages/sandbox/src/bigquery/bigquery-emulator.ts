@@ -1,6 +1,7 @@
 import { type RunningServer, type ServeOptions, serve } from "../server/emulator-server.ts";
 import { BigqueryApiError, type BigqueryReason, sendBigqueryError } from "./bigquery-errors.ts";
 import { BigqueryJobs, type JobFault, type JobRecord, jobResource } from "./bigquery-jobs.ts";
+import { readLoadConfiguration, runLoad } from "./bigquery-load.ts";
 import { type QueryOutcome, runQuery } from "./bigquery-query.ts";
 import { type RequestDetails, routeBigqueryRequest } from "./bigquery-routes.ts";
 import type { JsonObject } from "./bigquery-shapes.ts";
@@ -54,6 +55,15 @@ export interface BigqueryEmulator extends RunningServer {
   table(projectId: string, datasetId: string, tableId: string): TableEntry | undefined;
   /** Runs GoogleSQL directly (not logged as a request), for assertions. */
   query(sql: string, projectId?: string): Promise<QueryOutcome>;
+  /**
+   * Writes rows into an existing table the way another Google service's export does (a load with CREATE_NEVER):
+   * for wiring an emulated exporter, such as the CCAI emulator's `bigQueryWriter`.
+   */
+  writeRows(
+    table: { projectId: string; datasetId: string; tableId: string },
+    rows: readonly object[],
+    writeDisposition: "WRITE_TRUNCATE" | "WRITE_APPEND",
+  ): Promise<void>;
 }
 
 const faultMessages: Record<string, string> = {
@@ -150,5 +160,17 @@ export async function createBigqueryEmulator(options: BigqueryEmulatorOptions = 
     jobs: () => [...jobs.records.values()].map((record: JobRecord) => jobResource(record, baseUrl)),
     table: (projectId, datasetId, tableId) => store.tables.get(`${projectId}:${datasetId}.${tableId}`),
     query: (sql, projectId = "emulator") => runQuery(store, sql, { projectId }),
+    async writeRows(table, rows, writeDisposition) {
+      const load = readLoadConfiguration(
+        {
+          destinationTable: table,
+          sourceFormat: "NEWLINE_DELIMITED_JSON",
+          writeDisposition,
+          createDisposition: "CREATE_NEVER",
+        },
+        "load",
+      );
+      await runLoad(store, load, rows.map((row) => JSON.stringify(row)).join("\n"));
+    },
   };
 }

@@ -13,8 +13,10 @@ import {
 export interface FieldSchema {
   name: string;
   type: StoredType;
-  mode: "NULLABLE" | "REQUIRED";
+  mode: "NULLABLE" | "REQUIRED" | "REPEATED";
   description?: string;
+  /** RECORD only: its sub-fields. */
+  fields?: FieldSchema[];
 }
 
 export type StoredType =
@@ -27,7 +29,8 @@ export type StoredType =
   | "DATETIME"
   | "NUMERIC"
   | "BYTES"
-  | "JSON";
+  | "JSON"
+  | "RECORD";
 
 const canonical: Record<string, StoredType | undefined> = {
   STRING: "STRING",
@@ -43,10 +46,12 @@ const canonical: Record<string, StoredType | undefined> = {
   NUMERIC: "NUMERIC",
   BYTES: "BYTES",
   JSON: "JSON",
+  RECORD: "RECORD",
+  STRUCT: "RECORD",
 };
 
-/** DuckDB storage of each type. */
-export const duckdbTypes: Record<StoredType, string> = {
+/** DuckDB storage of each scalar type (RECORD: see duckdbColumnType). */
+export const duckdbTypes: Record<Exclude<StoredType, "RECORD">, string> = {
   STRING: "VARCHAR",
   INTEGER: "BIGINT",
   FLOAT: "DOUBLE",
@@ -59,6 +64,15 @@ export const duckdbTypes: Record<StoredType, string> = {
   JSON: "JSON",
 };
 
+/** DuckDB storage of a field: a RECORD is a STRUCT of its sub-fields, a REPEATED field a list of its type. */
+export function duckdbColumnType(field: FieldSchema): string {
+  const base =
+    field.type === "RECORD"
+      ? `STRUCT(${(field.fields ?? []).map((sub) => `"${sub.name}" ${duckdbColumnType(sub)}`).join(", ")})`
+      : duckdbTypes[field.type];
+  return field.mode === "REPEATED" ? `${base}[]` : base;
+}
+
 export interface TimePartitioning {
   type: "DAY" | "HOUR" | "MONTH" | "YEAR";
   field?: string;
@@ -70,13 +84,17 @@ const kmsKeyPattern = /^projects\/[^/]+\/locations\/([^/]+)\/keyRings\/[^/]+\/cr
 
 export function readSchema(value: unknown, path: string): FieldSchema[] {
   const schema = readResource(value, "TableSchema", path, ["fields"]);
-  const fields = schema.fields;
+  return readFields(schema.fields, path);
+}
+
+/** Fields of a schema or of a RECORD (nested fields, REPEATED mode: vendor-apis of BigQuery's TableFieldSchema). */
+function readFields(fields: unknown, path: string): FieldSchema[] {
   if (!Array.isArray(fields) || fields.length === 0)
     throw invalid(`Schema has no fields. Table must have at least one column.`, fieldPath(path, "fields"));
   const seen = new Set<string>();
   return fields.map((raw, index) => {
     const at = `${path}.fields[${index}]`;
-    const field = readResource(raw, "TableFieldSchema", at, ["name", "type", "mode", "description"]);
+    const field = readResource(raw, "TableFieldSchema", at, ["name", "type", "mode", "description", "fields"]);
     const name = readString(field, "name", at, true) as string;
     if (!columnName.test(name))
       throw invalid(
@@ -90,9 +108,18 @@ export function readSchema(value: unknown, path: string): FieldSchema[] {
     const stored = canonical[type];
     if (stored === undefined) throw unsupported(`Field type ${type}`, at);
     const mode = readEnum(field, "mode", at, "fieldMode") ?? "NULLABLE";
-    if (mode === "REPEATED") throw unsupported("Field mode REPEATED", at);
     const description = readString(field, "description", at);
-    return { name, type: stored, mode, ...(description === undefined ? {} : { description }) };
+    if (stored === "RECORD" && field.fields === undefined)
+      throw invalid(`Field ${name} is type RECORD but has no schema.`, at);
+    if (stored !== "RECORD" && field.fields !== undefined)
+      throw invalid(`Field ${name} is type ${stored} and cannot have sub-fields.`, at);
+    return {
+      name,
+      type: stored,
+      mode,
+      ...(description === undefined ? {} : { description }),
+      ...(stored === "RECORD" ? { fields: readFields(field.fields, at) } : {}),
+    };
   });
 }
 

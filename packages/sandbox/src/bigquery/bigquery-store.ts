@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { type DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
 import { BigqueryApiError, duplicate, notFound } from "./bigquery-errors.ts";
-import { duckdbTypes, type FieldSchema, type TimePartitioning } from "./bigquery-schema.ts";
+import { duckdbColumnType, type FieldSchema, type TimePartitioning } from "./bigquery-schema.ts";
 
 export interface DatasetEntry {
   projectId: string;
@@ -38,7 +38,7 @@ export function tableKey(projectId: string, datasetId: string, tableId: string):
 }
 
 function columnSql(field: FieldSchema): string {
-  return `${quoteName(field.name)} ${duckdbTypes[field.type]}${field.mode === "REQUIRED" ? " NOT NULL" : ""}`;
+  return `${quoteName(field.name)} ${duckdbColumnType(field)}${field.mode === "REQUIRED" ? " NOT NULL" : ""}`;
 }
 
 /**

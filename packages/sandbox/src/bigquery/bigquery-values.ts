@@ -1,4 +1,4 @@
-import type { FieldSchema, StoredType } from "./bigquery-schema.ts";
+import { duckdbColumnType, type FieldSchema, type StoredType } from "./bigquery-schema.ts";
 
 /** A value converted for DuckDB's reader (text, cast by `castExpression`), or the reason it cannot be loaded. */
 export type Converted = { ok: true; text: string | null } | { ok: false; reason: string };
@@ -45,7 +45,7 @@ export function parseTimestampMicros(text: string): bigint | undefined {
   return (BigInt(millis) - BigInt(offsetMinutes) * 60_000n) * 1000n + micros;
 }
 
-const converters: Record<StoredType, (value: unknown, field: FieldSchema) => Converted> = {
+const converters: Record<Exclude<StoredType, "RECORD">, (value: unknown, field: FieldSchema) => Converted> = {
   STRING: (value, field) =>
     typeof value === "object" ? fail("string", field, value) : { ok: true, text: String(value) },
   INTEGER: (value, field) => {
@@ -120,13 +120,56 @@ const converters: Record<StoredType, (value: unknown, field: FieldSchema) => Con
   JSON: (value) => ({ ok: true, text: JSON.stringify(value) }),
 };
 
+type Nested = { ok: true; value: unknown } | { ok: false; reason: string };
+
+/** A value inside a RECORD or REPEATED field, checked by its type and kept as JSON for DuckDB's nested cast. */
+function nestedValue(field: FieldSchema, value: unknown, inList = false): Nested {
+  if (value === null || value === undefined) return { ok: true, value: null };
+  if (field.mode === "REPEATED" && !inList) {
+    if (!Array.isArray(value)) return { ok: false, reason: `Array specified for non-repeated field: ${field.name}.` };
+    const items: unknown[] = [];
+    for (const item of value) {
+      if (item === null) return { ok: false, reason: `Null value in repeated field: ${field.name}.` };
+      const converted = nestedValue(field, item, true);
+      if (!converted.ok) return converted;
+      items.push(converted.value);
+    }
+    return { ok: true, value: items };
+  }
+  if (Array.isArray(value)) return { ok: false, reason: `Array specified for non-repeated field: ${field.name}.` };
+  if (field.type === "RECORD") {
+    if (typeof value !== "object") return { ok: false, reason: `Cannot convert value to RECORD. Field: ${field.name}` };
+    const record: Record<string, unknown> = {};
+    for (const sub of field.fields ?? []) record[sub.name] = null;
+    for (const [key, item] of Object.entries(value as Record<string, unknown>)) {
+      const sub = (field.fields ?? []).find((candidate) => candidate.name.toLowerCase() === key.toLowerCase());
+      if (sub === undefined) return { ok: false, reason: `No such field: ${field.name}.${key}.` };
+      const converted = nestedValue(sub, item);
+      if (!converted.ok) return converted;
+      record[sub.name] = converted.value;
+    }
+    return { ok: true, value: record };
+  }
+  const checked = converters[field.type as Exclude<StoredType, "RECORD">](value, field);
+  if (!checked.ok) return checked;
+  if (field.type === "INTEGER" || field.type === "FLOAT") return { ok: true, value: Number(value) };
+  if (field.type === "BOOLEAN") return { ok: true, value: checked.text === "true" };
+  return { ok: true, value: field.type === "JSON" ? value : String(value) };
+}
+
 export function convertValue(field: FieldSchema, value: unknown): Converted {
   if (value === null || value === undefined) return { ok: true, text: null };
-  return converters[field.type](value, field);
+  if (field.type === "RECORD" || field.mode === "REPEATED") {
+    const nested = nestedValue(field, value);
+    return nested.ok ? { ok: true, text: JSON.stringify(nested.value) } : nested;
+  }
+  return converters[field.type as Exclude<StoredType, "RECORD">](value, field);
 }
 
 /** The DuckDB expression that turns a converted text column back into the field's type. */
 export function castExpression(field: FieldSchema, column: string): string {
+  if (field.type === "RECORD" || field.mode === "REPEATED")
+    return `CAST(CAST(${column} AS JSON) AS ${duckdbColumnType(field)})`;
   switch (field.type) {
     case "TIMESTAMP":
       return `CAST(make_timestamp(CAST(${column} AS BIGINT)) AS TIMESTAMPTZ)`;

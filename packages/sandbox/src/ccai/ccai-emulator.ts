@@ -54,6 +54,16 @@ export interface CcaiEmulatorOptions extends ServeOptions {
   exportQuota?: { limit: number; windowMs: number };
   /** "project.dataset" / "project.dataset.table" that exist; when given, others are INVALID_ARGUMENT. */
   existingBigQueryTables?: readonly string[];
+  /**
+   * Where a successful export's rows go, as Google's export service writes them into BigQuery: called once per
+   * ExportInsightsData, before it is answered, with the destination, the write disposition and the rows in the
+   * requested schema version. Without it, rows are only available through `exportedRows`.
+   */
+  bigQueryWriter?: (
+    destination: { projectId: string; dataset: string; table: string },
+    writeDisposition: "WRITE_TRUNCATE" | "WRITE_APPEND",
+    rows: readonly CcaiBigQueryRow[],
+  ) => Promise<void>;
 }
 
 export interface CcaiRequestLogEntry {
@@ -126,6 +136,7 @@ export async function createCcaiEmulator(options: CcaiEmulatorOptions = {}): Pro
     exportQuota: options.exportQuota ?? { limit: 60, windowMs: 60_000 },
     exportTimes: new Map(),
     existingBigQueryTables: options.existingBigQueryTables,
+    deliverExport: undefined,
     faults: [],
     nextOperationNumber: 0,
   };
@@ -143,6 +154,17 @@ export async function createCcaiEmulator(options: CcaiEmulatorOptions = {}): Pro
     entry.status = await routeCcaiRequest(context, request, response);
   }, options);
   const full = (idOrName: string) => store.full(store.resolve(idOrName));
+  const writer = options.bigQueryWriter;
+  if (writer !== undefined)
+    context.deliverExport = (record) =>
+      writer(
+        record.request.bigQueryDestination,
+        // WRITE_DISPOSITION_UNSPECIFIED means WRITE_TRUNCATE (vendor-apis §1.12).
+        record.request.writeDisposition === "WRITE_APPEND" ? "WRITE_APPEND" : "WRITE_TRUNCATE",
+        record.conversationIds.map((id) =>
+          toCcaiBigQueryRow(full(id), record.request.parent, bigQuerySchemaFor(record.request.exportSchemaVersion)),
+        ),
+      );
   return {
     ...server,
     generator,

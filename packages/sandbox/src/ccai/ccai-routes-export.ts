@@ -36,14 +36,17 @@ function chargeExportQuota(context: CcaiContext, project: string): void {
   context.exportTimes.set(project, recent);
 }
 
-/** ExportInsightsData (vendor-apis §1.12): validates, records the request and answers with a running Operation. */
-export function exportInsightsData(
+/**
+ * ExportInsightsData (vendor-apis §1.12): validates, records the request and answers with a running Operation. With a
+ * BigQuery writer configured, a successful export's rows are written first, so they are there once it reports done.
+ */
+export async function exportInsightsData(
   context: CcaiContext,
   parent: string,
   body: string,
   query: URLSearchParams,
   response: ServerResponse,
-): void {
+): Promise<void> {
   readQuery(query, []);
   const project = /^projects\/([^/]+)/.exec(parent)?.[1] ?? "";
   chargeExportQuota(context, project);
@@ -52,19 +55,18 @@ export function exportInsightsData(
   const matches = compileCcaiFilter(request.filter, conversationFilterFields, context.filter);
   context.nextOperationNumber += 1;
   const operationId = `${((context.generator.seed >>> 0) % 9000) + 1000}${String(context.nextOperationNumber).padStart(15, "0")}`;
-  const encoded = context.operations.add(
-    {
-      operationName: `${parent}/operations/${operationId}`,
-      request,
-      conversationIds: context.store
-        .all()
-        .filter(matches)
-        .map((conversation) => conversation.id),
-      outcome: context.exportOutcome,
-      createTimeMicros: context.clock.nowMicros(),
-    },
-    context.exportPollsUntilDone,
-  );
+  const record = {
+    operationName: `${parent}/operations/${operationId}`,
+    request,
+    conversationIds: context.store
+      .all()
+      .filter(matches)
+      .map((conversation) => conversation.id),
+    outcome: context.exportOutcome,
+    createTimeMicros: context.clock.nowMicros(),
+  };
+  if (context.deliverExport !== undefined && record.outcome.kind !== "error") await context.deliverExport(record);
+  const encoded = context.operations.add(record, context.exportPollsUntilDone);
   sendJson(response, 200, encoded);
 }
 

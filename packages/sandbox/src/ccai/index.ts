@@ -5,6 +5,7 @@ export {
   type CcaiBigQuerySentence,
   toCcaiBigQueryRow,
 } from "./ccai-bigquery.ts";
+export { type CcaiExportField, ccaiExportTableFields } from "./ccai-bigquery-schema.ts";
 export type { CcaiFaultStatus } from "./ccai-context.ts";
 export {
   type CcaiEmulator,
