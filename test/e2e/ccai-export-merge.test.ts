@@ -1,7 +1,7 @@
-import { defaultRegistry, type Registry } from "@parley/runner";
+import type { Registry } from "@parley/runner";
 import { createBigqueryEmulator } from "@parley/sandbox/bigquery";
 import { ccaiExportTableFields, createCcaiEmulator } from "@parley/sandbox/ccai";
-import { type BigquerySettings, createBigquerySink } from "@parley/sink-bigquery";
+import { type BigquerySettings, bigquerySinkFactory, createBigquerySink } from "@parley/sink-bigquery";
 import { OAuth2Client } from "google-auth-library";
 import { afterEach, expect, test } from "vitest";
 import { workspace } from "../support/cli-harness.ts";
@@ -16,16 +16,14 @@ const token = "ya29.merge-test-token";
 
 /** The runner's registry with a BigQuery sink that signs in with a static token (the emulator accepts it). */
 function registryWithTokenSink(): Registry {
-  const real = defaultRegistry.sinks.bigquery;
-  if (real === undefined) throw new Error("no bigquery sink in the registry");
   const authClient = new OAuth2Client();
   authClient.setCredentials({ access_token: token });
+  // The other plugins (the ccai connector and its export) are found as installed packages, as the CLI does.
   return {
-    ...defaultRegistry,
+    sources: {},
     sinks: {
-      ...defaultRegistry.sinks,
       bigquery: {
-        ...real,
+        ...bigquerySinkFactory,
         create: (config) => createBigquerySink({ ...(config as BigquerySettings), authClient }),
       },
     },
