@@ -125,6 +125,7 @@ describe.each(Object.entries(warehouses))("network faults, %s sink", (_name, war
           perPage: 40,
           timeZone: "UTC",
           rateLimit: false,
+          fromTime: "2000-01-01T00:00:00Z",
         },
       },
     });
@@ -141,7 +142,10 @@ describe.each(Object.entries(warehouses))("network faults, %s sink", (_name, war
     });
     const run = await parley(["sync", "-c", config]);
     expect(run.code, run.stdout + run.stderr).toBe(0);
-    expect(proxy.log.filter((entry) => entry.fault === "truncate")).toHaveLength(1);
+    expect(
+      proxy.log.filter((entry) => entry.fault === "truncate"),
+      JSON.stringify(proxy.log),
+    ).toHaveLength(1);
     const [rows] = await target.query(
       "SELECT COUNT(*) AS n, COUNT(DISTINCT call_id) AS ids, MAX(call_id) AS top FROM voicegain_calls",
     );
