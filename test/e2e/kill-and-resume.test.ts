@@ -102,7 +102,7 @@ describe.each(
     expect(final).toEqual({ n: pages * pageSize, ids: pages * pageSize, low: 1, high: pages * pageSize });
     expect(await target.query("SELECT state FROM _parley_state")).toEqual([{ state: { lastPage: pages } }]);
     const loads = await target.query("SELECT status FROM _parley_loads ORDER BY started_at");
-    // Killed runs stay visible as never finished; only the last one is complete.
-    expect(loads.map((load) => load.status)).toEqual([...killPoints.map(() => "running"), "succeeded"]);
+    // Killed runs stay visible as never finished (the next run marks each abandoned); only the last one is complete.
+    expect(loads.map((load) => load.status)).toEqual([...killPoints.map(() => "abandoned"), "succeeded"]);
   });
 });

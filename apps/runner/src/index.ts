@@ -14,5 +14,6 @@ export {
   type Registry,
 } from "./registry.ts";
 export { type CliEnvironment, runCli, usage } from "./run-cli.ts";
+export { stopOnSignals } from "./stop-signals.ts";
 export { conversationColumns, unionStatement } from "./views/conversation-union.ts";
 export { listViewFiles, toDialect } from "./views/view-files.ts";

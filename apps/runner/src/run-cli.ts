@@ -20,7 +20,8 @@ Options:
 ${describeOptions(globalOptions)}
       --version            print the version
 
-Exit codes: 0 ok, 1 a run or check failed, 2 bad usage or configuration.
+Exit codes: 0 ok, 1 a run or check failed, 2 bad usage or configuration, 3 stopped by SIGINT/SIGTERM
+(what checkpoints covered is stored), 4 another run of a source holds the sink's lock (see sync --wait).
 Run parley <command> --help for a command's options.
 `;
 

@@ -106,6 +106,9 @@ async function openDatabase(path: string, options: Record<string, string>): Prom
     return await DuckDBInstance.create(path, options);
   } catch (cause) {
     const reason = cause instanceof Error ? cause.message : String(cause);
-    throw new Error(`sink.path: cannot open the DuckDB file ${path}: ${reason}`, { cause });
+    const why = /Conflicting lock/.test(reason)
+      ? " (another process has the file open, such as a running parley sync: DuckDB allows one process per file)"
+      : "";
+    throw new Error(`sink.path: cannot open the DuckDB file ${path}${why}: ${reason}`, { cause });
   }
 }

@@ -37,12 +37,14 @@ export const commands: readonly CommandSpec[] = [
     options: {
       source: { type: "string", multiple: true, value: "NAME", description: "only this source" },
       "full-refresh": { type: "boolean", description: "ignore stored state and replace the tables" },
+      wait: { type: "boolean", description: "wait for another run of a source to end instead of exiting with 4" },
     },
     run: (context, values) =>
       syncCommand(context, {
         ...config(values),
         sources: list(values.source),
         fullRefresh: values["full-refresh"] === true,
+        wait: values.wait === true,
       }),
   },
   {

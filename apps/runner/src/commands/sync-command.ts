@@ -1,15 +1,26 @@
-import { ConfigError } from "@parley/core";
+import { ConfigError, LoadInProgressError } from "@parley/core";
+import { newLoadId } from "../engine/load-id.ts";
 import { runSync, type SyncResult } from "../engine/sync-engine.ts";
 import { createProgressDisplay } from "../output/progress-display.ts";
 import { formatSummary } from "../output/summary-table.ts";
 import { type CommandContext, type GlobalOptions, loggerFor, openConfig, openSink } from "./command-context.ts";
+import { takeSinkLock } from "./sink-lock.ts";
+
+/** `parley sync` exit codes beyond 0 ok, 1 failed, 2 usage (documented in the README and `parley --help`). */
+export const interruptedExitCode = 3;
+export const lockedExitCode = 4;
 
 export interface SyncCommandOptions extends GlobalOptions {
   readonly sources: readonly string[];
   readonly fullRefresh: boolean;
+  /** Wait for another run holding the sink's lock for a source, instead of exiting with 4. */
+  readonly wait: boolean;
 }
 
-/** `parley sync`: every enabled (or named) source into the sink; exit code 1 if any failed. */
+/**
+ * `parley sync`: every enabled (or named) source into the sink, one load each under the sink's lock for that
+ * source. Exit code 3 if a signal stopped it, else 1 if a source failed, else 4 if another run held a lock.
+ */
 export async function syncCommand(context: CommandContext, options: SyncCommandOptions): Promise<number> {
   const config = await openConfig(context, options);
   const unknown = options.sources.filter((name) => !config.sources.some((source) => source.name === name));
@@ -27,14 +38,29 @@ export async function syncCommand(context: CommandContext, options: SyncCommandO
   const logger = loggerFor(context);
   const sink = openSink(config);
   const results: SyncResult[] = [];
+  let locked = 0;
   try {
     for (const configured of chosen) {
+      if (context.signal.aborted) break;
+      const startedAt = new Date();
+      const load = { source: configured.name, loadId: newLoadId(startedAt), startedAt: startedAt.toISOString() };
+      let lock: Awaited<ReturnType<typeof takeSinkLock>>;
+      try {
+        lock = await takeSinkLock(sink, load, { wait: options.wait, logger, signal: context.signal });
+      } catch (error) {
+        if (!LoadInProgressError.isInstance(error)) throw error;
+        locked += 1;
+        logger.error(`${error.message} (parley sync --wait waits for it)`, { source: configured.name });
+        continue;
+      }
       const mode = context.logFormat === "json" ? "json" : context.stderr.isTTY === true ? "tty" : "lines";
       const progress = createProgressDisplay({ source: configured.name, region: context.terminal, logger, mode });
       logger.info(
         `syncing ${configured.name} (${configured.type}) into ${config.sink.type}${options.fullRefresh ? " (full refresh)" : ""}`,
       );
       const result = await runSync({
+        loadId: load.loadId,
+        startedAt,
         sourceName: configured.name,
         source: configured.factory.create(configured.config),
         sink,
@@ -46,11 +72,14 @@ export async function syncCommand(context: CommandContext, options: SyncCommandO
         logger: logger.child({ source: configured.name }),
         signal: context.signal,
         onProgress: progress.onProgress,
-      });
+      }).finally(() => lock.release());
       progress.stop();
       results.push(result);
-      if (result.status !== "succeeded")
-        logger.error(`${configured.name} ${result.status}`, { loadId: result.loadId, error: result.error });
+      // An interrupted run is expected (a scheduler stopped it) and resumes next time: a warning, not an error.
+      if (result.status === "failed")
+        logger.error(`${configured.name} failed`, { loadId: result.loadId, error: result.error });
+      else if (result.status === "interrupted")
+        logger.warn(`${configured.name} interrupted`, { loadId: result.loadId, error: result.error });
     }
   } finally {
     await sink.close();
@@ -67,5 +96,7 @@ export async function syncCommand(context: CommandContext, options: SyncCommandO
   } else {
     context.stdout.write(`${formatSummary(results)}\n`);
   }
-  return results.some((result) => result.status !== "succeeded") ? 1 : 0;
+  if (results.some((result) => result.status === "interrupted") || context.signal.aborted) return interruptedExitCode;
+  if (results.some((result) => result.status === "failed")) return 1;
+  return locked > 0 ? lockedExitCode : 0;
 }

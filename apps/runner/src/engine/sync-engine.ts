@@ -19,6 +19,7 @@ import {
 import { type PiiSettings, preparePii } from "../pii/pii-run.ts";
 import { decideFlush, type FlushDecision, type FlushMoment } from "./flush-decision.ts";
 import { newLoadId } from "./load-id.ts";
+import { pacedMessages } from "./paced-messages.ts";
 import { usableState } from "./stored-state.ts";
 import { RawRecord, rawParts, StreamBuffer } from "./stream-buffer.ts";
 
@@ -51,6 +52,9 @@ export interface SyncOptions {
   readonly signal?: AbortSignal;
   readonly onProgress?: (event: SyncProgress) => void;
   readonly now?: () => Date;
+  /** The load's id and start, when the caller chose them first (to take the sink's lock in the load's name). */
+  readonly loadId?: string;
+  readonly startedAt?: Date;
 }
 
 export type SyncProgress =
@@ -93,8 +97,8 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
   const pii = options.pii && preparePii(options.pii, options.source, options.fullRefresh === true);
   const source = pii ? pii.source : options.source;
   const now = options.now ?? (() => new Date());
-  const startedAt = now();
-  const loadId = newLoadId(startedAt);
+  const startedAt = options.startedAt ?? now();
+  const loadId = options.loadId ?? newLoadId(startedAt);
   const loadedAt = startedAt.toISOString();
   const batchRows = options.batchRows ?? 10_000;
   const flushIntervalMs = options.flushIntervalMs ?? 5_000;
@@ -234,8 +238,14 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
       rawRecords: bulk,
       progress: (event) => options.onProgress?.({ kind: "source", event }),
     });
-    for await (const message of messages) {
+    for await (const paced of pacedMessages(messages, Math.min(Math.max(flushIntervalMs, 100), 1000), signal)) {
       signal.throwIfAborted();
+      if (paced.kind === "tick") {
+        // The source is quiet: a checkpoint older than the flush interval is written now, not at the next record.
+        for (const buffer of buffers.values()) await consult(buffer, "checkpoint");
+        continue;
+      }
+      const message = paced.value;
       const buffer = bufferFor(message.stream);
       if (!streamStarted.has(message.stream)) streamStarted.set(message.stream, Date.now());
       if (message.kind === "checkpoint") {
