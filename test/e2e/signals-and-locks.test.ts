@@ -123,7 +123,8 @@ describe.each(Object.keys(stores) as (keyof typeof stores)[])("signals and locks
       const [load] = await store.query("SELECT status, error, streams FROM _parley_loads");
       expect(load?.status).toBe("interrupted");
       expect(load?.error).toBe(`interrupted by ${signal}`);
-      expect((load?.streams as { records: number }[])[0]?.records).toBeGreaterThanOrEqual(stored.rows);
+      const streams = (load?.streams ?? []) as { records: number }[];
+      expect(streams[0]?.records).toBeGreaterThanOrEqual(stored.rows);
 
       const again = start(config);
       expect(await again.exit(), again.output()).toBe(0);
