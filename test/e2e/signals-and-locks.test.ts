@@ -132,6 +132,28 @@ describe.each(Object.keys(stores) as (keyof typeof stores)[])("signals and locks
     },
   );
 
+  test("with --log-format json a stopped run ends with a summary line scripts can alert on", async () => {
+    const { config } = await setup(label, { pages: 20, pageSize: 50, delayMs: 150 }, { flushIntervalSeconds: 0 });
+    const run = start(config, "--log-format", "json");
+    await run.waitFor("page 2 done");
+    run.child.kill("SIGTERM");
+    expect(await run.exit(), run.output()).toBe(3);
+    const lines = run
+      .output()
+      .split("\n")
+      .filter((line) => line.startsWith("{"))
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(lines.find((line) => line.message === "counter interrupted")).toMatchObject({ level: "warn" });
+    expect(lines.find((line) => line.message === "summary")).toMatchObject({
+      level: "info",
+      source: "counter",
+      status: "interrupted",
+      loadId: expect.stringMatching(/^\d{8}T\d{6}Z-[0-9a-f]{6}$/),
+      streams: [{ stream: "items", records: expect.any(Number), rejects: 0 }],
+    });
+    expect(lines.every((line) => typeof line.time === "string" && typeof line.level === "string")).toBe(true);
+  });
+
   test("a second signal stops at once; the next run records that load as abandoned and completes", async () => {
     // Checkpoints held back (large batch, long interval), so the first signal has 60,000 rows to store: the
     // second signal arrives while it does.
