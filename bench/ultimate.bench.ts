@@ -3,7 +3,9 @@
 //   - Parley: `parley sync -c <config>` reading the same day from the emulator (signed URL, streaming download),
 //     the emulator running in a process of its own;
 //   - the peer: a plain dlt pipeline loading the same day file into DuckDB (bench/dlt/ultimate_pipeline.py).
-// Sizes: BENCH_ULTIMATE_MB (comma-separated, default 100,300,1000; BENCH_QUICK: 10). Not a test: compare ratios.
+// Sizes: BENCH_ULTIMATE_MB (comma-separated, default 100,300,1000; BENCH_QUICK: 10). The dlt pipeline runs for days up
+// to BENCH_DLT_MAX_MB (default 100): it took ~3 minutes and 2.5 GB at 100 MB here, and grows with the day.
+// Not a test: compare ratios from one run.
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -17,6 +19,7 @@ import { type BenchRow, printProgress, printTable, sizes } from "./support/table
 
 const here = (path: string): string => fileURLToPath(new URL(path, import.meta.url));
 const bytesPerConversation = 2600;
+const dltMaxMb = Number(process.env.BENCH_DLT_MAX_MB ?? 100);
 const rows: BenchRow[] = [];
 const add = (row: BenchRow): void => {
   rows.push(row);
@@ -55,14 +58,22 @@ try {
         ]);
         add({ work, variant: "DuckDB read_json, file on disk", records, megabytes, figures: limit });
 
-        const parleyDatabase = join(directory, `parley-${sizeMb}-${format}.duckdb`);
-        const parley = await parleySync(join(directory, "parley-ultimate.yaml"), {
-          sink: { type: "duckdb", path: parleyDatabase },
-          sources: { ultimate: emulator.info.settings },
-        });
-        const loaded = await countRows(parleyDatabase, "ultimate_conversations");
-        add({ work, variant: `parley sync, emulator (${loaded} rows)`, records, megabytes, figures: parley, limit });
+        // The default path (records mapped in JavaScript), then the bulk path (`mapInSql`: DuckDB reads the raw records).
+        for (const mapInSql of [false, true]) {
+          const parleyDatabase = join(directory, `parley-${sizeMb}-${format}-${mapInSql}.duckdb`);
+          const parley = await parleySync(join(directory, "parley-ultimate.yaml"), {
+            sink: { type: "duckdb", path: parleyDatabase, mapInSql },
+            sources: { ultimate: emulator.info.settings },
+          });
+          const loaded = await countRows(parleyDatabase, "ultimate_conversations");
+          const variant = `parley sync, emulator${mapInSql ? ", mapInSql" : ""} (${loaded} rows)`;
+          add({ work, variant, records, megabytes, figures: parley, limit });
+        }
 
+        if (sizeMb > dltMaxMb) {
+          console.log(`  ${work} | dlt pipeline: skipped above BENCH_DLT_MAX_MB=${dltMaxMb}`);
+          continue;
+        }
         const dlt = await runDlt(
           "ultimate_pipeline.py",
           [file, format, join(directory, `dlt-${sizeMb}-${format}.duckdb`)],

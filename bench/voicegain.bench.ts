@@ -3,7 +3,8 @@
 //     read_json / read_csv loading the same calls from disk;
 //   - Parley: `parley sync -c <config>` against the emulator running in a process of its own;
 //   - the peer: a plain dlt pipeline paging through the same API into DuckDB (bench/dlt/voicegain_pipeline.py).
-// Sizes: BENCH_VOICEGAIN_CALLS (default 50000,200000; BENCH_QUICK: 5000). Rate limiting off on both sides.
+// Sizes: BENCH_VOICEGAIN_CALLS (default 50000,200000; BENCH_QUICK: 5000); the dlt pipeline up to BENCH_DLT_MAX_CALLS
+// (default 50000). Rate limiting off on both sides.
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -17,6 +18,7 @@ import { type BenchRow, printProgress, printTable, sizes } from "./support/table
 
 const here = (path: string): string => fileURLToPath(new URL(path, import.meta.url));
 const perPage = 10_000;
+const dltMaxCalls = Number(process.env.BENCH_DLT_MAX_CALLS ?? 50_000);
 const rows: BenchRow[] = [];
 const add = (row: BenchRow): void => {
   rows.push(row);
@@ -83,6 +85,10 @@ try {
           limit,
         });
 
+        if (calls > dltMaxCalls) {
+          console.log(`  ${work} | dlt pipeline: skipped above BENCH_DLT_MAX_CALLS=${dltMaxCalls}`);
+          continue;
+        }
         const dlt = await runDlt(
           "voicegain_pipeline.py",
           [apiUrl, token, format, String(perPage), join(directory, `dlt-${calls}-${format}.duckdb`)],

@@ -64,7 +64,7 @@ async function exportFiles(directory: string): Promise<void> {
 }
 
 async function load(files: string, database: string, bulk: boolean, fullRefresh = false) {
-  const sink = createDuckdbSink({ path: database });
+  const sink = createDuckdbSink({ path: database, mapInSql: bulk });
   try {
     const result = await runSync({
       sourceName: "ultimate",

@@ -17,7 +17,7 @@ const { settings, databasePath, now, batchRows, bulk } = JSON.parse(process.argv
 const result = await runSync({
   sourceName: "ultimate",
   source: createUltimateSource(settings as never),
-  sink: createDuckdbSink({ path: databasePath }),
+  sink: createDuckdbSink({ path: databasePath, mapInSql: bulk === true }),
   tablePrefix: "ultimate",
   batchRows,
   ...(bulk === undefined ? {} : { bulk }),

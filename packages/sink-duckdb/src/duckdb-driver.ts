@@ -1,10 +1,10 @@
 import { randomUUID } from "node:crypto";
 import { readFile, rm, writeFile } from "node:fs/promises";
-import { availableParallelism } from "node:os";
-import type { ColumnDefinition, LogicalType } from "@parley/core";
+import type { ColumnDefinition, LogicalType, RawRecordPart, RecordMapping, StreamDefinition } from "@parley/core";
 import {
   createStagingArea,
   type DriverTransaction,
+  type MappedRawRecords,
   type StagedRows,
   type StagingArea,
   type WarehouseDriver,
@@ -52,6 +52,28 @@ export function createDuckdbDriver(config: DuckdbConfig): WarehouseDriver {
     );
     const list = `[${paths.map(quoteLiteral).join(", ")}]`;
     return `read_json(${list}, format = 'newline_delimited', columns = {${typed.join(", ")}}, maximum_object_size = 67108864)`;
+  }
+
+  /** The bulk path (`mapInSql`): DuckDB reads the raw records, SQL generated from the stream's mapping maps them. */
+  async function mapInSql(
+    stream: StreamDefinition & { readonly mapping: RecordMapping },
+    parts: readonly RawRecordPart[],
+  ): Promise<MappedRawRecords> {
+    const area = await stagingArea();
+    const paths = await writeRawParts(area.directory, `raw-${randomUUID()}`, parts);
+    try {
+      return await session.exclusive(async (connection) => {
+        // Every core: on this path JavaScript only splits and stages, DuckDB does the parsing.
+        const mapped = await mapRawRecords(connection, stream, parts, paths, area.directory);
+        return {
+          relation: mapped.table,
+          rejects: mapped.rejects,
+          release: () => session.exclusive(() => mapped.drop()),
+        };
+      });
+    } finally {
+      await area.remove(paths);
+    }
   }
 
   return {
@@ -134,28 +156,7 @@ export function createDuckdbDriver(config: DuckdbConfig): WarehouseDriver {
         },
       };
     },
-    async mapRawRecords(stream, parts) {
-      const area = await stagingArea();
-      const paths = await writeRawParts(area.directory, `raw-${randomUUID()}`, parts);
-      try {
-        return await session.exclusive(async (connection) => {
-          // The mapping SQL runs on the load threads, like a load: parsing the next batch keeps the other cores.
-          await connection.run(`SET threads = ${config.loadThreads}`);
-          try {
-            const mapped = await mapRawRecords(connection, stream, parts, paths, area.directory);
-            return {
-              relation: mapped.table,
-              rejects: mapped.rejects,
-              release: () => session.exclusive(() => mapped.drop()),
-            };
-          } finally {
-            await connection.run(`SET threads = ${config.threads ?? availableParallelism()}`);
-          }
-        });
-      } finally {
-        await area.remove(paths);
-      }
-    },
+    ...(config.mapInSql ? { mapRawRecords: mapInSql } : {}),
     async ensureNamespace() {
       await query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(config.schema)}`);
     },

@@ -12,6 +12,7 @@ import {
 import { positionColumn } from "@parley/core/warehouse";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { fastColumn, mappingSelectSql } from "./duckdb-mapping-sql.ts";
+import { writeRawParts } from "./duckdb-raw-records.ts";
 import { duckdbColumnTypes } from "./duckdb-types.ts";
 
 const mapping: RecordMapping = {
@@ -66,7 +67,13 @@ const records: readonly [string, boolean][] = [
   ['{"id":"k","at":"2024-05-03 08:10:01"}', false],
   ['{"id":"l","at":"2024-05-03T10:10:01+02:00"}', false],
   ['{"id":"m","at":1714723825}', false],
-  ['{"id":"n","flag":"true"}', false],
+  ['{"id":"n","flag":"true"}', true],
+  ['{"id":"n2","flag":"TRUE"}', false],
+  ['{"id":"w","who":7,"n":8}', true],
+  ['{"id":"x","who":7.5}', false],
+  ['{"id":"x2","who":12345678901234567}', false],
+  ['{"id":"x3","who":{"a":1}}', false],
+  ['{"id":"x4","who":"[not a list"}', false],
   ['{"id":"o","data":"{\\"k\\":1}"}', false],
   ['{"id":"p","items":"not a list"}', false],
   ['{"id":"q","items":[1,2]}', false],
@@ -75,9 +82,10 @@ const records: readonly [string, boolean][] = [
   ['{"id":""}', false],
   ["[1,2]", false],
   ['{"id":"s","who":"nul \\u0000 here"}', false],
+  [`{"id":"deep","data":${'{"a":'.repeat(120)}1${"}".repeat(120)}}`, false],
   ['{"id":"t","at":"2024-02-30T08:10:01Z"}', false],
   ['{"id":"u","n":12345678901234567}', false],
-  ['{"id":"v","who":"😀 \\ud83d\\ude00"}', true],
+  ['{"id":"v","who":"😀 \\ud83d\\ude00"}', false],
 ];
 const context = { values: { who: "from-context", day: null }, where: "test file" };
 
@@ -103,8 +111,7 @@ async function rows(sql: string): Promise<Record<string, unknown>[]> {
 
 describe("mapping SQL generated from a RecordMapping", () => {
   test("maps the usual forms exactly as the JavaScript mapper does, and leaves every other form to it", async () => {
-    const staged = join(directory, "raw.ndjson");
-    await writeFile(staged, records.map(([text], index) => `{"position":${index},"record":${text}}`).join("\n"));
+    const [staged] = await writeRawParts(directory, "raw", [{ context, texts: records.map(([text]) => text) }]);
     const relation = `(SELECT position AS ${positionColumn}, record FROM read_json('${staged}', format = 'newline_delimited', columns = {position: 'BIGINT', record: 'JSON'}))`;
     const select = mappingSelectSql(mapping, stream.columns, stream.primaryKey, context, relation);
     const names = stream.columns.map((column) => `"${column.name}"`).join(", ");

@@ -1,49 +1,44 @@
-import {
-  type ColumnDefinition,
-  type FieldMapping,
-  type JsonShape,
-  maxJsonDepth,
-  type RecordContext,
-  type RecordMapping,
-} from "@parley/core";
+import type { ColumnDefinition, FieldMapping, JsonShape, RecordContext, RecordMapping } from "@parley/core";
 import { positionColumn } from "@parley/core/warehouse";
 import { duckdbColumnTypes, quoteIdentifier, quoteLiteral } from "./duckdb-types.ts";
 
 /** Whether the SQL mapped a staged record itself; the others go to the JavaScript mapper, which knows every case. */
 export const fastColumn = "_parley_fast";
 
-const maxSafeInteger = "9007199254740991";
-
 /**
- * Value readings of `RecordMapping` in DuckDB SQL, for the forms vendors send nearly always: each gives the
- * condition under which SQL reads `x` (a JSON value, NULL when absent or null) exactly as the JavaScript
- * reader does, and the value it then stores. Any other form goes to the JavaScript mapper (which also writes
- * every reject reason), so the two paths agree by construction on everything SQL does not claim.
+ * Value readings of `RecordMapping` in DuckDB SQL, for the forms vendors send nearly always. The record is read
+ * once (`json_transform`): `json` fields as JSON, the others as text, which DuckDB gives for strings, numbers
+ * and booleans alike. Each reading gives the condition under which SQL reads that text `v` exactly as the
+ * JavaScript reader reads the value it came from, and the value it then stores; any other form goes to the
+ * JavaScript mapper (which also writes every reject reason), so both paths agree on everything SQL does not claim.
  */
 const readings: Readonly<
-  Record<FieldMapping["reading"], { when: (x: string) => string; value: (x: string) => string }>
+  Record<FieldMapping["reading"], { when: (v: string) => string; value: (v: string) => string }>
 > = {
+  // Not an object or list; a number only when JavaScript writes it the same way (a whole number of up to 15 digits).
   text: {
-    when: (x) => `json_type(${x}) = 'VARCHAR'`,
-    value: (x) => `(${x} ->> '$')`,
+    when: (v) =>
+      `left(${v}, 1) NOT IN ('{', '[') AND NOT (regexp_full_match(${v}, '[-+0-9.eE]+') AND NOT regexp_full_match(${v}, '-?[0-9]{1,15}'))`,
+    value: (v) => v,
   },
   count: {
-    when: (x) =>
-      `(json_type(${x}) IN ('BIGINT', 'UBIGINT') AND abs(TRY_CAST(${x} AS HUGEINT)) <= ${maxSafeInteger}) OR (json_type(${x}) = 'VARCHAR' AND regexp_full_match(${x} ->> '$', '[0-9]{0,15}'))`,
-    value: (x) => `TRY_CAST(NULLIF(${x} ->> '$', '') AS BIGINT)`,
+    when: (v) => `${v} = '' OR regexp_full_match(${v}, '[0-9]{1,15}')`,
+    value: (v) => `TRY_CAST(NULLIF(${v}, '') AS BIGINT)`,
   },
   timestamp: {
-    when: (x) =>
-      `json_type(${x}) = 'VARCHAR' AND (${x} ->> '$' = '' OR (regexp_full_match(${x} ->> '$', '[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,6})?(\\+00:00|Z)') AND TRY_CAST(${x} ->> '$' AS TIMESTAMPTZ) IS NOT NULL))`,
-    value: (x) => `TRY_CAST(NULLIF(${x} ->> '$', '') AS TIMESTAMPTZ)`,
+    when: (v) =>
+      `${v} = '' OR (regexp_full_match(${v}, '[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,6})?(\\+00:00|Z)') AND TRY_CAST(${v} AS TIMESTAMPTZ) IS NOT NULL)`,
+    value: (v) => `TRY_CAST(NULLIF(${v}, '') AS TIMESTAMPTZ)`,
   },
+  // The text of JSON true and of the string "true" alike: JavaScript reads both as true.
   boolean: {
-    when: (x) => `json_type(${x}) = 'BOOLEAN'`,
-    value: (x) => `TRY_CAST(${x} AS BOOLEAN)`,
+    when: (v) => `${v} IN ('true', 'false')`,
+    value: (v) => `(${v} = 'true')`,
   },
+  // Text in a JSON column (a string) may hold JSON that JavaScript parses: left to it.
   json: {
-    when: (x) => `json_type(${x}) <> 'VARCHAR'`,
-    value: (x) => x,
+    when: (v) => `left(${v}, 1) <> '"'`,
+    value: (v) => v,
   },
 };
 
@@ -70,15 +65,15 @@ export function mappingSelectSql(
   relation: string,
 ): string {
   const vendorNames = [...new Set(mapping.fields.flatMap((field) => field.from))];
-  const structure = JSON.stringify(Object.fromEntries(vendorNames.map((name) => [name, "JSON"])));
+  const readingOf = new Map(mapping.fields.flatMap((field) => field.from.map((name) => [name, field.reading])));
+  const structure = JSON.stringify(
+    Object.fromEntries(vendorNames.map((name) => [name, readingOf.get(name) === "json" ? "JSON" : "VARCHAR"])),
+  );
   const value = (name: string): string => `v.${quoteIdentifier(name)}`;
   const conditions: string[] = [
     "json_type(record) = 'OBJECT'",
     `list_has_all(${list(vendorNames)}, keys)`,
     // Escaped NULs and UTF-16 surrogates: text the JavaScript side repairs (or refuses) before storing.
-    // At most this many brackets, at most this deep: deeper records get the JavaScript side's depth check.
-    `length(record::VARCHAR) - length(translate(record::VARCHAR, '{[', '')) <= ${maxJsonDepth}`,
-    `NOT (contains(record::VARCHAR, '\\u') AND regexp_matches(record::VARCHAR, '\\\\u(0000|[dD][89aAbBcCdDeEfF])'))`,
   ];
   const expressions = new Map<string, string>();
   for (const field of mapping.fields) {
@@ -118,7 +113,7 @@ export function mappingSelectSql(
   }
   const selected = columns.map((column) => {
     const expression = expressions.get(column.name) ?? "NULL";
-    return `TRY_CAST(${expression} AS ${duckdbColumnTypes[column.type]}) AS ${quoteIdentifier(column.name)}`;
+    return `CAST(${expression} AS ${duckdbColumnTypes[column.type]}) AS ${quoteIdentifier(column.name)}`;
   });
   const fast = conditions.map((condition) => `(${condition})`).join(" AND ");
   return `SELECT ${positionColumn}, record, COALESCE(${fast}, false) AS ${fastColumn}, ${selected.join(", ")}

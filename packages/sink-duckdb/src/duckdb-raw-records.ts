@@ -7,6 +7,7 @@ import {
   createRecordMapper,
   createRecordValidator,
   mapRecordText,
+  maxJsonDepth,
   type RawRecordPart,
   type RecordMapping,
   type RejectedRecord,
@@ -30,8 +31,26 @@ export interface MappedRawRecords {
 const maximumObjectSize = 67_108_864;
 let tableCounter = 0;
 
+/** Escaped NULs and UTF-16 surrogates: text the JavaScript side repairs (DuckDB's reader refuses a lone surrogate). */
+const repairedEscape = /\\u(0000|[dD][89a-fA-F])/;
+
 /**
- * Writes the batch's raw records for DuckDB's reader, one file per part: `{"position":N,"record":<text>}` lines.
+ * True for a record SQL must not read: nested deeper than `maxJsonDepth` (it has at least as many brackets) or
+ * holding escapes the JavaScript side repairs. Scanning here keeps that work off DuckDB's one loading thread.
+ */
+function needsJavaScript(text: string): boolean {
+  if (text.includes("\\u") && repairedEscape.test(text)) return true;
+  let brackets = 0;
+  for (let index = 0; index < text.length; index++) {
+    const code = text.charCodeAt(index);
+    if ((code === 123 || code === 91) && ++brackets > maxJsonDepth) return true;
+  }
+  return false;
+}
+
+/**
+ * Writes the batch's raw records for DuckDB's reader, one file per part: `{"position":N,"record":<text>}` lines
+ * (`"record":null` for one `needsJavaScript` says SQL must not read).
  * Line breaks between tokens are blanks (JSON strings cannot hold a raw line break), so a pretty-printed element
  * stays one line. Written before the connection is taken, so it overlaps DuckDB loading the previous batch.
  */
@@ -48,7 +67,7 @@ export async function writeRawParts(
     let chunk = "";
     for (const text of part.texts) {
       const line = text.includes("\n") || text.includes("\r") ? text.replace(/[\r\n]/g, " ") : text;
-      chunk += `{"position":${position},"record":${line}}\n`;
+      chunk += `{"position":${position},"record":${needsJavaScript(text) ? "null" : line}}\n`;
       position += 1;
       if (chunk.length > 1 << 20) {
         if (!out.write(chunk)) await once(out, "drain");
