@@ -1,8 +1,13 @@
 import { cp, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import type { Registry } from "@parley/runner";
+import { createBigqueryEmulator } from "@parley/sandbox/bigquery";
+import { type BigquerySettings, bigquerySinkFactory, createBigquerySink } from "@parley/sink-bigquery";
+import { OAuth2Client } from "google-auth-library";
 import { afterEach, describe, expect, test } from "vitest";
-import { parley, queryDuckdb, workspace } from "../support/cli-harness.ts";
+import { parley, queryDuckdb, testRegistry, workspace } from "../support/cli-harness.ts";
 import { freshPostgresSchema, postgresUrl } from "../support/postgres-schema.ts";
+import { runCliWith } from "../support/view-parity.ts";
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -24,6 +29,8 @@ const plain = conversation("c-plain", `"bot_name":"plain",${intents}`);
 interface SinkUnderTest {
   readonly sink: Record<string, unknown>;
   query(sql: string): Promise<readonly Record<string, unknown>[]>;
+  /** The CLI to run, when the sink needs a registry of its own (BigQuery with the emulator's static token). */
+  readonly cli?: (argv: readonly string[]) => Promise<{ code: number; stdout: string; stderr: string }>;
 }
 
 async function duckdb(directory: string): Promise<SinkUnderTest> {
@@ -40,6 +47,50 @@ async function postgres(): Promise<SinkUnderTest> {
   };
 }
 
+const bigqueryToken = "hostile-records-token";
+let bigqueryDatasets = 0;
+
+/** BigQuery through its emulator: the sink signs in with a static token, so the CLI gets a registry entry for it. */
+async function bigquery(): Promise<SinkUnderTest> {
+  const emulator = await createBigqueryEmulator({ tokens: [bigqueryToken] });
+  cleanups.push(() => emulator.close());
+  const authClient = new OAuth2Client();
+  authClient.setCredentials({ access_token: bigqueryToken });
+  const sink = {
+    type: "bigquery",
+    projectId: "parley-hostile",
+    dataset: `hostile_${++bigqueryDatasets}`,
+    apiEndpoint: emulator.url,
+  };
+  const registry: Registry = {
+    ...testRegistry,
+    sinks: {
+      ...testRegistry.sinks,
+      bigquery: {
+        ...bigquerySinkFactory,
+        create: (config) => createBigquerySink({ ...(config as BigquerySettings), authClient }),
+      },
+    },
+  };
+  return {
+    sink,
+    cli: (argv) => runCliWith(registry, argv),
+    async query(sql) {
+      const reader = createBigquerySink({
+        projectId: sink.projectId,
+        dataset: sink.dataset,
+        apiEndpoint: emulator.url,
+        authClient,
+      });
+      try {
+        return await reader.query(sql);
+      } finally {
+        await reader.close();
+      }
+    },
+  };
+}
+
 async function syncLines(lines: readonly string[], sinkUnderTest: (directory: string) => Promise<SinkUnderTest>) {
   const space = await workspace();
   cleanups.push(space.cleanup);
@@ -50,7 +101,7 @@ async function syncLines(lines: readonly string[], sinkUnderTest: (directory: st
     sink: target.sink,
     sources: { support: { type: "ultimate", files: file } },
   });
-  const run = await parley(["sync", "-c", config]);
+  const run = await (target.cli ?? parley)(["sync", "-c", config]);
   expect(run.stderr).not.toMatch(/error/i);
   expect(run.code, run.stdout).toBe(0);
   return { ...target, run, config, directory: space.directory };
@@ -60,36 +111,59 @@ const storedRows =
   "SELECT conversation_id, bot_name, conversations_data FROM ultimate_conversations ORDER BY conversation_id";
 const rejectReasons = "SELECT reason, payload FROM _parley_rejects ORDER BY reason";
 
+async function surrogateCase(sinkUnderTest: (directory: string) => Promise<SinkUnderTest>): Promise<void> {
+  const sync = await syncLines(
+    [plain, conversation("c-surrogate", `"bot_name":"cut \\ud83d","conversations_data":{"note":"also \\udc00 here"}`)],
+    sinkUnderTest,
+  );
+  expect(sync.run.stdout).toMatch(/support\/conversations\s+ultimate_conversations\s+2\s+0/);
+  expect(await sync.query(storedRows)).toEqual([
+    { conversation_id: "c-plain", bot_name: "plain", conversations_data: null },
+    { conversation_id: "c-surrogate", bot_name: "cut \ufffd", conversations_data: { note: "also \ufffd here" } },
+  ]);
+}
+
+async function deepCase(sinkUnderTest: (directory: string) => Promise<SinkUnderTest>): Promise<void> {
+  const sync = await syncLines(
+    [plain, conversation("c-deep", `"conversations_data":${'{"a":'.repeat(5000)}1${"}".repeat(5000)}`)],
+    sinkUnderTest,
+  );
+  expect(sync.run.stdout).toMatch(/support\/conversations\s+ultimate_conversations\s+1\s+1/);
+  const rejects = await sync.query(rejectReasons);
+  expect(rejects.map((reject) => reject.reason)).toEqual([
+    'column "conversations_data": nested deeper than 100 levels',
+  ]);
+  expect(String(rejects[0]?.payload)).toContain('"conversation_id":"c-deep"');
+}
+
+async function nulCase(sinkUnderTest: (directory: string) => Promise<SinkUnderTest>): Promise<void> {
+  const sync = await syncLines(
+    [
+      plain,
+      conversation("c-nul-key", `"bot_name":"nul","conversations_data":{"a\\u0000b":"x\\u0000y"}`),
+      conversation("c\\u0000id", `"bot_name":"nul in the key"`),
+    ],
+    sinkUnderTest,
+  );
+  expect(await sync.query(storedRows)).toEqual([
+    { conversation_id: "c-nul-key", bot_name: "nul", conversations_data: { "a\ufffdb": "x\ufffdy" } },
+    { conversation_id: "c-plain", bot_name: "plain", conversations_data: null },
+  ]);
+  expect((await sync.query(rejectReasons)).map((reject) => reject.reason)).toEqual([
+    'column "conversation_id": a key holds a NUL character or half a UTF-16 surrogate pair, which no warehouse stores unchanged',
+  ]);
+}
+
 describe.each([
   ["DuckDB", duckdb],
   ["PostgreSQL", postgres],
 ])("hostile records into %s", (_name, sinkUnderTest) => {
   test("#3 a lone UTF-16 surrogate (an emoji cut in half) is repaired to U+FFFD and the rest loads", async () => {
-    const sync = await syncLines(
-      [
-        plain,
-        conversation("c-surrogate", `"bot_name":"cut \\ud83d","conversations_data":{"note":"also \\udc00 here"}`),
-      ],
-      sinkUnderTest,
-    );
-    expect(sync.run.stdout).toMatch(/support\/conversations\s+ultimate_conversations\s+2\s+0/);
-    expect(await sync.query(storedRows)).toEqual([
-      { conversation_id: "c-plain", bot_name: "plain", conversations_data: null },
-      { conversation_id: "c-surrogate", bot_name: "cut \ufffd", conversations_data: { note: "also \ufffd here" } },
-    ]);
+    await surrogateCase(sinkUnderTest);
   });
 
   test("#4 JSON nested 5,000 levels deep is a reject with the reason, the rest loads", async () => {
-    const sync = await syncLines(
-      [plain, conversation("c-deep", `"conversations_data":${'{"a":'.repeat(5000)}1${"}".repeat(5000)}`)],
-      sinkUnderTest,
-    );
-    expect(sync.run.stdout).toMatch(/support\/conversations\s+ultimate_conversations\s+1\s+1/);
-    const rejects = await sync.query(rejectReasons);
-    expect(rejects.map((reject) => reject.reason)).toEqual([
-      'column "conversations_data": nested deeper than 100 levels',
-    ]);
-    expect(String(rejects[0]?.payload)).toContain('"conversation_id":"c-deep"');
+    await deepCase(sinkUnderTest);
   });
 
   test("#7 a nested field of the wrong shape is a reject with the reason, and the intent views still run", async () => {
@@ -110,20 +184,12 @@ describe.each([
   });
 
   test("#10 a NUL inside a key: refused in a table key, U+FFFD in a JSON key, alike on every sink", async () => {
-    const sync = await syncLines(
-      [
-        plain,
-        conversation("c-nul-key", `"bot_name":"nul","conversations_data":{"a\\u0000b":"x\\u0000y"}`),
-        conversation("c\\u0000id", `"bot_name":"nul in the key"`),
-      ],
-      sinkUnderTest,
-    );
-    expect(await sync.query(storedRows)).toEqual([
-      { conversation_id: "c-nul-key", bot_name: "nul", conversations_data: { "a\ufffdb": "x\ufffdy" } },
-      { conversation_id: "c-plain", bot_name: "plain", conversations_data: null },
-    ]);
-    expect((await sync.query(rejectReasons)).map((reject) => reject.reason)).toEqual([
-      'column "conversation_id": a key holds a NUL character or half a UTF-16 surrogate pair, which no warehouse stores unchanged',
-    ]);
+    await nulCase(sinkUnderTest);
   });
+});
+
+describe("hostile records into BigQuery (its emulator): the same repairs and rejects as the other sinks", () => {
+  test("#3 a lone UTF-16 surrogate is repaired to U+FFFD", () => surrogateCase(bigquery));
+  test("#4 JSON nested 5,000 levels deep is a reject", () => deepCase(bigquery));
+  test("#10 a NUL inside a key: refused in a table key, U+FFFD in a JSON key", () => nulCase(bigquery));
 });
