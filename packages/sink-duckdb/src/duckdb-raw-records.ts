@@ -108,7 +108,7 @@ export async function mapRawRecords(
     const slow: number[] = [];
     let first = 0;
     for (const [index, part] of parts.entries()) {
-      const relation = `(SELECT position AS ${positionColumn}, record FROM read_json(${quoteLiteral(paths[index] as string)}, format = 'newline_delimited', columns = {position: 'BIGINT', record: 'JSON'}, maximum_object_size = ${maximumObjectSize}))`;
+      const relation = `(SELECT position AS ${positionColumn}, record FROM read_json(${quoteLiteral(paths[index] as string)}, format = 'newline_delimited', columns = {position: 'BIGINT', record: 'VARCHAR'}, maximum_object_size = ${maximumObjectSize}))`;
       const select = mappingSelectSql(stream.mapping, columns, required, part.context, relation);
       try {
         await connection.run(`INSERT INTO ${table} SELECT ${positionColumn}, ${fastColumn}, ${names} FROM (${select})`);
