@@ -35,12 +35,15 @@ function brief(decision: ReturnType<typeof decideFlush>): string {
 }
 
 // Every disposition x moment x checkpoint position, with a full buffer (12 rows, batches of 10) and the flush
-// interval passed. A checkpoint moment always has its checkpoint after every buffered row.
+// interval passed. A checkpoint moment usually has its checkpoint after every buffered row; the engine also asks
+// at "checkpoint" when the source is quiet (a timer), where the newest checkpoint may cover a prefix or be absent.
 const full: readonly [Mode, FlushMoment, Position, string][] = [
   ["merge", "record", "none", "write 12"],
   ["merge", "record", "all", "write 12 +state"],
   ["merge", "record", "prefix", "write 12 +state"],
   ["merge", "checkpoint", "all", "write 12 +state"],
+  ["merge", "checkpoint", "prefix", "write 5 +state"],
+  ["merge", "checkpoint", "none", "wait"],
   ["merge", "end", "none", "write 12 +complete"],
   ["merge", "end", "all", "write 12 +state +complete"],
   ["merge", "end", "prefix", "write 12 +state +complete"],
@@ -55,6 +58,8 @@ const full: readonly [Mode, FlushMoment, Position, string][] = [
   ["append", "record", "all", "write 12 +state"],
   ["append", "record", "prefix", "write 5 +state"],
   ["append", "checkpoint", "all", "write 12 +state"],
+  ["append", "checkpoint", "prefix", "write 5 +state"],
+  ["append", "checkpoint", "none", "wait"],
   ["append", "end", "none", "refuse uncovered-tail 12"],
   ["append", "end", "all", "write 12 +state +complete"],
   ["append", "end", "prefix", "write 5 +state, refuse uncovered-tail 7"],
@@ -69,6 +74,8 @@ const full: readonly [Mode, FlushMoment, Position, string][] = [
   ["replace", "record", "all", "write 12"],
   ["replace", "record", "prefix", "write 12"],
   ["replace", "checkpoint", "all", "write 12"],
+  ["replace", "checkpoint", "prefix", "write 12"],
+  ["replace", "checkpoint", "none", "write 12"],
   ["replace", "end", "none", "write 12 +complete"],
   ["replace", "end", "all", "write 12 +complete"],
   ["replace", "end", "prefix", "write 12 +complete"],
