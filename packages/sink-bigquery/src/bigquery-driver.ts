@@ -137,6 +137,8 @@ export function createBigqueryDriver(config: BigqueryConfig, authClient: AnyAuth
     },
     query: (sql) => session.select(sql),
     async tryLock(name, holder) {
+      // The lock comes before the ledger's tables: on a first run the dataset may not exist yet.
+      await session.ensureDataset();
       await createTable(locksTable, tableBody(config, lockColumns, {}));
       const table = session.tableName(locksTable);
       const token = randomUUID();
