@@ -1,21 +1,17 @@
 import { fileURLToPath } from "node:url";
+import { pythonVenv } from "../../scripts/python-venv.ts";
 import { measureProcess, type ProcessFigures } from "../support/measure.ts";
-import { pythonVenv } from "../support/python-venv.ts";
 
 const here = (path: string): string => fileURLToPath(new URL(path, import.meta.url));
 
-let python: string | Error | undefined;
+let python: Promise<string | Error> | undefined;
 
-/** The dlt environment's python, set up on first use; an Error saying why when it cannot be set up. */
-function dltPython(): string | Error {
-  if (python === undefined) {
-    try {
-      python = pythonVenv(here("../.data/dlt-venv"), here("requirements.txt"));
-    } catch (error) {
-      const detail = error instanceof Error ? ((error as { stderr?: Buffer }).stderr?.toString() ?? error.message) : "";
-      python = new Error(`dlt peer not available: ${detail.trim().split("\n").slice(-3).join(" ")}`);
-    }
-  }
+/** The dlt environment's python (the workspace's shared venv helper, pinned requirements); an Error saying why not. */
+function dltPython(): Promise<string | Error> {
+  python ??= pythonVenv(here("requirements.txt")).then(
+    (venv) => venv.bin("python"),
+    (error: unknown) => new Error(`dlt peer not available: ${(error as Error).message}`),
+  );
   return python;
 }
 
@@ -28,7 +24,7 @@ export async function runDlt(
   args: readonly string[],
   workDirectory: string,
 ): Promise<{ figures: ProcessFigures; rows: number } | Error> {
-  const interpreter = dltPython();
+  const interpreter = await dltPython();
   if (interpreter instanceof Error) return interpreter;
   const figures = await measureProcess(interpreter, [here(script), ...args], {
     env: {

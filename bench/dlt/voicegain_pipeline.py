@@ -25,7 +25,16 @@ def main() -> None:
         while True:
             response = session.get(
                 f"{api_url}/sa/call",
-                params={"format": page_format, "consecutive": "true", "afterCallId": after, "page": 1, "per_page": per_page},
+                params={
+                    "format": page_format,
+                    "consecutive": "true",
+                    "afterCallId": after,
+                    "page": 1,
+                    "per_page": per_page,
+                    # The range Parley and the HTTP-only limit are given too (without one the API assumes a short window).
+                    "fromTime": "2024-05-01T00:00:00Z",
+                    "toTime": "2525-01-01T00:00:00Z",
+                },
                 timeout=60,
             )
             response.raise_for_status()

@@ -14,6 +14,9 @@ for (const afterCallId of ["0", ...(JSON.parse(pageEnds) as string[])]) {
     afterCallId,
     page: "1",
     per_page: perPage,
+    // The range Parley and the dlt pipeline are given too (without one the API assumes a short window).
+    fromTime: "2024-05-01T00:00:00Z",
+    toTime: "2525-01-01T00:00:00Z",
   }).toString();
   const response = await request(url, { headers: { authorization: `Bearer ${token}` }, dispatcher: agent });
   for await (const chunk of response.body) bytes += (chunk as Buffer).length;
