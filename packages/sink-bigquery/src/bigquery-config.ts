@@ -44,6 +44,10 @@ export const bigqueryConfigSchema = z.strictObject({
     .meta({
       description: "Largest newline-delimited JSON file per load job; a bigger batch is split into several load jobs.",
     }),
+  mergeScope: z.enum(["partitions", "table"]).default("partitions").meta({
+    description:
+      "`partitions` limits each merge's delete to the days of the batch's event times (cheap); use `table` if a record's event time can move to another day.",
+  }),
   stagingDirectory: z.string().optional().meta({
     description:
       "Work directory: load files are written, readable only by this user, in a folder per run under `<stagingDirectory>/parley-staging` (default: the OS temp directory). Folders left by runs that died are removed by the next run.",

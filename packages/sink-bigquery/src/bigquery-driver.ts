@@ -9,6 +9,7 @@ import {
 } from "@parley/core/warehouse";
 import type { AnyAuthClient } from "google-auth-library";
 import type { BigqueryConfig } from "./bigquery-config.ts";
+import { eventTimeScope } from "./bigquery-merge-scope.ts";
 import { BigquerySession } from "./bigquery-session.ts";
 import { fieldSchema, layoutFor, tableBody } from "./bigquery-tables.ts";
 import { bigqueryColumnTypes, quoteIdentifier, quoteString, sameBigqueryType } from "./bigquery-types.ts";
@@ -95,6 +96,12 @@ export function createBigqueryDriver(config: BigqueryConfig, authClient: AnyAuth
     quoteString,
     parseJson: (literal) => `PARSE_JSON(${literal})`,
     table: (name) => session.tableName(name),
+    mergeScope(stream, rows) {
+      const column = stream.columns.find((candidate) => candidate.name === stream.eventTimeColumn);
+      return config.mergeScope === "partitions" && column !== undefined
+        ? eventTimeScope(column, rows, "target")
+        : undefined;
+    },
     async describeTable(name) {
       const metadata = await session.tableMetadata(name);
       if (metadata === undefined) return undefined;

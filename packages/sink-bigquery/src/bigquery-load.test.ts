@@ -223,3 +223,44 @@ describe("load jobs", () => {
     expect(harness.emulator.requests().length).toBe(requestsBefore);
   });
 });
+
+describe("merge", () => {
+  const merged: TableTarget = {
+    table: "merged_calls",
+    stream: { ...calls, writeDisposition: "merge", primaryKey: ["bot_id", "id"] },
+  };
+  const deletes = (dataset: string) =>
+    harness.emulator
+      .requests()
+      .map((request) => JSON.stringify(request.body) ?? "")
+      .filter((body) => body.includes("DELETE FROM") && body.includes(dataset) && body.includes("merged_calls"));
+
+  test.each([
+    ["partitions", true],
+    ["table", false],
+  ] as const)(
+    "mergeScope %s: the delete by key is limited to the batch's event-time days: %s",
+    async (mergeScope, scoped) => {
+      const settings = harness.settings({ mergeScope });
+      const sink = createBigquerySink(settings);
+      await sink.prepare([merged]);
+      const batch = (ids: string[]) => ({
+        loadId: "L1",
+        loadedAt: "2026-01-02T03:04:05Z",
+        source: "ultimate",
+        target: merged,
+        rows: ids.map((id) => row(id, "2024-05-03T08:10:01Z")),
+        rejects: [],
+      });
+      await sink.writeBatch(batch(["1", "2"]));
+      await sink.writeBatch(batch(["2", "3"]));
+      const [first] = deletes(settings.dataset);
+      expect(first?.includes("TIMESTAMP '2024-05-03 00:00:00+00'")).toBe(scoped);
+      expect(await sink.query("SELECT id FROM `merged_calls` ORDER BY id")).toEqual([
+        { id: "1" },
+        { id: "2" },
+        { id: "3" },
+      ]);
+    },
+  );
+});

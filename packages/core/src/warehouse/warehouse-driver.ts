@@ -1,5 +1,6 @@
 import type { RawRecordPart, RecordMapping } from "../mapping/record-mapping.ts";
 import type { ColumnDefinition, LogicalType } from "../schema/logical-type.ts";
+import type { ValidatedRow } from "../schema/record-validator.ts";
 import type { StreamDefinition } from "../schema/stream-definition.ts";
 import type { RejectedRecord, SqlDialect } from "../sink/sink.ts";
 
@@ -25,6 +26,11 @@ export interface WarehouseDriver {
   quoteString(value: string): string;
   /** A SQL expression turning JSON text (already a literal, from `quoteString`) into a JSON value. */
   parseJson(literal: string): string;
+  /**
+   * A predicate on the merge target (aliased `target`) that narrows a merge's delete to what the batch's rows
+   * can touch, such as the event-time partitions of BigQuery; undefined (or absent) for the whole table.
+   */
+  mergeScope?(stream: StreamDefinition, rows: readonly ValidatedRow[]): string | undefined;
   /** A table in the sink's schema or dataset, qualified and quoted for SQL. */
   table(name: string): string;
 

@@ -6,7 +6,7 @@ import { sequenceColumn } from "./warehouse-names.ts";
 
 // How a batch's rows reach their table, per write disposition, in SQL every warehouse runs.
 
-type Sql = Pick<WarehouseDriver, "quoteIdentifier" | "quoteString" | "columnType" | "table">;
+type Sql = Pick<WarehouseDriver, "quoteIdentifier" | "quoteString" | "columnType" | "table" | "mergeScope">;
 
 function list(sql: Sql, names: readonly string[], prefix = ""): string {
   return names.map((name) => `${prefix}${sql.quoteIdentifier(name)}`).join(", ");
@@ -33,6 +33,19 @@ export function latestRowPerKey(rows: readonly ValidatedRow[], primaryKey: reado
   }
   if (lastIndex.size === rows.length) return rows;
   return [...lastIndex.values()].sort((a, b) => a - b).map((index) => rows[index] as ValidatedRow);
+}
+
+/**
+ * A merge's first half: delete the rows whose keys the batch holds (the second half inserts the batch). `scope`,
+ * from the driver, narrows the target to what the batch can touch, e.g. the event-time partitions of its rows.
+ */
+function mergeDelete(sql: Sql, target: TableTarget, relation: string, scope: string | undefined): string {
+  const stream = target.stream;
+  const matches = (stream.primaryKey ?? [])
+    .map((column) => `target.${sql.quoteIdentifier(column)} = batch.${sql.quoteIdentifier(column)}`)
+    .join(" AND ");
+  const narrowed = scope === undefined ? "" : ` AND ${scope}`;
+  return `DELETE FROM ${sql.table(target.table)} AS target WHERE EXISTS (SELECT 1 FROM ${relation} AS batch WHERE ${matches})${narrowed}`;
 }
 
 export interface RowsInput {
@@ -67,14 +80,8 @@ export async function applyRows(sql: Sql, transaction: DriverTransaction, input:
   }
   const rows = stream.writeDisposition === "merge" ? latestRowPerKey(input.rows, stream.primaryKey) : input.rows;
   const relation = await transaction.stage(stream.columns, { kind: "rows", rows }, target.table);
-  if (stream.writeDisposition === "merge") {
-    const matches = stream.primaryKey
-      .map((column) => `target.${sql.quoteIdentifier(column)} = batch.${sql.quoteIdentifier(column)}`)
-      .join(" AND ");
-    await transaction.run(
-      `DELETE FROM ${table} AS target WHERE EXISTS (SELECT 1 FROM ${relation} AS batch WHERE ${matches})`,
-    );
-  }
+  if (stream.writeDisposition === "merge")
+    await transaction.run(mergeDelete(sql, target, relation, sql.mergeScope?.(stream, rows)));
   await transaction.run(
     `INSERT INTO ${table} (${insertColumns}) SELECT ${list(sql, names)}, ${lineageValues(sql, loadId, loadedAt)} FROM ${relation}`,
   );
@@ -139,12 +146,7 @@ export async function applyMappedRows(sql: Sql, transaction: DriverTransaction, 
   let rows = `SELECT ${list(sql, names)} FROM ${relation}`;
   if (stream.writeDisposition === "merge") {
     const key = list(sql, stream.primaryKey);
-    const matches = stream.primaryKey
-      .map((column) => `target.${sql.quoteIdentifier(column)} = batch.${sql.quoteIdentifier(column)}`)
-      .join(" AND ");
-    await transaction.run(
-      `DELETE FROM ${table} AS target WHERE EXISTS (SELECT 1 FROM ${relation} AS batch WHERE ${matches})`,
-    );
+    await transaction.run(mergeDelete(sql, target, relation, undefined));
     rows = `SELECT ${list(sql, names)} FROM (SELECT ${list(sql, names)}, ROW_NUMBER() OVER (PARTITION BY ${key} ORDER BY ${position} DESC) AS _parley_rank FROM ${relation}) AS ranked WHERE _parley_rank = 1`;
   }
   await transaction.run(
