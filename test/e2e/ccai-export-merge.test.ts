@@ -126,5 +126,23 @@ test("parley export ccai with a BigQuery sink: export to staging, MERGE into the
   const after = await final();
   expect([after?.[0], after?.[1]]).toEqual(["12", "12"]);
   expect(Number(after?.[2])).toBeGreaterThan(firstNewest);
-  expect(await watermark()).toBe(new Date(Number(after?.[2]) * 1000).toISOString().replace(".000Z", "Z"));
+  const stored = await watermark();
+  expect(stored).toBe(new Date(Number(after?.[2]) * 1000).toISOString().replace(".000Z", "Z"));
+
+  // The MERGE and the watermark are one transaction: when a statement of it fails, the watermark does not move.
+  const sink = registry.sinks.bigquery?.create({
+    projectId: "analytics",
+    dataset: "contact_center",
+    apiEndpoint: bigquery.url,
+  } as never);
+  if (sink?.executeWithState === undefined) throw new Error("the BigQuery sink stores state with statements");
+  cleanups.push(() => sink.close());
+  await expect(
+    sink.executeWithState(
+      ["UPDATE `analytics.contact_center.no_such_table` SET x = 1 WHERE TRUE"],
+      { source: "insights", stream: "export", version: 1, value: { watermark: "2099-01-01T00:00:00Z" } },
+      "atomicity-check",
+    ),
+  ).rejects.toThrow();
+  expect(await watermark()).toBe(stored);
 });

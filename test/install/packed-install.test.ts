@@ -84,6 +84,7 @@ test("parley sync runs from that folder into DuckDB, finding the connector by it
       "    type: voicegain",
       `    baseUrl: ${sandbox.voicegain.apiUrl}`,
       "    token: ${VOICEGAIN_JWT}",
+      '    fromTime: "2024-05-01T00:00:00Z"',
       "    rateLimit: false",
       "",
     ].join("\n"),
