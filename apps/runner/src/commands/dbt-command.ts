@@ -1,4 +1,5 @@
-import { readFile, writeFile } from "node:fs/promises";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { dirname } from "node:path";
 import { ConfigError } from "@parley/core";
 import { stringify } from "yaml";
 import { type CommandContext, type GlobalOptions, openConfig } from "./command-context.ts";
@@ -68,6 +69,8 @@ export async function dbtSourcesCommand(context: CommandContext, options: DbtSou
     context.stdout.write(`${options.output} is up to date (${sources.length} source(s))\n`);
     return 0;
   }
+  // A dbt project's models/ folder may not exist yet in a new project.
+  await mkdir(dirname(options.output), { recursive: true });
   await writeFile(options.output, yaml);
   context.stdout.write(`wrote ${options.output} (${sources.length} source(s))\n`);
   return 0;
