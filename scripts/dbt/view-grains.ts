@@ -1,6 +1,7 @@
 /**
  * The grain of each view (sql/README.md): the columns that identify a row. The dbt package tests that no two
- * rows share them. test/dbt/dbt-models.test.ts fails for a view missing here.
+ * rows share them, and test/sql/views-parity.test.ts sorts and compares rows by them. test/dbt/dbt-models.test.ts
+ * fails for a view missing here.
  */
 export const viewGrains: Readonly<Record<string, readonly string[]>> = {
   ccai_conversation_metrics: ["conversation_date", "agent_id", "medium"],

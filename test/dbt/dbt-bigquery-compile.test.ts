@@ -5,6 +5,7 @@ import { Parser } from "node-sql-parser";
 import { afterAll, expect, test } from "vitest";
 import { pythonVenv } from "../../scripts/python-venv.ts";
 import { parley, workspace } from "../support/cli-harness.ts";
+import { offlineSources } from "../support/offline-sources.ts";
 import { createDbtProject } from "./dbt-project.ts";
 
 const cleanups: (() => Promise<void>)[] = [];
@@ -51,17 +52,7 @@ test("the package and a BigQuery sources file compile with dbt-bigquery, and eve
   cleanups.push(project.cleanup);
   const config = await space.writeConfig({
     sink: { type: "bigquery", projectId: "parley-compile", dataset: "contact_center" },
-    sources: {
-      support: {
-        type: "ultimate",
-        organizationId: "bbbbbbbbbbbbbbbbbbbbbbb1",
-        botIds: ["aaaaaaaaaaaaaaaaaaaaaaa1"],
-        token: "unused",
-        startDate: "2024-06-01",
-      },
-      calls: { type: "voicegain", token: "unused" },
-      insights: { type: "ccai", project: "parley-compile", accessToken: "unused" },
-    },
+    sources: offlineSources,
   });
   const written = await parley(["dbt", "sources", "-c", config, "--output", project.sourcesFile]);
   expect(written.code, written.stderr).toBe(0);

@@ -5,6 +5,7 @@ import { installedPlugins } from "@parley/runner";
 import { afterEach, describe, expect, test } from "vitest";
 import { parse as parseYaml } from "yaml";
 import { parley, testRegistry, workspace } from "../support/cli-harness.ts";
+import { offlineSources } from "../support/offline-sources.ts";
 import { runCliWith } from "../support/view-parity.ts";
 
 const cleanups: (() => Promise<void>)[] = [];
@@ -13,15 +14,7 @@ afterEach(async () => {
 });
 
 const sources = {
-  support: {
-    type: "ultimate",
-    organizationId: "bbbbbbbbbbbbbbbbbbbbbbb1",
-    botIds: ["aaaaaaaaaaaaaaaaaaaaaaa1"],
-    token: "unused",
-    startDate: "2024-06-01",
-  },
-  calls: { type: "voicegain", token: "unused" },
-  insights: { type: "ccai", project: "parley-project", accessToken: "unused" },
+  ...offlineSources,
   paused: { type: "voicegain", token: "unused", enabled: false, tablePrefix: "paused" },
 };
 

@@ -8,6 +8,7 @@ import { createDuckdbSink } from "@parley/sink-duckdb";
 import { Parser } from "node-sql-parser";
 import { afterEach, describe, expect, test } from "vitest";
 import { parley, workspace } from "../support/cli-harness.ts";
+import { offlineSources } from "../support/offline-sources.ts";
 import { freshPostgresSchema, postgresUrl } from "../support/postgres-schema.ts";
 import { alignTo } from "../support/view-parity.ts";
 
@@ -59,7 +60,7 @@ const ccai: VendorFixture = {
 const ultimate: VendorFixture = {
   table: "ultimate_conversations",
   stream: ultimateStream,
-  sourceName: "support_bot",
+  sourceName: "support",
   rows: [
     {
       bot_id: "b1",
@@ -155,19 +156,6 @@ async function load(sink: Sink, fixture: VendorFixture, loadId: string): Promise
   });
 }
 
-/** A config naming all three connector types (valid settings; `views apply` contacts no vendor). */
-const sources = {
-  support_bot: {
-    type: "ultimate",
-    organizationId: "77m57af6811115b53172431s",
-    botIds: ["aaaaaaaaaaaaaaaaaaaaaaa1"],
-    token: "unused",
-    startDate: "2024-05-01",
-  },
-  calls: { type: "voicegain", token: "unused" },
-  insights: { type: "ccai", project: "views-test", accessToken: "unused" },
-};
-
 const nulls = Object.fromEntries(conversationColumns.map((column) => [column, null]));
 const conversation = (values: Row): Row => ({ ...nulls, ...values });
 
@@ -206,7 +194,7 @@ const expectedConversations: Row[] = [
   ].map(([bot, id, channel, startedAt, endedAt, duration, language, botOnly, escalated, resolved]) =>
     conversation({
       source_type: "ultimate",
-      source_name: "support_bot",
+      source_name: "support",
       conversation_id: `ultimate:${bot}:${id}`,
       channel,
       started_at: startedAt,
@@ -298,7 +286,7 @@ async function sinks(prefix: string): Promise<{
       duckdb: { type: "duckdb", path: space.databasePath },
       postgres: { type: "postgres", url: postgresUrl, schema: postgres.schema },
     })) {
-      const config = await space.writeConfig({ sink, sources }, `${name}.yaml`);
+      const config = await space.writeConfig({ sink, sources: offlineSources }, `${name}.yaml`);
       const applied = await parley(["views", "apply", "-c", config, ...options]);
       expect(applied.code, `${name}: ${applied.stderr}`).toBe(0);
       outputs.push(applied.stdout);

@@ -5,6 +5,7 @@ import { createRecordValidator, type Sink, type StreamDefinition } from "@parley
 import { createDuckdbSink } from "@parley/sink-duckdb";
 import { afterEach, describe, expect, test } from "vitest";
 import { parley, queryDuckdb, workspace } from "../support/cli-harness.ts";
+import { offlineSources } from "../support/offline-sources.ts";
 import { freshPostgresSchema, postgresUrl } from "../support/postgres-schema.ts";
 
 const ccaiStream = createCcaiSource({ project: "zone-test" }).streams[0] as StreamDefinition;
@@ -24,18 +25,6 @@ const tables = [
     record: { conversationName: "projects/p/locations/l/conversations/late", startTimestamp: lateEvening },
   },
 ] as const;
-
-const sources = {
-  support: {
-    type: "ultimate",
-    organizationId: "77m57af6811115b53172431s",
-    botIds: ["aaaaaaaaaaaaaaaaaaaaaaa1"],
-    token: "unused",
-    startDate: "2024-06-01",
-  },
-  calls: { type: "voicegain", token: "unused" },
-  insights: { type: "ccai", project: "zone-test", accessToken: "unused" },
-};
 
 /** The day column of one view per connector, as the analyst reads it. */
 const dayQueries = {
@@ -90,7 +79,7 @@ describe("views apply --reporting-time-zone: a conversation at 23:30 UTC lands o
     }
     await load(sink);
     if (sinkType === "duckdb") await sink.close();
-    const config = await space.writeConfig({ sink: sinkConfig, sources });
+    const config = await space.writeConfig({ sink: sinkConfig, sources: offlineSources });
 
     for (const [zone, day] of expectations) {
       const applied = await parley(["views", "apply", "-c", config, "--reporting-time-zone", zone]);
@@ -106,7 +95,10 @@ describe("views apply --reporting-time-zone: a conversation at 23:30 UTC lands o
   test("a name that is not an IANA time zone is refused, and the error names the option", async () => {
     const space = await workspace();
     cleanups.push(space.cleanup);
-    const config = await space.writeConfig({ sink: { type: "duckdb", path: space.databasePath }, sources });
+    const config = await space.writeConfig({
+      sink: { type: "duckdb", path: space.databasePath },
+      sources: offlineSources,
+    });
     for (const zone of ["Mars/Olympus_Mons", "+05:00", "new york"]) {
       const run = await parley(["views", "apply", "-c", config, "--reporting-time-zone", zone]);
       expect(run.code, zone).toBe(2);
@@ -123,7 +115,10 @@ describe("views apply before the first sync", () => {
     const sink = createDuckdbSink({ path: space.databasePath });
     await load(sink, "voicegain_calls");
     await sink.close();
-    const config = await space.writeConfig({ sink: { type: "duckdb", path: space.databasePath }, sources });
+    const config = await space.writeConfig({
+      sink: { type: "duckdb", path: space.databasePath },
+      sources: offlineSources,
+    });
     const applied = await parley(["views", "apply", "-c", config]);
     expect(applied.stderr).toBe("");
     expect(applied.code).toBe(0);

@@ -6,36 +6,41 @@ import { createDuckdbSink } from "@parley/sink-duckdb";
 import { createPostgresSink } from "@parley/sink-postgres";
 import { Parser } from "node-sql-parser";
 import { afterEach, describe, expect, test } from "vitest";
+import { viewGrains } from "../../scripts/dbt/view-grains.ts";
 import { parley, workspace } from "../support/cli-harness.ts";
 import { type ConnectorType, connectorScenarios } from "../support/connector-scenarios.ts";
+import { offlineSources } from "../support/offline-sources.ts";
 import { freshPostgresSchema, postgresUrl } from "../support/postgres-schema.ts";
 import { alignTo, runCliWith, sortByGrain, viewFilesOnDisk } from "../support/view-parity.ts";
 
 const sqlDirectory = resolve(import.meta.dirname, "../../sql");
 
-/** Every view `parley views apply` creates, per connector type, in apply order, with its grain (sql/README.md). */
-const views: Record<ConnectorType, readonly { readonly name: string; readonly grain: readonly string[] }[]> = {
-  ccai: [
-    { name: "ccai_conversation_metrics", grain: ["conversation_date", "agent_id", "medium"] },
-    { name: "ccai_issue_metrics", grain: ["conversation_date", "issue_model_id", "issue_id", "issue_name"] },
-  ],
+/** Every view `parley views apply` creates, per connector type, in apply order. */
+const viewNames: Record<ConnectorType, readonly string[]> = {
+  ccai: ["ccai_conversation_metrics", "ccai_issue_metrics"],
   ultimate: [
-    { name: "ultimate_conversation_facts", grain: ["bot_id", "conversation_id"] },
-    { name: "ultimate_scoped_metrics", grain: ["scope", "day_basis", "bot_id", "day"] },
-    { name: "ultimate_metrics", grain: ["bot_id", "day"] },
-    { name: "ultimate_dashboard_metrics", grain: ["bot_id", "day"] },
-    { name: "ultimate_conversation_intents", grain: ["bot_id", "conversation_id"] },
-    { name: "ultimate_first_meaningful_intent_metrics", grain: ["bot_id", "first_meaningful_intent"] },
-    { name: "ultimate_export_days", grain: ["bot_id", "export_date"] },
-    { name: "ultimate_start_day_metrics", grain: ["bot_id", "day"] },
+    "ultimate_conversation_facts",
+    "ultimate_scoped_metrics",
+    "ultimate_metrics",
+    "ultimate_dashboard_metrics",
+    "ultimate_conversation_intents",
+    "ultimate_first_meaningful_intent_metrics",
+    "ultimate_export_days",
+    "ultimate_start_day_metrics",
   ],
-  voicegain: [
-    { name: "voicegain_call_facts", grain: ["call_id"] },
-    { name: "voicegain_call_topics", grain: ["call_id", "topic"] },
-    { name: "voicegain_call_metrics", grain: ["call_date", "queue_id", "agent_id"] },
-    { name: "voicegain_topics", grain: ["call_date", "topic"] },
-  ],
+  voicegain: ["voicegain_call_facts", "voicegain_call_topics", "voicegain_call_metrics", "voicegain_topics"],
 };
+/** Each with its grain (sql/README.md) from the one grain map, which the dbt package's uniqueness tests use too. */
+const views = Object.fromEntries(
+  Object.entries(viewNames).map(([type, names]) => [
+    type,
+    names.map((name) => {
+      const grain = viewGrains[name];
+      if (grain === undefined) throw new Error(`${name} has no grain in scripts/dbt/view-grains.ts`);
+      return { name, grain };
+    }),
+  ]),
+) as Record<ConnectorType, readonly { readonly name: string; readonly grain: readonly string[] }[]>;
 const connectorTypes = Object.keys(views) as ConnectorType[];
 
 /** Session time zones a BI tool or a CLI could open the warehouse in; none may change a view's rows. */
@@ -223,17 +228,7 @@ describe("BigQuery: what `parley views apply` sends to a BigQuery sink parses as
     cleanups.push(space.cleanup);
     const config = await space.writeConfig({
       sink: { type: "bigquery", projectId: "parley-parse-test", dataset: "parley" },
-      sources: {
-        support: {
-          type: "ultimate",
-          organizationId: "77m57af6811115b53172431s",
-          botIds: ["aaaaaaaaaaaaaaaaaaaaaaa1"],
-          token: "unused",
-          startDate: "2024-06-01",
-        },
-        calls: { type: "voicegain", token: "unused" },
-        insights: { type: "ccai", project: "parley-parse-test", accessToken: "unused" },
-      },
+      sources: offlineSources,
     });
     const statements: string[] = [];
     const registry = { sources: {}, sinks: { bigquery: recordingBigquerySink(statements) } };
