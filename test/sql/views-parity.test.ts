@@ -15,10 +15,23 @@ import { alignTo, runCliWith, sortByGrain, viewFilesOnDisk } from "../support/vi
 
 const sqlDirectory = resolve(import.meta.dirname, "../../sql");
 
+interface View {
+  readonly name: string;
+  readonly grain: readonly string[];
+}
+
+/** Each view's grain (sql/README.md) from the one grain map, which the dbt package's uniqueness tests use too. */
+const withGrains = (names: readonly string[]): readonly View[] =>
+  names.map((name) => {
+    const grain = viewGrains[name];
+    if (grain === undefined) throw new Error(`${name} has no grain in scripts/dbt/view-grains.ts`);
+    return { name, grain };
+  });
+
 /** Every view `parley views apply` creates, per connector type, in apply order. */
-const viewNames: Record<ConnectorType, readonly string[]> = {
-  ccai: ["ccai_conversation_metrics", "ccai_issue_metrics"],
-  ultimate: [
+const views: Record<ConnectorType, readonly View[]> = {
+  ccai: withGrains(["ccai_conversation_metrics", "ccai_issue_metrics"]),
+  ultimate: withGrains([
     "ultimate_conversation_facts",
     "ultimate_scoped_metrics",
     "ultimate_metrics",
@@ -27,20 +40,14 @@ const viewNames: Record<ConnectorType, readonly string[]> = {
     "ultimate_first_meaningful_intent_metrics",
     "ultimate_export_days",
     "ultimate_start_day_metrics",
-  ],
-  voicegain: ["voicegain_call_facts", "voicegain_call_topics", "voicegain_call_metrics", "voicegain_topics"],
-};
-/** Each with its grain (sql/README.md) from the one grain map, which the dbt package's uniqueness tests use too. */
-const views = Object.fromEntries(
-  Object.entries(viewNames).map(([type, names]) => [
-    type,
-    names.map((name) => {
-      const grain = viewGrains[name];
-      if (grain === undefined) throw new Error(`${name} has no grain in scripts/dbt/view-grains.ts`);
-      return { name, grain };
-    }),
   ]),
-) as Record<ConnectorType, readonly { readonly name: string; readonly grain: readonly string[] }[]>;
+  voicegain: withGrains([
+    "voicegain_call_facts",
+    "voicegain_call_topics",
+    "voicegain_call_metrics",
+    "voicegain_topics",
+  ]),
+};
 const connectorTypes = Object.keys(views) as ConnectorType[];
 
 /** Session time zones a BI tool or a CLI could open the warehouse in; none may change a view's rows. */
