@@ -57,18 +57,32 @@ function modelProperties(view: SqlView, condition: Condition): Record<string, un
   };
 }
 
-/** A model's first paragraph (before a blank line or "Grain:"-style fields), else where its SQL is. */
-function summary(model: Record<string, unknown>): string {
+/**
+ * A model's first paragraph (before a blank line or "Grain:"-style fields); a header that starts with its fields
+ * is summed up by its "Grain:" field (one row per ...), else by where its SQL is.
+ */
+export function summary(model: Record<string, unknown>): string {
   const lines = String(model.description ?? "").split("\n");
-  const end = lines.findIndex((line) => line.trim() === "" || /^[A-Z][a-z]+:/.test(line));
-  const text = (end < 0 ? lines : lines.slice(0, end))
+  const fieldStart = (line: string) => /^[A-Z][a-z]+:/.test(line);
+  const end = lines.findIndex((line) => line.trim() === "" || fieldStart(line));
+  const paragraph = (end < 0 ? lines : lines.slice(0, end))
     .join(" ")
     .replace(new RegExp(`^${String(model.name)}:?\\s*`), "")
     .trim();
+  const grainStart = lines.findIndex((line) => line.startsWith("Grain:"));
+  const grainEnd = lines.findIndex((line, index) => index > grainStart && (line.trim() === "" || fieldStart(line)));
+  const grain =
+    grainStart < 0
+      ? ""
+      : lines
+          .slice(grainStart, grainEnd < 0 ? undefined : grainEnd)
+          .join(" ")
+          .replace(/^Grain:\s*/, "")
+          .trim();
   const files = (model.config as { meta?: { parley_sql?: string[] } } | undefined)?.meta?.parley_sql ?? [];
   const file = files.find((path) => !/\.(duckdb|postgres|bigquery)\.sql$/.test(path)) ?? files[0];
   const fallback = file === undefined ? "" : `see the header of \`${file}\``;
-  return (text === "" ? fallback : text).replace(/\|/g, "\\|");
+  return (paragraph || grain || fallback).replace(/\s+/g, " ").replace(/\|/g, "\\|");
 }
 
 /** The models table of dbt/README.md: model, grain, the vars that enable it, what it holds. */

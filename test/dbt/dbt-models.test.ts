@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, test } from "vitest";
 import { toDbtRelations } from "../../scripts/dbt/dbt-model.ts";
-import { dbtPackageFiles } from "../../scripts/dbt/dbt-package-files.ts";
+import { dbtPackageFiles, summary } from "../../scripts/dbt/dbt-package-files.ts";
 import { columnDescriptions, selectedColumns } from "../../scripts/dbt/view-columns.ts";
 import { viewGrains } from "../../scripts/dbt/view-grains.ts";
 import { dbtModelDrift } from "../../scripts/dbt-models.ts";
@@ -107,5 +107,20 @@ describe("what the generator rewrites in a view's query", () => {
       calls: "count of calls in the group.",
       flag: "set",
     });
+  });
+});
+
+describe("the README's models table says what each model holds", () => {
+  const meta = { meta: { parley_sql: ["sql/x/01_x.duckdb.sql", "sql/x/01_x.sql"] } };
+  test("the first paragraph of the header, on one line", () => {
+    const description = "x_metrics: calls per day\n  and queue,   counted once.\nGrain: one row per day.";
+    expect(summary({ name: "x_metrics", description, config: meta })).toBe("calls per day and queue, counted once.");
+  });
+  test("a header that starts with its fields: its grain, not a pointer to a dialect file", () => {
+    const description = "x_metrics\nGrain: one row per day\n  and issue.\nSources: x_calls.";
+    expect(summary({ name: "x_metrics", description, config: meta })).toBe("one row per day and issue.");
+    expect(summary({ name: "x_metrics", description: "x_metrics\nSources: x_calls.", config: meta })).toBe(
+      "see the header of `sql/x/01_x.sql`",
+    );
   });
 });
