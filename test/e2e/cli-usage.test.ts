@@ -217,3 +217,8 @@ describe("parley init", () => {
     expect(run.stderr).toMatch(/--source: unknown connector type "zendesk" \(available: .*voicegain/);
   });
 });
+
+test("a hint Parley prints is typed the way this parley was started (the workspace script needs npx -y pnpm@12)", async () => {
+  const run = await parley(["sync", "--port", "3"], { npm_lifecycle_event: "parley" });
+  expect(run.stderr).toContain("Run npx -y pnpm@12 parley sync --help for its options.");
+});

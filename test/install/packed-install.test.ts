@@ -17,6 +17,9 @@ const root = fileURLToPath(new URL("../..", import.meta.url));
 const packages = ["packages/core", "packages/sink-duckdb", "packages/connector-voicegain", "apps/runner"];
 const pnpm = ["-y", "pnpm@12"];
 
+/** The emulator's calls start here, before the connector's default `fromTime`. */
+const emulatorStart = "2024-05-01T00:00:00Z";
+
 let folder: string;
 let app: string;
 let tarballs: string[];
@@ -86,6 +89,7 @@ test("parley sync runs from that folder into DuckDB, finding the connector by it
       "    token: ${VOICEGAIN_JWT}",
       '    fromTime: "2024-05-01T00:00:00Z"',
       "    rateLimit: false",
+      `    fromTime: "${emulatorStart}"`,
       "",
     ].join("\n"),
   );
@@ -118,7 +122,11 @@ test("the connector README's library example runs as printed and resumes from it
   const example = /<!-- example:read-calls\.mjs -->\n```js\n([\s\S]*?)```/.exec(readme)?.[1];
   expect(example).toBeDefined();
   await writeFile(join(app, "read-calls.mjs"), example as string);
-  const environment = { VOICEGAIN_JWT: sandbox.voicegain.token, VOICEGAIN_BASE_URL: sandbox.voicegain.apiUrl };
+  const environment = {
+    VOICEGAIN_JWT: sandbox.voicegain.token,
+    VOICEGAIN_BASE_URL: sandbox.voicegain.apiUrl,
+    VOICEGAIN_FROM_TIME: emulatorStart,
+  };
   const first = await run(process.execPath, ["read-calls.mjs"], app, environment);
   expect(first.status, first.stderr).toBe(0);
   expect(Number(/^(\d+) calls read$/m.exec(first.stdout)?.[1])).toBeGreaterThan(100);

@@ -4,6 +4,7 @@ import { ConfigError, ParleyError, redact } from "@parley/core";
 import type { CommandContext } from "./commands/command-context.ts";
 import { checkOptionValues, describeOptions, globalOptions, type OptionSpecs } from "./commands/command-options.ts";
 import { type CommandSpec, commands, findCommand } from "./commands/command-table.ts";
+import { parleyCommand } from "./output/command-hint.ts";
 import { createLiveRegion } from "./output/live-region.ts";
 import { installedPlugins, mergeRegistries, type Registry } from "./registry.ts";
 
@@ -102,7 +103,8 @@ export async function runCli(argv: readonly string[], cli: CliEnvironment = {}):
       values = parseArgs({ args: [...argv], allowPositionals: true, strict: true, options: parserOptions(specs) })
         .values as typeof values;
     } catch (error) {
-      stderr.write(`${(error as Error).message}\nRun ${commandLine(command).split(" [")[0]} --help for its options.\n`);
+      const typed = `${parleyCommand(cli.environment ?? process.env)} ${command.words.join(" ")}`;
+      stderr.write(`${(error as Error).message}\nRun ${typed} --help for its options.\n`);
       return 2;
     }
     if (values.help === true) {
