@@ -87,7 +87,6 @@ test("parley sync runs from that folder into DuckDB, finding the connector by it
       "    type: voicegain",
       `    baseUrl: ${sandbox.voicegain.apiUrl}`,
       "    token: ${VOICEGAIN_JWT}",
-      '    fromTime: "2024-05-01T00:00:00Z"',
       "    rateLimit: false",
       `    fromTime: "${emulatorStart}"`,
       "",
@@ -122,11 +121,7 @@ test("the connector README's library example runs as printed and resumes from it
   const example = /<!-- example:read-calls\.mjs -->\n```js\n([\s\S]*?)```/.exec(readme)?.[1];
   expect(example).toBeDefined();
   await writeFile(join(app, "read-calls.mjs"), example as string);
-  const environment = {
-    VOICEGAIN_JWT: sandbox.voicegain.token,
-    VOICEGAIN_BASE_URL: sandbox.voicegain.apiUrl,
-    VOICEGAIN_FROM_TIME: emulatorStart,
-  };
+  const environment = { VOICEGAIN_JWT: sandbox.voicegain.token, VOICEGAIN_BASE_URL: sandbox.voicegain.apiUrl };
   const first = await run(process.execPath, ["read-calls.mjs"], app, environment);
   expect(first.status, first.stderr).toBe(0);
   expect(Number(/^(\d+) calls read$/m.exec(first.stdout)?.[1])).toBeGreaterThan(100);
