@@ -1,9 +1,11 @@
-import { secretString } from "@parley/core";
+import { Secret, secretString } from "@parley/core";
 import { z } from "zod";
 
 /** What happens to a value before any sink sees it. */
 export const piiActions = ["keep", "drop", "hash", "redact"] as const;
 export type PiiAction = (typeof piiActions)[number];
+
+export const minimumHashKeyLength = 16;
 
 /** `column`, or a path inside a json column: `column.key`, `column[].key` (`[]` = every list element). */
 const rulePath = /^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z0-9_$@-]+|\[\])*$/;
@@ -24,11 +26,17 @@ export const piiPolicySchema = z
           "Column (or path inside a json column) -> keep, drop (stored as NULL / key removed), hash (keyed HMAC-SHA-256, hex) or redact (emails, phone numbers and card numbers in the text masked).",
       }),
     hashKey: secretString(
-      "Secret key of the hash action (HMAC-SHA-256); required when a rule hashes. The same key gives the same hash in every run and table.",
+      "Secret key of the hash action (HMAC-SHA-256), at least 16 characters; required when a rule hashes. The same key gives the same hash in every run and table.",
     ).optional(),
   })
   .refine((policy) => policy.hashKey !== undefined || !Object.values(policy.columns).includes("hash"), {
     error: "a rule hashes, so give hashKey: ${PARLEY_PII_HASH_KEY} (a secret from the environment)",
+    path: ["hashKey"],
+  })
+  // A short key can itself be guessed, and then every phone number with it; shorter than 6 characters it would
+  // not even be redacted from logs. (zod still runs this when hashKey itself failed, e.g. an unset variable.)
+  .refine((policy) => !(policy.hashKey instanceof Secret) || policy.hashKey.reveal().length >= minimumHashKeyLength, {
+    error: `must be at least ${minimumHashKeyLength} characters: a random value, e.g. the output of \`openssl rand -hex 32\``,
     path: ["hashKey"],
   })
   .meta({

@@ -91,4 +91,14 @@ describe("compilePiiPolicy", () => {
     expect(policy.hashKey).toBeInstanceOf(Secret);
     expect(JSON.stringify(policy)).not.toContain(key);
   });
+
+  test("a hash key short enough to guess is refused, naming the field, never the value", () => {
+    const parsed = piiPolicySchema.safeParse({ columns: { caller: "hash" }, hashKey: "short-key-15chr" });
+    expect(parsed.success).toBe(false);
+    expect(parsed.error?.issues.map((issue) => [issue.path, issue.message])).toEqual([
+      [["hashKey"], "must be at least 16 characters: a random value, e.g. the output of `openssl rand -hex 32`"],
+    ]);
+    expect(JSON.stringify(parsed.error?.issues)).not.toContain("short-key-15chr");
+    expect(piiPolicySchema.safeParse({ columns: { caller: "hash" }, hashKey: "long-enough-16ch" }).success).toBe(true);
+  });
 });
