@@ -12,7 +12,10 @@ async function syncKilledAt(
   config: string,
   killAtPage: number | undefined,
 ): Promise<{ killed: boolean; output: string }> {
-  const child: ChildProcess = spawn(process.execPath, ["--conditions=@parley/source", testCli, "sync", "-c", config], {
+  // --wait: PostgreSQL frees a killed run's advisory lock once it notices the closed connection, which on a busy
+  // machine can be a moment after the next run starts.
+  const args = ["--conditions=@parley/source", testCli, "sync", "-c", config, "--wait"];
+  const child: ChildProcess = spawn(process.execPath, args, {
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";

@@ -196,7 +196,8 @@ describe.each(Object.keys(stores) as (keyof typeof stores)[])("signals and locks
   test("a second sync of the same source exits 4 naming the running load and its start; with --wait it waits", async () => {
     const { store, config } = await setup(
       label,
-      { pages: 12, pageSize: 50, delayMs: 250 },
+      // Long enough (about 7 s) for two more processes to start while it runs, on a loaded machine too.
+      { pages: 30, pageSize: 50, delayMs: 250 },
       { batchRows: 10_000, flushIntervalSeconds: 0 },
     );
     const first = start(config);
@@ -213,6 +214,6 @@ describe.each(Object.keys(stores) as (keyof typeof stores)[])("signals and locks
     const loads = await store.query("SELECT load_id, started_at, status FROM _parley_loads ORDER BY started_at");
     expect(loads.map((load) => load.status)).toEqual(["succeeded", "succeeded"]);
     expect(loads[0]?.load_id).toBe(named?.[1]);
-    expect(await counts(store)).toEqual({ rows: 600, ids: 600, page: 12 });
+    expect(await counts(store)).toEqual({ rows: 1500, ids: 1500, page: 30 });
   });
 });
