@@ -22,6 +22,8 @@ export interface ListPage<T> {
   readonly items: readonly T[];
   /** Absent on the last page: proto3 JSON omits an empty string (vendor-apis §1.4). */
   readonly nextPageToken: string | undefined;
+  /** Size of the page's body, for progress. */
+  readonly bytes: number;
 }
 
 export interface CcaiClient {
@@ -49,13 +51,13 @@ export interface CcaiClientOptions {
   readonly tokens?: TokenProvider;
 }
 
-function page(data: unknown, key: string): ListPage<unknown> {
+function page({ data, bytes }: { data: unknown; bytes: number }, key: string): ListPage<unknown> {
   if (data !== undefined && !isObject(data))
     throw new Error(`expected a JSON object with "${key}", got ${typeof data}`);
   const items = data?.[key] ?? [];
   const token = data?.nextPageToken;
   if (!Array.isArray(items)) throw new Error(`"${key}" in the response is not a list`);
-  return { items, nextPageToken: typeof token === "string" && token !== "" ? token : undefined };
+  return { items, nextPageToken: typeof token === "string" && token !== "" ? token : undefined, bytes };
 }
 
 /** REST calls of CCAI Insights v1 through core's HTTP client; the bearer token is fetched per request (it expires). */
@@ -70,23 +72,23 @@ export function createCcaiClient(config: CcaiConfig, options: CcaiClientOptions 
     ...(options.onWait === undefined ? {} : { onWait: options.onWait }),
   });
   const parent = `projects/${config.project}/locations/${config.location}`;
-  const call = async (request: HttpRequest): Promise<unknown> => {
+  const send = async (request: HttpRequest): Promise<{ data: unknown; bytes: number }> => {
     const authorization = await tokens.header();
-    const response = await http.json({ ...request, headers: { ...request.headers, authorization } });
-    return response.data;
+    return http.json({ ...request, headers: { ...request.headers, authorization } });
   };
+  const call = async (request: HttpRequest): Promise<unknown> => (await send(request)).data;
   return {
     parent,
     async listConversations(query, signal) {
       return page(
-        await call({ path: `/v1/${parent}/conversations`, query, ...(signal ? { signal } : {}) }),
+        await send({ path: `/v1/${parent}/conversations`, query, ...(signal ? { signal } : {}) }),
         "conversations",
       );
     },
     async listAnalyses(conversationName, pageToken, signal) {
       const query = { pageSize: 100, pageToken };
       return page(
-        await call({ path: `/v1/${conversationName}/analyses`, query, ...(signal ? { signal } : {}) }),
+        await send({ path: `/v1/${conversationName}/analyses`, query, ...(signal ? { signal } : {}) }),
         "analyses",
       );
     },

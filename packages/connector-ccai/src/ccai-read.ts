@@ -18,17 +18,20 @@ export function passFilter(userFilter: string | undefined, watermark: string | n
   ]);
 }
 
-async function readAnalyses(
-  client: CcaiClient,
-  conversation: JsonObject,
-  signal: AbortSignal,
-): Promise<SourceMessage[]> {
+interface AnalysesRead {
+  readonly messages: SourceMessage[];
+  readonly bytes: number;
+}
+
+async function readAnalyses(client: CcaiClient, conversation: JsonObject, signal: AbortSignal): Promise<AnalysesRead> {
   const name = conversation.name as string;
   const channels = channelsOf(conversation);
   const messages: SourceMessage[] = [];
+  let bytes = 0;
   let pageToken: string | undefined;
   do {
     const page = await client.listAnalyses(name, pageToken, signal);
+    bytes += page.bytes;
     for (const analysis of page.items) {
       try {
         if (!isObject(analysis)) throw new Error("the analysis is not a JSON object");
@@ -39,7 +42,7 @@ async function readAnalyses(
     }
     pageToken = page.nextPageToken;
   } while (pageToken !== undefined);
-  return messages;
+  return { messages, bytes };
 }
 
 /** Lists analyses of a page's analysed conversations a few at a time, keeping the page's order. */
@@ -47,11 +50,11 @@ async function analysesOfPage(
   client: CcaiClient,
   items: readonly unknown[],
   signal: AbortSignal,
-): Promise<SourceMessage[][]> {
+): Promise<AnalysesRead[]> {
   const analysed = items.filter(
     (item): item is JsonObject => isObject(item) && typeof item.name === "string" && item.latestAnalysis !== undefined,
   );
-  const results: SourceMessage[][] = new Array(analysed.length);
+  const results: AnalysesRead[] = new Array(analysed.length);
   let next = 0;
   const worker = async () => {
     while (next < analysed.length) {
@@ -110,7 +113,7 @@ export async function* readConversations(
       pages = 0;
       continue;
     }
-    const analysisMessages = wantsAnalyses ? await analysesOfPage(client, page.items, context.signal) : [];
+    const analysisReads = wantsAnalyses ? await analysesOfPage(client, page.items, context.signal) : [];
     let analysed = 0;
     for (const item of page.items) {
       const mapped = mapConversation(item);
@@ -121,13 +124,14 @@ export async function* readConversations(
           : { kind: "reject", stream: conversations, raw: item, reason: mapped.reason };
       }
       if (wantsAnalyses && isObject(item) && typeof item.name === "string" && item.latestAnalysis !== undefined) {
-        yield* analysisMessages[analysed++] ?? [];
+        yield* analysisReads[analysed++]?.messages ?? [];
       }
     }
     pages += 1;
     context.progress({
       kind: "page",
       stream: conversations,
+      bytes: analysisReads.reduce((sum, read) => sum + read.bytes, page.bytes),
       detail: `page ${pages}: ${page.items.length} conversations`,
     });
     if (page.nextPageToken === undefined) break;

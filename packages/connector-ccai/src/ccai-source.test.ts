@@ -1,3 +1,4 @@
+import type { ProgressEvent } from "@parley/core";
 import { type CcaiEmulator, createCcaiEmulator, toCcaiBigQueryRow } from "@parley/sandbox/ccai";
 import { afterEach, describe, expect, test } from "vitest";
 import { names, readSource } from "./__fixtures__/read-source.ts";
@@ -188,5 +189,28 @@ describe("ccai source against the emulator", () => {
     const analyses = names(result, "analyses");
     expect(analyses.length).toBe(ccai.conversations().reduce((sum, item) => sum + item.analyses.length, 0));
     expect(analyses.filter((name) => name.includes(`/conversations/${twice?.id}/`)).length).toBe(2);
+  });
+
+  test("each page's progress reports the bytes of the conversation and analysis pages read for it", async () => {
+    const ccai = await emulator(80);
+    const pageEvents: ProgressEvent[] = [];
+    await readSource(source(ccai, { includeAnalyses: true, pageSize: 30 }), {
+      now: () => ccai.clock.now(),
+      progress: (event) => {
+        if (event.kind === "page") pageEvents.push(event);
+      },
+    });
+    expect(pageEvents.length).toBe(3);
+    // The clock is frozen, so asking the emulator again gives the same bodies the source read.
+    let served = 0;
+    for (const request of ccai.requests().filter((item) => item.method === "GET")) {
+      const url = new URL(request.path, ccai.url);
+      for (const [key, value] of Object.entries(request.query)) url.searchParams.set(key, value);
+      const response = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
+      served += (await response.arrayBuffer()).byteLength;
+    }
+    const reported = pageEvents.map((event) => (event.kind === "page" ? (event.bytes ?? 0) : 0));
+    expect(reported.every((bytes) => bytes > 0)).toBe(true);
+    expect(reported.reduce((sum, bytes) => sum + bytes, 0)).toBe(served);
   });
 });

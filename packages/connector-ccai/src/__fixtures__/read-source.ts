@@ -1,4 +1,4 @@
-import { type JsonValue, type Source, type SourceMessage, silentLogger } from "@parley/core";
+import { type JsonValue, type ProgressEvent, type Source, type SourceMessage, silentLogger } from "@parley/core";
 
 export interface ReadResult {
   readonly records: Map<string, Record<string, unknown>[]>;
@@ -16,6 +16,7 @@ export async function readSource(
     now?: () => Date;
     stopAfterCheckpoints?: number;
     onCheckpoint?: (count: number) => void;
+    progress?: (event: ProgressEvent) => void;
   } = {},
 ): Promise<ReadResult> {
   const result: ReadResult = { records: new Map(), rejects: [], checkpoints: [], state: new Map(options.state) };
@@ -24,7 +25,7 @@ export async function readSource(
     streams: new Set(source.streams.map((stream) => stream.name)),
     logger: silentLogger,
     signal: new AbortController().signal,
-    progress: () => {},
+    progress: options.progress ?? (() => {}),
     now: options.now ?? (() => new Date()),
   }) as AsyncIterable<SourceMessage>;
   for await (const message of messages) {

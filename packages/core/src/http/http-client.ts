@@ -67,9 +67,12 @@ export interface HttpClient {
   request(request: HttpRequest): Promise<HttpResponse>;
   /**
    * Sends the request and reads the whole body as JSON, both inside the retries: a connection dropped mid-body is
-   * another attempt. `data` is undefined for an empty body and for accepted statuses outside 2xx.
+   * another attempt. `data` is undefined for an empty body and for accepted statuses outside 2xx; `bytes` is the
+   * body's size, for progress.
    */
-  json<T = unknown>(request: HttpRequest): Promise<{ status: number; headers: HttpResponse["headers"]; data: T }>;
+  json<T = unknown>(
+    request: HttpRequest,
+  ): Promise<{ status: number; headers: HttpResponse["headers"]; data: T; bytes: number }>;
   /**
    * Sends the request and hands the response to `read`, inside the retries: when reading the body fails (the
    * connection drops, or `read` finds it cut short), the request is sent again. Parley errors from `read` are final.
@@ -261,10 +264,11 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       const request = { ...input, headers: { accept: "application/json", ...input.headers } };
       return send(request, async (response) => {
         const text = await response.body.text();
+        const bytes = Buffer.byteLength(text, "utf8");
         if (response.status < 200 || response.status >= 300 || text === "")
-          return { status: response.status, headers: response.headers, data: undefined as T };
+          return { status: response.status, headers: response.headers, data: undefined as T, bytes };
         try {
-          return { status: response.status, headers: response.headers, data: JSON.parse(text) as T };
+          return { status: response.status, headers: response.headers, data: JSON.parse(text) as T, bytes };
         } catch (cause) {
           // A body cut short by a proxy or a reset that still ended cleanly: the next attempt may be whole.
           throw new RetryableFailure(
