@@ -49,7 +49,7 @@ export class VoicegainClient {
       baseUrl: config.baseUrl,
       headers: { authorization: new Secret(`Bearer ${jwt}`) },
       budget: budgetWindows(config.rateLimit),
-      credentialName: "the `token` setting (Voicegain JWT, Authorization: Bearer)",
+      credentialName: "the `token` setting (the Voicegain JWT, sent in the authorization header)",
       onWait: this.waits.listener,
     });
   }

@@ -1,4 +1,4 @@
-import type { JsonValue } from "@parley/core";
+import { type JsonValue, redact } from "@parley/core";
 import type { SyncResult } from "../engine/sync-engine.ts";
 
 function shortState(value: JsonValue | null): string {
@@ -46,7 +46,7 @@ export function formatSummary(results: readonly SyncResult[]): string {
     `${results.length - failed.length} of ${results.length} source(s) succeeded; ${rejects} record(s) rejected${rejects > 0 ? " (see the _parley_rejects table for reasons)" : ""}.`,
     ...failed.map(
       (result) =>
-        `${result.status === "interrupted" ? "INTERRUPTED" : "FAILED"} ${result.sourceName} (load ${result.loadId}): ${result.error instanceof Error ? result.error.message : String(result.error)}`,
+        `${result.status === "interrupted" ? "INTERRUPTED" : "FAILED"} ${result.sourceName} (load ${result.loadId}): ${redact(result.error instanceof Error ? result.error.message : String(result.error))}`,
     ),
   ];
   return `${table(rows)}\n\n${footer.join("\n")}`;
