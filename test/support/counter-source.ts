@@ -5,7 +5,8 @@ import { z } from "zod";
 /**
  * A test-only source: `pages` pages of `pageSize` numbered items, a checkpoint after every page.
  * Records whose number is a multiple of `rejectEvery` carry a malformed value, so the runner must set
- * them aside. `announcePages` reports each page as a progress note, which tests use to time a kill.
+ * them aside. `announcePages` reports each page as a progress note, which tests use to time a kill;
+ * `announceRecords` reports each record the same way just before it is emitted (to stop a run mid-page).
  */
 export const counterConfigSchema = z.strictObject({
   pages: z.int().min(0).default(10),
@@ -15,6 +16,7 @@ export const counterConfigSchema = z.strictObject({
   disposition: z.enum(["merge", "append"]).default("merge"),
   failAfterPages: z.int().min(0).optional(),
   announcePages: z.boolean().default(false),
+  announceRecords: z.boolean().default(false),
   token: secretString("a credential the source never needs, to prove it is never printed").optional(),
 });
 
@@ -62,6 +64,7 @@ export const counterSourceFactory: SourceFactory<typeof counterConfigSchema> = {
           for (let index = 0; index < config.pageSize; index++) {
             const n = (page - 1) * config.pageSize + index + 1;
             const malformed = config.rejectEvery > 0 && n % config.rejectEvery === 0;
+            if (config.announceRecords) context.progress({ kind: "note", stream: "items", message: `record ${n}` });
             yield {
               kind: "record",
               stream: "items",

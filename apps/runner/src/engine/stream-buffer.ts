@@ -46,7 +46,15 @@ export class StreamBuffer {
   rowsAfterCheckpoint = 0;
   /** The newest state of the stream that is stored; reported in the summary. */
   storedState: JsonValue | null;
+  /** Records read (less those the sink set aside): the progress figure. */
   recordCount = 0;
+  /**
+   * Records the sink accepted (for a replace: staged). A stop or failure does not write what its checkpoints do not
+   * cover, so this, not `recordCount`, is what the load stored.
+   */
+  writtenCount = 0;
+  /** The stream ended and was completed (for a replace: the staged rows took the table's place). */
+  completed = false;
   rejectCount = 0;
   lastFlushAt: number;
 
@@ -68,6 +76,11 @@ export class StreamBuffer {
     this.rows.push(row);
     this.recordCount += 1;
     this.rowsAfterCheckpoint += 1;
+  }
+
+  /** Records this load stored in the table: a replace stores nothing unless its swap happened. */
+  get storedCount(): number {
+    return this.target.stream.writeDisposition === "replace" && !this.completed ? 0 : this.writtenCount;
   }
 
   addCheckpoint(state: JsonValue): void {

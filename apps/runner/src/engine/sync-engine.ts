@@ -151,6 +151,7 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
         // Raw records the sink set aside were counted as records when they were read.
         const rejected = outcome?.rejected ?? 0;
         buffer.recordCount -= rejected;
+        buffer.writtenCount += taken.rows.length - rejected;
         buffer.rejectCount += rejected;
         if (state !== undefined) buffer.storedState = state;
         options.onProgress?.({
@@ -305,6 +306,7 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
         target: buffer.target,
         ...(held === undefined ? {} : { state: stateUpdate(buffer, held) }),
       });
+      buffer.completed = true;
       if (held !== undefined) buffer.storedState = held;
     }
     await finish("succeeded", null);
@@ -345,7 +347,7 @@ function summarise(
   return [...buffers.values()].map((buffer) => ({
     stream: buffer.target.stream.name,
     table: buffer.target.table,
-    records: buffer.recordCount,
+    records: buffer.storedCount,
     rejects: buffer.rejectCount,
     stateBefore: stateBefore.get(buffer.target.stream.name) ?? null,
     stateAfter: buffer.storedState,

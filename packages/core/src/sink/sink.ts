@@ -63,6 +63,10 @@ export type LoadStatus = "running" | "succeeded" | "failed" | "interrupted" | "a
 export interface StreamLoadSummary {
   readonly stream: string;
   readonly table: string;
+  /**
+   * Records the load stored in the table. An interrupted or failed load does not store what it read after its last
+   * checkpoint (the next run reads it again), and a replace stores nothing unless it completed.
+   */
   readonly records: number;
   readonly rejects: number;
   readonly stateBefore: StateUpdate["value"] | null;
