@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import { BigQuery, type Job, type JobMetadata, type Table, type TableMetadata } from "@google-cloud/bigquery";
 import { ConfigError, retrying } from "@parley/core";
+import { refuseDuplicateColumns } from "@parley/core/warehouse";
 import type { AnyAuthClient } from "google-auth-library";
 import type { BigqueryConfig } from "./bigquery-config.ts";
 import { asJobFailure, isRetryable, JobFailure, toParleyError } from "./bigquery-errors.ts";
@@ -288,6 +289,7 @@ export class BigquerySession {
       );
       const fields =
         (response as { schema?: { fields?: { name: string; type: string }[] } } | undefined)?.schema?.fields ?? [];
+      refuseDuplicateColumns(fields.map((field) => field.name));
       for (const row of page as Record<string, unknown>[])
         rows.push(Object.fromEntries(fields.map((field) => [field.name, normaliseValue(field.type, row[field.name])])));
       pageToken = (response as { pageToken?: string } | undefined)?.pageToken;

@@ -2,6 +2,7 @@ import { mkdir } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import { dirname } from "node:path";
 import { type DuckDBConnection, DuckDBInstance, type DuckDBValue } from "@duckdb/node-api";
+import { refuseDuplicateColumns } from "@parley/core/warehouse";
 import type { DuckdbConfig } from "./duckdb-config.ts";
 import { normaliseValue, quoteIdentifier, quoteLiteral } from "./duckdb-types.ts";
 
@@ -74,6 +75,7 @@ export class DuckdbSession {
   ): Promise<Record<string, unknown>[]> {
     const reader = await connection.runAndReadAll(sql, values);
     const names = reader.columnNames();
+    refuseDuplicateColumns(names);
     const types = reader.columnTypes();
     return reader.getRowsJson().map((row) => {
       const out: Record<string, unknown> = {};

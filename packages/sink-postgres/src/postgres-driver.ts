@@ -1,5 +1,10 @@
 import type { ColumnDefinition, LogicalType } from "@parley/core";
-import type { DriverTransaction, StagedRows, WarehouseDriver } from "@parley/core/warehouse";
+import {
+  type DriverTransaction,
+  refuseDuplicateColumns,
+  type StagedRows,
+  type WarehouseDriver,
+} from "@parley/core/warehouse";
 import type pg from "pg";
 import type { PostgresConfig } from "./postgres-config.ts";
 import { PostgresSession } from "./postgres-connection.ts";
@@ -133,7 +138,9 @@ export function createPostgresDriver(config: PostgresConfig): WarehouseDriver {
         client.query<Row>(sql),
       );
       // Several statements give one result each; the last one is the answer.
-      return Array.isArray(result) ? (result.at(-1)?.rows ?? []) : result.rows;
+      const answer: pg.QueryResult<Row> | undefined = Array.isArray(result) ? result.at(-1) : result;
+      refuseDuplicateColumns((answer?.fields ?? []).map((field) => field.name));
+      return answer?.rows ?? [];
     },
     async tryLock(name) {
       const held = await session.holdClient();

@@ -30,6 +30,18 @@ describe("postgres sink", () => {
     expect(stored).toEqual(rows);
   });
 
+  test("query refuses two aggregates PostgreSQL names alike (both `count`), and the last of several statements", async () => {
+    const { sink } = freshSink();
+    const values = "(VALUES (1), (1), (2)) AS calls(call_id)";
+    await expect(sink.query(`SELECT count(*), count(DISTINCT call_id) FROM ${values}`)).rejects.toThrow(
+      /more than one column named "count"; .* with AS/,
+    );
+    await expect(sink.query(`SELECT 1 AS a; SELECT 1 AS b, 2 AS b`)).rejects.toThrow(/column named "b"/);
+    expect(await sink.query(`SELECT count(*) AS calls, count(DISTINCT call_id) AS ids FROM ${values}`)).toEqual([
+      { calls: 3, ids: 2 },
+    ]);
+  });
+
   test("stores a NUL character, which PostgreSQL cannot hold, as U+FFFD instead of failing the batch", async () => {
     const { sink } = freshSink();
     const texts = target(textStream);

@@ -1,5 +1,6 @@
 export { AuthError } from "./auth-error.ts";
 export { ConfigError, type ConfigIssue } from "./config-error.ts";
+export { DuplicateColumnsError } from "./duplicate-columns-error.ts";
 export { HttpError } from "./http-error.ts";
 export { LoadInProgressError } from "./load-in-progress-error.ts";
 export { ParleyError } from "./parley-error.ts";

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, test } from "vitest";
+import { DuplicateColumnsError } from "../errors/duplicate-columns-error.ts";
 import { SchemaError } from "../errors/schema-error.ts";
 import type { StreamDefinition } from "../schema/stream-definition.ts";
 import type { Sink } from "../sink/sink.ts";
@@ -54,6 +55,16 @@ export function describeSinkConformance(name: string, harness: SinkHarness): voi
       for (const table of ["_parley_state", "_parley_loads", "_parley_rejects"]) {
         expect(await sink.query(`SELECT COUNT(*) AS n FROM ${quote(sink, table)}`)).toHaveLength(1);
       }
+    });
+
+    test("query refuses a result whose columns share a name, naming them, instead of dropping one", async () => {
+      const { sink } = await freshSink();
+      // BigQuery runs queries in the sink's dataset, which prepare creates.
+      await sink.prepare([]);
+      const refused = sink.query("SELECT 1 AS a, 2 AS a, 3 AS b, 4 AS b, 5 AS c");
+      await expect(refused).rejects.toSatisfy(DuplicateColumnsError.isInstance);
+      await expect(refused).rejects.toThrow(/more than one column named "a", "b"; .* with AS/);
+      expect(await sink.query("SELECT 1 AS a, 2 AS b")).toEqual([{ a: 1, b: 2 }]);
     });
 
     test("round-trips every logical type, including nulls, extremes and nested JSON in order", async () => {
