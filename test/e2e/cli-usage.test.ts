@@ -153,9 +153,9 @@ describe("parley init", () => {
     const run = await parley(["init", "--source", "voicegain", "-c", path]);
     expect(run.code, run.stderr).toBe(0);
     const text = await readFile(path, "utf8");
-    expect(text).toContain('token: "${VOICEGAIN_TOKEN}" # required: set this environment variable');
+    expect(text).toContain('token: "${VOICEGAIN_JWT}" # required: set this environment variable');
     expect(text).toMatch(/# Voicegain JWT/);
-    const config = resolveConfig(parse(text), testRegistry, { VOICEGAIN_TOKEN: "a-token" }, path);
+    const config = resolveConfig(parse(text), testRegistry, { VOICEGAIN_JWT: "a-token" }, path);
     expect(config.sources.map((source) => [source.name, source.type])).toEqual([["voicegain", "voicegain"]]);
     expect(config.sink.type).toBe("duckdb");
     const again = await parley(["init", "--source", "voicegain", "-c", path]);
@@ -209,6 +209,23 @@ describe("parley init", () => {
         );
     },
   );
+
+  test("asks for the environment variables the example config and the READMEs use", async () => {
+    const created = await space();
+    const path = join(created.directory, "parley.yaml");
+    const sources = ["ultimate", "voicegain", "ccai"].flatMap((type) => ["--source", type]);
+    expect((await parley(["init", ...sources, "--sink", "postgres", "-c", path])).code).toBe(0);
+    const asked = [...(await readFile(path, "utf8")).matchAll(/: "\$\{([A-Z_]+)\}"/g)].map((match) => match[1]);
+    expect(asked).toEqual(["PARLEY_POSTGRES_URL", "ULTIMATE_API_KEY", "VOICEGAIN_JWT"]);
+    const root = join(import.meta.dirname, "../..");
+    const documents = await Promise.all(
+      ["parley.example.yaml", "README.md", "packages/connector-voicegain/README.md"].map((file) =>
+        readFile(join(root, file), "utf8"),
+      ),
+    );
+    for (const name of asked) expect(documents[0]).toContain(`\${${name}}`);
+    for (const document of documents.slice(1)) expect(document).not.toMatch(/VOICEGAIN_TOKEN|ULTIMATE_TOKEN/);
+  });
 
   test("an unknown type is refused with the available ones", async () => {
     const created = await space();

@@ -39,7 +39,7 @@ const settingsSchema = z.strictObject({
   botIds: botIds
     .optional()
     .meta({ description: "One bot id or a list of them; the export is per bot (sent as the botId header)." }),
-  token: secretString("The organization API key (sent as the authorization header).").optional(),
+  token: secretString("The organization API key (sent as the authorization header).", "ULTIMATE_API_KEY").optional(),
   authScheme: z
     .enum(["raw", "bearer"])
     .optional()

@@ -41,7 +41,10 @@ const rateLimitSchema = z
 
 export const voicegainConfigSchema = z
   .strictObject({
-    token: secretString("Voicegain JWT (Web Console: Settings, API Security), sent as `Authorization: Bearer <JWT>`."),
+    token: secretString(
+      "Voicegain JWT (Web Console: Settings, API Security), sent as `Authorization: Bearer <JWT>`.",
+      "VOICEGAIN_JWT",
+    ),
     baseUrl: z
       .url({ error: "must be an http(s) URL such as https://api.voicegain.ai/v1" })
       .default("https://api.voicegain.ai/v1")

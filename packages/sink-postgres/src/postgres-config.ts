@@ -20,7 +20,10 @@ const fieldNames = ["host", "port", "database", "user", "password"] as const;
 
 export const postgresConfigSchema = z
   .strictObject({
-    url: secretString("Connection string, postgres://user:password@host:5432/database").optional(),
+    url: secretString(
+      "Connection string, postgres://user:password@host:5432/database",
+      "PARLEY_POSTGRES_URL",
+    ).optional(),
     host: z.string().min(1).optional().meta({ description: "Server host name or address (instead of url)." }),
     port: z.int().min(1).max(65_535).optional().meta({ description: "Server port (instead of url); default 5432." }),
     database: z.string().min(1).optional().meta({ description: "Database name (instead of url)." }),

@@ -6,6 +6,7 @@ interface PropertySchema {
   readonly default?: unknown;
   readonly type?: string;
   readonly secret?: boolean;
+  readonly environmentVariable?: string;
 }
 
 const placeholder = "TODO";
@@ -31,7 +32,8 @@ function environmentName(type: string, key: string): string {
 
 function valueFor(type: string, key: string, property: PropertySchema): string {
   if (property.default !== undefined) return JSON.stringify(property.default);
-  const value = property.secret === true ? `\${${environmentName(type, key)}}` : placeholder;
+  const variable = property.environmentVariable ?? environmentName(type, key);
+  const value = property.secret === true ? `\${${variable}}` : placeholder;
   return property.type === "array" ? `["${value}"]` : `"${value}"`;
 }
 

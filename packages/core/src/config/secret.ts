@@ -35,12 +35,13 @@ export class Secret {
 /**
  * A zod schema for a secret config field: a non-empty string that becomes a `Secret`.
  * The `secret: true` metadata lets docs and JSON Schema mark the field (and keeps `parley check`
- * from echoing it).
+ * from echoing it). `environmentVariable` is the name the documents use for it, so a generated config
+ * (`parley init`) and the README ask for the same variable.
  */
-export function secretString(description: string) {
+export function secretString(description: string, environmentVariable?: string) {
   return z
     .string({ error: "expected a string (put the value in an environment variable and write ${VAR_NAME})" })
     .min(1, { error: "must not be empty" })
     .transform((value) => new Secret(value))
-    .meta({ secret: true, description });
+    .meta({ secret: true, description, ...(environmentVariable === undefined ? {} : { environmentVariable }) });
 }
