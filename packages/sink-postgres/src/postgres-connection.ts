@@ -34,7 +34,59 @@ async function poolConfig(config: PostgresConfig): Promise<pg.PoolConfig> {
   // Time zone UTC: timestamps print as +00 and views that cut days agree with the other sinks. The search path
   // makes `query`/`execute` (views, tests) find the sink's tables by their bare names, as in the other sinks.
   const options = `-c TimeZone=UTC -c search_path="${config.schema}",public`;
-  return { ...connection, max: config.poolSize, types: resultTypes, options, application_name: "parley" };
+  return {
+    ...connection,
+    Client: closingClient(config),
+    max: config.poolSize,
+    types: resultTypes,
+    options,
+    application_name: "parley",
+  };
+}
+
+/** The error for a server that asks for a password when neither the settings nor PGPASSWORD give one. */
+function missingPassword(config: PostgresConfig): AuthError {
+  const server = describeServer(config);
+  // No colon after the word password: the log redactor would take the next word for its value.
+  const message =
+    config.url === undefined
+      ? `sink.password is not set, and the server at ${server} asks for one (set sink.password, or the PGPASSWORD environment variable).`
+      : `sink.url gives no password, and the server at ${server} asks for one (write it into sink.url as postgres://user:PASSWORD@host:port/database, percent-encoded, or set the PGPASSWORD environment variable).`;
+  return new AuthError(message, { credential: config.url === undefined ? "password" : "url" });
+}
+
+/**
+ * pg's client with two fixes for a login that cannot succeed. With no password, pg answers the server's request
+ * with none, which for SCRAM fails inside pg ("client password must be a string") without naming a setting; a
+ * password function is only called when the server asks for one. And a login that fails on the client's side
+ * leaves pg's socket open until the server's authentication_timeout, while the pool drops that client without
+ * ending it: the process would wait, so the socket is closed here.
+ */
+function closingClient(config: PostgresConfig): typeof pg.Client {
+  return class ClosingClient extends pg.Client {
+    constructor(options: pg.ClientConfig) {
+      super(options);
+      const self = this as unknown as { password: unknown };
+      if (typeof self.password !== "string" || self.password === "")
+        self.password = () => Promise.reject(missingPassword(config));
+    }
+
+    override connect(): Promise<pg.Client>;
+    override connect(callback: (error: Error | null) => void): void;
+    override connect(callback?: (error: Error | null) => void): Promise<pg.Client> | undefined {
+      if (callback === undefined) {
+        return super.connect().catch((error: unknown) => {
+          this.connection.stream.destroy();
+          throw error;
+        });
+      }
+      super.connect((error: Error | null) => {
+        if (error !== null) this.connection.stream.destroy();
+        callback(error);
+      });
+      return undefined;
+    }
+  };
 }
 
 /** Turns a failure into Parley's vocabulary, with nothing secret in the message and the failing row's place in it. */
