@@ -111,6 +111,22 @@ describe("parley state show", () => {
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain(`SOURCE: no source named "nosuch" in ${config} (configured: counter)`);
   });
+
+  test("state reset with an unknown --stream exits 2 naming it and the source's streams, and removes nothing", async () => {
+    const created = await space();
+    const config = await created.writeConfig({
+      sink: { type: "duckdb", path: created.databasePath },
+      sources: { counter: { type: "counter", pages: 2, pageSize: 10 } },
+    });
+    expect((await parley(["sync", "-c", config])).code).toBe(0);
+    const typo = await parley(["state", "reset", "counter", "--stream", "itmes", "-c", config]);
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toContain('--stream: no stream "itmes" in source counter (streams: items)');
+    expect(await queryDuckdb(created.databasePath, "SELECT stream FROM _parley_state")).toEqual([{ stream: "items" }]);
+    const reset = await parley(["state", "reset", "counter", "--stream", "items", "-c", config]);
+    expect(reset.code).toBe(0);
+    expect(reset.stdout).toContain("removed 1 state row(s) of counter");
+  });
 });
 
 describe("paths in the config", () => {

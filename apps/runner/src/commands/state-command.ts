@@ -44,6 +44,29 @@ function requireSource(config: RunnerConfig, name: string): void {
     ]);
 }
 
+/** A typo in --stream would otherwise remove nothing and look like success; stored streams the source no longer declares can be reset too. */
+async function requireStreams(
+  config: RunnerConfig,
+  name: string,
+  streams: readonly string[],
+  stored: readonly StoredState[],
+): Promise<void> {
+  const configured = config.sources.find((source) => source.name === name);
+  if (configured === undefined || streams.length === 0) return;
+  const source = configured.factory.create(configured.config);
+  const declared = source.streams.map((stream) => stream.name);
+  await source.close();
+  const known = new Set([...declared, ...stored.map((entry) => entry.stream)]);
+  const unknown = streams.filter((stream) => !known.has(stream));
+  if (unknown.length > 0)
+    throw new ConfigError(
+      unknown.map((stream) => ({
+        path: "--stream",
+        message: `no stream "${stream}" in source ${name} (streams: ${declared.join(", ")})`,
+      })),
+    );
+}
+
 /** `parley state reset SOURCE [--stream S ...]`: the next sync of those streams starts from the configured start. */
 export async function stateResetCommand(
   context: CommandContext,
@@ -57,6 +80,7 @@ export async function stateResetCommand(
   requireSource(config, options.source);
   const sink = openSink(config);
   try {
+    await requireStreams(config, options.source, options.streams, await sink.readState(options.source));
     const removed = await sink.resetState(options.source, options.streams.length === 0 ? undefined : options.streams);
     context.stdout.write(
       `removed ${removed} state row(s) of ${options.source}; its next sync starts from the configured start\n`,
