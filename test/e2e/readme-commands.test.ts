@@ -26,9 +26,10 @@ function readmeCommands(): string[][] {
   return commands;
 }
 
-test("the README never tells a fresh machine to run a global pnpm", () => {
-  expect(readme).not.toMatch(/(^|[^@\d])\bpnpm parley\b/m);
-  expect(readme.match(/(?<!npx -y )pnpm@12 parley/g) ?? []).toEqual([]);
+test.each(["README.md", "parley.example.yaml"])("%s never tells a fresh machine to run a global pnpm", (file) => {
+  const text = readFileSync(new URL(`../../${file}`, import.meta.url), "utf8");
+  expect(text).not.toMatch(/(^|[^@\d])\bpnpm parley\b/m);
+  expect(text.match(/(?<!npx -y )pnpm@12 parley/g) ?? []).toEqual([]);
 });
 
 test("every parley command the README shows names a real command with options it accepts", async () => {
