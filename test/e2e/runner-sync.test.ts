@@ -157,6 +157,8 @@ describe("configuration errors", () => {
     const run = await parley(["check", "-c", unset]);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain("sources.counter.token: environment variable COUNTER_TOKEN is not set");
+    // Only that: the empty value it leaves is not reported again ("must not be empty").
+    expect(run.stderr.match(/sources\.counter\.token/g)).toHaveLength(1);
   });
 });
 

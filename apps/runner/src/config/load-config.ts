@@ -38,6 +38,12 @@ function available(factories: Readonly<Record<string, unknown>>): string {
   return names.length === 0 ? "none installed" : names.join(", ");
 }
 
+/** An unset variable leaves its field empty; the schema's complaint about that field ("must not be empty") adds nothing. */
+function withoutConsequences(unset: readonly ConfigIssue[], issues: readonly ConfigIssue[]): ConfigIssue[] {
+  const paths = new Set(unset.map((issue) => issue.path));
+  return [...unset, ...issues.filter((issue) => !paths.has(issue.path))];
+}
+
 /** Validates a parsed config document: the runner's keys, then each plugin's own schema, reporting every issue with its path. */
 export function resolveConfig(
   document: unknown,
@@ -45,10 +51,12 @@ export function resolveConfig(
   environment: NodeJS.ProcessEnv,
   path = "parley.yaml",
 ): RunnerConfig {
-  const issues: ConfigIssue[] = [];
-  const interpolated = interpolateEnv(document ?? {}, environment, issues);
+  const unset: ConfigIssue[] = [];
+  const interpolated = interpolateEnv(document ?? {}, environment, unset);
   const parsed = parseConfig(runnerConfigSchema, interpolated);
-  if (!parsed.ok) throw new ConfigError([...issues, ...parsed.issues], { subject: `configuration in ${path}` });
+  if (!parsed.ok)
+    throw new ConfigError(withoutConsequences(unset, parsed.issues), { subject: `configuration in ${path}` });
+  const issues: ConfigIssue[] = [];
   const file = parsed.config;
 
   const sinkFactory = registry.sinks[file.sink.type];
@@ -99,7 +107,8 @@ export function resolveConfig(
       settings,
     });
   }
-  if (issues.length > 0) throw new ConfigError(issues, { subject: `configuration in ${path}` });
+  if (unset.length + issues.length > 0)
+    throw new ConfigError(withoutConsequences(unset, issues), { subject: `configuration in ${path}` });
   return {
     path,
     sink: { type: file.sink.type, factory: sinkFactory as SinkFactory, config: sinkConfig },
