@@ -1,4 +1,5 @@
 import type { LogicalType } from "@parley/core";
+import { decimalValue } from "@parley/core/warehouse";
 
 /** How each logical type is declared in a BigQuery table schema. */
 export const bigqueryColumnTypes: Record<LogicalType, string> = {
@@ -66,7 +67,7 @@ export function normaliseValue(type: string, value: unknown): unknown {
       return typeof value === "string" ? JSON.parse(value) : value;
     case "NUMERIC":
     case "BIGNUMERIC":
-      return Number(String(value));
+      return decimalValue(String(value));
     default:
       return value;
   }

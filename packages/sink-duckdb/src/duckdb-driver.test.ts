@@ -37,3 +37,18 @@ testDriverStaging("duckdb", async () => {
   const config = duckdbConfigSchema.parse({ path: join(directory, "db.duckdb") });
   return { driver: createDuckdbDriver(config), cleanup: () => rm(directory, { recursive: true, force: true }) };
 });
+
+test("query returns DECIMAL values exactly: a number when nothing is lost, else the exact decimal text", async () => {
+  const sink = createDuckdbSink({ path: ":memory:" });
+  try {
+    const rows = await sink.query(
+      `SELECT 12345678901234567890.123::DECIMAL(38,3) AS big, 1.50::DECIMAL(4,2) AS plain,
+              (-0.000000000000000000001)::DECIMAL(30,21) AS tiny, 0.10000000000000000001::DECIMAL(30,20) AS long, 1.0 * 3 AS product`,
+    );
+    expect(rows).toEqual([
+      { big: "12345678901234567890.123", plain: 1.5, tiny: -1e-21, long: "0.10000000000000000001", product: 3 },
+    ]);
+  } finally {
+    await sink.close();
+  }
+});

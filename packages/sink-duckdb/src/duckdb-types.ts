@@ -1,5 +1,6 @@
 import { DuckDBTypeId } from "@duckdb/node-api";
 import type { LogicalType } from "@parley/core";
+import { decimalValue } from "@parley/core/warehouse";
 
 /** How each logical type is stored in DuckDB. */
 export const duckdbColumnTypes: Record<LogicalType, string> = {
@@ -51,7 +52,7 @@ export function normaliseValue(typeId: DuckDBTypeId, value: unknown): unknown {
     case DuckDBTypeId.TIMESTAMP:
       return isoFromDuckdb(String(value));
     case DuckDBTypeId.DECIMAL:
-      return Number(value);
+      return decimalValue(String(value));
     default:
       return value;
   }

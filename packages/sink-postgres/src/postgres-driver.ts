@@ -9,7 +9,13 @@ import type pg from "pg";
 import type { PostgresConfig } from "./postgres-config.ts";
 import { PostgresSession } from "./postgres-connection.ts";
 import { CopyText, copyLines, copyRows, createRowEncoder } from "./postgres-copy.ts";
-import { postgresColumnTypes, qualified, quoteIdentifier, samePostgresType } from "./postgres-types.ts";
+import {
+  normaliseNumerics,
+  postgresColumnTypes,
+  qualified,
+  quoteIdentifier,
+  samePostgresType,
+} from "./postgres-types.ts";
 
 type Row = Record<string, unknown>;
 
@@ -127,7 +133,7 @@ export function createPostgresDriver(config: PostgresConfig): WarehouseDriver {
             await client.query(sql);
           },
           stage: (columns, rows, label) => stage(client, columns, rows, label),
-          query: async (sql) => (await client.query<Row>(sql)).rows,
+          query: async (sql) => normaliseNumerics(await client.query<Row>(sql)),
           lockTable: (name) => lockObject(client, `${schema}.${name}`),
         };
         return work(transaction);
@@ -140,7 +146,7 @@ export function createPostgresDriver(config: PostgresConfig): WarehouseDriver {
       // Several statements give one result each; the last one is the answer.
       const answer: pg.QueryResult<Row> | undefined = Array.isArray(result) ? result.at(-1) : result;
       refuseDuplicateColumns((answer?.fields ?? []).map((field) => field.name));
-      return answer?.rows ?? [];
+      return answer === undefined ? [] : normaliseNumerics(answer);
     },
     async tryLock(name) {
       const held = await session.holdClient();

@@ -42,6 +42,24 @@ describe("postgres sink", () => {
     ]);
   });
 
+  test("query keeps declared-precision numerics exact; arithmetic numerics stay numbers", async () => {
+    const { sink } = freshSink();
+    const rows = await sink.query(
+      `SELECT 12345678901234567890.123::numeric(38,3) AS big, (-0.000000000000000000001)::numeric(30,21) AS tiny, 0.10000000000000000001::numeric(30,20) AS long,
+              1.50::numeric(4,2) AS plain, 12345678901234567890::numeric(30,0) AS whole, 1.0 * 1 / 3 AS rate`,
+    );
+    expect(rows).toEqual([
+      {
+        big: "12345678901234567890.123",
+        tiny: -1e-21,
+        long: "0.10000000000000000001",
+        plain: 1.5,
+        whole: 12345678901234567890n,
+        rate: 1 / 3,
+      },
+    ]);
+  });
+
   test("stores a NUL character, which PostgreSQL cannot hold, as U+FFFD instead of failing the batch", async () => {
     const { sink } = freshSink();
     const texts = target(textStream);

@@ -1,4 +1,5 @@
 import type { LogicalType } from "@parley/core";
+import { decimalValue } from "@parley/core/warehouse";
 import pg from "pg";
 
 /** How each logical type is stored in PostgreSQL. */
@@ -60,11 +61,34 @@ export function isoFromPostgres(text: string): string {
 
 const parsers = new Map<number, (text: string) => unknown>([
   [pg.types.builtins.INT8, integerValue],
-  [pg.types.builtins.NUMERIC, (text) => (/^-?\d+$/.test(text) ? integerValue(text) : Number(text))],
   [pg.types.builtins.TIMESTAMPTZ, isoFromPostgres],
   [pg.types.builtins.TIMESTAMP, isoFromPostgres],
   [pg.types.builtins.DATE, (text) => text],
 ]);
+
+/**
+ * NUMERIC values of a result (pg leaves them as text): integers as numbers (bigint beyond 2^53). A declared
+ * precision (a column or a cast `numeric(p,s)`) holds exact values: kept exactly (core's decimalValue). An
+ * unconstrained numeric is the result of arithmetic, where PostgreSQL already rounded (`1.0 * a / b`, AVG gives
+ * 20 digits): a number, as DuckDB's and BigQuery's DOUBLE for the same view, so metric views agree.
+ */
+export function normaliseNumerics<Row extends Record<string, unknown>>(result: pg.QueryResult<Row>): Row[] {
+  const numerics = result.fields.filter((field) => field.dataTypeID === pg.types.builtins.NUMERIC);
+  if (numerics.length === 0) return result.rows;
+  for (const row of result.rows) {
+    const values = row as Record<string, unknown>;
+    for (const field of numerics) {
+      const text = values[field.name];
+      if (typeof text !== "string") continue;
+      values[field.name] = /^-?\d+$/.test(text)
+        ? integerValue(text)
+        : field.dataTypeModifier === -1
+          ? Number(text)
+          : decimalValue(text);
+    }
+  }
+  return result.rows;
+}
 
 /**
  * Result parsing that gives the values the Sink contract promises (integers as numbers, bigint

@@ -165,6 +165,10 @@ export interface Sink {
    * Runs a query and returns rows as plain objects with values normalised the same way in every sink:
    * integers as numbers (bigint beyond 2^53), floats as numbers, booleans, strings,
    * timestamps as ISO 8601 UTC strings ending in `Z`, dates as `YYYY-MM-DD`, JSON columns parsed.
+   * DECIMAL/NUMERIC values are exact: a number when it prints back as the same decimal (`1.50` as 1.5),
+   * otherwise the exact decimal string (`"12345678901234567890.123"`), never a float that lost digits. On
+   * PostgreSQL this holds for numerics with a declared precision (columns, `::numeric(p,s)`); an unconstrained
+   * numeric is arithmetic PostgreSQL already rounded (`1.0 * a / b`, AVG) and is a number, as on the other sinks.
    */
   query(sql: string): Promise<readonly Record<string, unknown>[]>;
 

@@ -1,4 +1,5 @@
 // The load protocol for warehouse sinks and the driver contract under it (`@parley/core/warehouse`).
+export { decimalValue } from "./decimal-value.ts";
 export { refuseDuplicateColumns } from "./result-columns.ts";
 export { createStagingArea, type StagingArea } from "./staging-area.ts";
 export type {
