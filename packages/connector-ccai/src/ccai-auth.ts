@@ -29,6 +29,7 @@ export function createTokenProvider(config: Pick<CcaiConfig, "accessToken" | "ke
   return {
     credentialName,
     async header() {
+      silenceMetadataLookupWarnings();
       auth ??= import("google-auth-library").then(
         ({ GoogleAuth }) =>
           new GoogleAuth({
@@ -52,4 +53,31 @@ export function createTokenProvider(config: Pick<CcaiConfig, "accessToken" | "ke
       }
     },
   };
+}
+
+let silenced = false;
+
+/**
+ * Off Google Cloud, application default credentials make gcp-metadata probe the metadata server, and an answer it
+ * does not expect (a proxy's 403, DNS) becomes a Node process warning printed to stderr after Parley's own
+ * AuthError, which already says the credentials could not be obtained; in `--log-format json` it broke the one
+ * JSON object per line. Only that warning type is dropped; every other warning still reaches Node's handler.
+ */
+function silenceMetadataLookupWarnings(): void {
+  if (silenced) return;
+  silenced = true;
+  const emitWarning = process.emitWarning.bind(process) as (...args: unknown[]) => void;
+  process.emitWarning = ((warning: unknown, ...rest: unknown[]) => {
+    const [options] = rest;
+    const type =
+      typeof options === "string"
+        ? options
+        : typeof options === "object" && options !== null
+          ? (options as { type?: unknown }).type
+          : warning instanceof Error
+            ? warning.name
+            : undefined;
+    if (type === "MetadataLookupWarning") return;
+    emitWarning(warning, ...rest);
+  }) as typeof process.emitWarning;
 }
