@@ -154,6 +154,41 @@ describe.each(Object.keys(stores) as (keyof typeof stores)[])("signals and locks
     expect(lines.every((line) => typeof line.time === "string" && typeof line.level === "string")).toBe(true);
   });
 
+  test("the closing line and JSON log say which signal stopped the run and which sources it did not start", async () => {
+    async function threeSources() {
+      const space = await workspace();
+      cleanups.push(space.cleanup);
+      const store = await stores[label](space);
+      const counter = { type: "counter", announcePages: true, pages: 20, pageSize: 50, delayMs: 150 };
+      return space.writeConfig({
+        sink: store.sink,
+        sources: { counter, later: { ...counter, tablePrefix: "later" }, last: { ...counter, tablePrefix: "last" } },
+        sync: { flushIntervalSeconds: 0 },
+      });
+    }
+    const text = start(await threeSources());
+    await text.waitFor("page 2 done");
+    text.child.kill("SIGINT");
+    expect(await text.exit(), text.output()).toBe(3);
+    expect(text.stdout()).toContain("0 of 3 source(s) succeeded; stopped by SIGINT: not started: later, last;");
+    const json = start(await threeSources(), "--log-format", "json");
+    await json.waitFor("page 2 done");
+    json.child.kill("SIGTERM");
+    expect(await json.exit(), json.output()).toBe(3);
+    const lines = json
+      .output()
+      .split("\n")
+      .filter((line) => line.startsWith("{"))
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(lines.find((line) => line.message === "run summary")).toMatchObject({
+      sources: 3,
+      succeeded: 0,
+      locked: [],
+      notStarted: ["later", "last"],
+      stoppedBy: "SIGTERM",
+    });
+  });
+
   test("a second signal stops at once; the next run records that load as abandoned and completes", async () => {
     // Checkpoints held back (large batch, long interval), so the first signal has 60,000 rows to store: the
     // second signal arrives while it does.
@@ -207,6 +242,9 @@ describe.each(Object.keys(stores) as (keyof typeof stores)[])("signals and locks
     const named = /Another run is loading counter .*load (\S+) \(started (\S+?)[,)]/.exec(second.output());
     expect(named, second.output()).not.toBeNull();
     expect(second.output()).toContain("parley sync --wait waits for it");
+    expect(second.stdout()).toContain(
+      `0 of 1 source(s) succeeded; 1 locked by another run (counter: load ${named?.[1]})`,
+    );
     const waiting = start(config, "--wait");
     await waiting.waitFor("waiting: Another run is loading counter");
     expect(await first.exit(), first.output()).toBe(0);

@@ -2,7 +2,7 @@ import { ConfigError, LoadInProgressError } from "@parley/core";
 import { newLoadId } from "../engine/load-id.ts";
 import { runSync, type SyncResult } from "../engine/sync-engine.ts";
 import { createProgressDisplay } from "../output/progress-display.ts";
-import { formatSummary } from "../output/summary-table.ts";
+import { formatSummary, outcomeLine, type RunOutcome } from "../output/summary-table.ts";
 import { type CommandContext, type GlobalOptions, loggerFor, openConfig, openSink } from "./command-context.ts";
 import { takeSinkLock } from "./sink-lock.ts";
 
@@ -38,7 +38,7 @@ export async function syncCommand(context: CommandContext, options: SyncCommandO
   const logger = loggerFor(context);
   const sink = openSink(config);
   const results: SyncResult[] = [];
-  let locked = 0;
+  const locked: RunOutcome["locked"][number][] = [];
   try {
     for (const configured of chosen) {
       if (context.signal.aborted) break;
@@ -49,7 +49,7 @@ export async function syncCommand(context: CommandContext, options: SyncCommandO
         lock = await takeSinkLock(sink, load, { wait: options.wait, logger, signal: context.signal });
       } catch (error) {
         if (!LoadInProgressError.isInstance(error)) throw error;
-        locked += 1;
+        locked.push({ source: configured.name, loadId: error.loadId });
         logger.error(`${error.message} (parley sync --wait waits for it)`, { source: configured.name });
         continue;
       }
@@ -84,6 +84,13 @@ export async function syncCommand(context: CommandContext, options: SyncCommandO
   } finally {
     await sink.close();
   }
+  const done = new Set([...results.map((result) => result.sourceName), ...locked.map((entry) => entry.source)]);
+  const outcome: RunOutcome = {
+    results,
+    locked,
+    notStarted: chosen.map((source) => source.name).filter((name) => !done.has(name)),
+    stoppedBy: context.signal.aborted ? signalName(context.signal.reason) : undefined,
+  };
   if (context.logFormat === "json") {
     for (const result of results) {
       logger.info("summary", {
@@ -93,10 +100,24 @@ export async function syncCommand(context: CommandContext, options: SyncCommandO
         streams: result.streams,
       });
     }
+    logger.info("run summary", {
+      sources: chosen.length,
+      succeeded: results.filter((result) => result.status === "succeeded").length,
+      locked: outcome.locked,
+      notStarted: outcome.notStarted,
+      ...(outcome.stoppedBy === undefined ? {} : { stoppedBy: outcome.stoppedBy }),
+      line: outcomeLine(outcome),
+    });
   } else {
-    context.stdout.write(`${formatSummary(results)}\n`);
+    context.stdout.write(`${formatSummary(outcome)}\n`);
   }
   if (results.some((result) => result.status === "interrupted") || context.signal.aborted) return interruptedExitCode;
   if (results.some((result) => result.status === "failed")) return 1;
-  return locked > 0 ? lockedExitCode : 0;
+  return locked.length > 0 ? lockedExitCode : 0;
+}
+
+/** `SIGINT` from the stop signal's reason (`interrupted by SIGINT`), whatever else aborted it. */
+function signalName(reason: unknown): string {
+  const message = reason instanceof Error ? reason.message : String(reason);
+  return /\bSIG[A-Z]+\b/.exec(message)?.[0] ?? "a stop request";
 }

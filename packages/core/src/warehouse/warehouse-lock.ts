@@ -30,7 +30,12 @@ export async function takeSinkLock(
       taken.heldBy ?? (newest === undefined ? "another run" : `load ${newest.loadId} (started ${newest.startedAt})`);
     throw new LoadInProgressError(
       `Another run is loading ${load.source} into ${sinkType} ${driver.namespace}: ${by}. Wait for it to end, or stop it, then run again.`,
-      { source: load.source, loadId: newest?.loadId, startedAt: newest?.startedAt },
+      // A DuckDB holder's ledger is unreadable: its note (`holder` below) names the load.
+      {
+        source: load.source,
+        loadId: newest?.loadId ?? /^load (\S+) /.exec(taken.heldBy ?? "")?.[1],
+        startedAt: newest?.startedAt,
+      },
     );
   }
   await ledger.ready();
