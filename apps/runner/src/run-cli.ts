@@ -114,7 +114,9 @@ export async function runCli(argv: readonly string[], cli: CliEnvironment = {}):
     checkOptionValues(specs, values);
     const signal = cli.signal ?? new AbortController().signal;
     const terminal = createLiveRegion(stderr);
-    signal.addEventListener("abort", () => terminal.print(`${stopMessage(signal.reason)}`), { once: true });
+    signal.addEventListener("abort", () => terminal.print(command.stopMessage ?? stopMessage(signal.reason)), {
+      once: true,
+    });
     const context: CommandContext = {
       registry: mergeRegistries(await installedPlugins(), cli.registry),
       stdout,

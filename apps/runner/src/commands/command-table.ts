@@ -23,6 +23,8 @@ export interface CommandSpec {
   readonly maxArguments?: number;
   readonly summary: string;
   readonly options: OptionSpecs;
+  /** What the first SIGINT/SIGTERM prints; without it, sync's "stopping after the current batch". */
+  readonly stopMessage?: string;
   run(context: CommandContext, values: OptionValues, args: readonly string[]): Promise<number>;
 }
 
@@ -150,6 +152,7 @@ export const commands: readonly CommandSpec[] = [
       },
       "write-config": { type: "string", value: "FILE", description: "config to write (default parley.sandbox.yaml)" },
     },
+    stopMessage: "sandbox stopped",
     run: (context, values) =>
       sandboxCommand(context, {
         port: Number(text(values.port) ?? 8790),
