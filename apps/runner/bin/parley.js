@@ -6,4 +6,17 @@ if (Number(found.split(".")[0]) < 22) {
   process.stderr.write(`Parley needs Node.js 22 or newer (found ${found}).\n`);
   process.exit(2);
 }
-await import("@parley/runner/cli");
+try {
+  await import("@parley/runner/cli");
+} catch (error) {
+  // In a clone, `pnpm parley` inside apps/runner picks this package's bin, whose dist/ exists only after a build.
+  const { fileURLToPath } = await import("node:url");
+  const built = fileURLToPath(new URL("../dist/cli.js", import.meta.url));
+  const missing = error?.code === "ERR_MODULE_NOT_FOUND" && String(error.message).includes(built);
+  if (!missing) throw error;
+  process.stderr.write(
+    `Parley's runner is not built (${built} is missing). In a clone of the repository, run parley from` +
+      " its root (npx -y pnpm@12 parley ...), or build it first (npx -y pnpm@12 build, at the root).\n",
+  );
+  process.exit(2);
+}
