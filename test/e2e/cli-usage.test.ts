@@ -44,6 +44,7 @@ describe("the command line", () => {
     expect(port.code).toBe(2);
     expect(port.stderr).toContain('--port: expected a whole number from 0 to 65533, got "eighty"');
     const format = await parley(["query", "SELECT 1", "--format", "xls"]);
+    expect(format.code).toBe(2);
     expect(format.stderr).toContain('--format: expected table or csv or json or ndjson, got "xls"');
   });
 
@@ -216,6 +217,8 @@ describe("parley init", () => {
       }
       const todo = [...text.matchAll(/^ *(\w+): .*TODO/gm)].map((match) => match[1]);
       // Only the fields left as TODO can be wrong; every other needed field is there.
+      expect(todo.length).toBeGreaterThan(0);
+      expect(issues.length).toBeGreaterThan(0);
       for (const issue of issues)
         expect(todo).toContain(
           issue.path

@@ -1,6 +1,7 @@
 import { ConfigError, LoadInProgressError } from "@parley/core";
 import { newLoadId } from "../engine/load-id.ts";
 import { runSync, type SyncResult } from "../engine/sync-engine.ts";
+import { parleyCommand } from "../output/command-hint.ts";
 import { createProgressDisplay } from "../output/progress-display.ts";
 import { formatSummary, outcomeLine, type RunOutcome } from "../output/summary-table.ts";
 import { type CommandContext, type GlobalOptions, loggerFor, openConfig, openSink } from "./command-context.ts";
@@ -50,7 +51,12 @@ export async function syncCommand(context: CommandContext, options: SyncCommandO
       } catch (error) {
         if (!LoadInProgressError.isInstance(error)) throw error;
         locked.push({ source: configured.name, loadId: error.loadId });
-        logger.error(`${error.message} (parley sync --wait waits for it)`, { source: configured.name });
+        logger.error(
+          `${error.message} (${parleyCommand(context.environment)} sync -c ${options.config} --wait waits for it)`,
+          {
+            source: configured.name,
+          },
+        );
         continue;
       }
       const mode = context.logFormat === "json" ? "json" : context.stderr.isTTY === true ? "tty" : "lines";

@@ -1,3 +1,4 @@
+import { parleyCommand } from "../output/command-hint.ts";
 import { applyConversationViews, conversationsFolder } from "../views/conversation-union.ts";
 import { parseReportingTimeZone, withReportingTimeZone } from "../views/reporting-time-zone.ts";
 import { defaultViewsDirectory, installStatement, listViewFiles, type ViewFile } from "../views/view-files.ts";
@@ -21,7 +22,7 @@ export async function viewsApplyCommand(
     for (const { sourceType, sources, missingTables } of unsynced) {
       const names = sources.map((name) => `"${name}"`).join(", ");
       context.stdout.write(
-        `skipped the ${sourceType} views: source ${names} has not been synced yet (no table ${missingTables.join(", ")}); run \`parley sync\`, then \`parley views apply\` again\n`,
+        `skipped the ${sourceType} views: source ${names} has not been synced yet (no table ${missingTables.join(", ")}); run \`${parleyCommand(context.environment)} sync -c ${options.config}\`, then \`${parleyCommand(context.environment)} views apply -c ${options.config}\` again\n`,
       );
     }
     const types = [...new Set(config.sources.map((source) => source.type))].filter(

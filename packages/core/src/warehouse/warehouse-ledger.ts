@@ -20,9 +20,18 @@ function json(sql: Sql, value: unknown): string {
   return value === undefined || value === null ? "NULL" : sql.parseJson(sql.quoteString(jsonText(value)));
 }
 
-/** JSON text of a value; integers beyond 2^53 (bigint) as their digits. */
+/**
+ * JSON text of a value; integers beyond 2^53 (bigint) as their exact digits, and NUL characters as U+FFFD, because
+ * PostgreSQL's jsonb refuses the \u0000 escape and a state holding one would fail every later run.
+ */
 export function jsonText(value: unknown): string {
-  return JSON.stringify(value, (_key, item: unknown) => (typeof item === "bigint" ? Number(item) : item));
+  const digits: string[] = [];
+  const text = JSON.stringify(value, (_key, item: unknown) =>
+    typeof item === "bigint" ? `\u0000bigint:${digits.push(item.toString()) - 1}\u0000` : item,
+  );
+  return text
+    .replace(/"\\u0000bigint:(\d+)\\u0000"/g, (_match, index: string) => digits[Number(index)] as string)
+    .replace(/(?<!\\)((?:\\\\)*)\\u0000/g, "$1\\ufffd");
 }
 
 export function stateStatements(sql: Sql, state: StateUpdate, loadId: string, now: string): string[] {
