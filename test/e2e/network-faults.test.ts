@@ -151,7 +151,8 @@ describe.each(Object.entries(warehouses))("network faults, %s sink", (_name, war
     );
     expect(rows).toMatchObject({ n: 90, ids: 90 });
     const [stored] = await target.query("SELECT state FROM _parley_state WHERE source = 'calls'");
-    expect((stored?.state as { consecutive?: { afterCallId?: unknown } }).consecutive?.afterCallId).toBe(rows?.top);
+    const cursor = (stored?.state as { consecutive?: { afterCallId?: unknown } } | undefined)?.consecutive;
+    expect(cursor?.afterCallId).toBe(rows?.top);
     expect((await target.query("SELECT COUNT(*) AS n FROM _parley_rejects"))[0]).toEqual({ n: 0 });
   });
 
