@@ -184,6 +184,27 @@ export class PostgresSession {
     };
   }
 
+  /**
+   * A connection outside the pool, for a session-level lock: the pool would hand it to other work, and a pool of
+   * one would have none left for the batches. `lost` is the error or end that closed it, once it has.
+   */
+  async connectAlone(): Promise<{ client: pg.Client; lost(): Error | undefined }> {
+    const { Client: _pooled, max: _max, ...options } = await poolConfig(this.#config);
+    const Client = closingClient(this.#config);
+    const client = new Client({ ...options, keepAlive: true });
+    let lost: Error | undefined;
+    client.on("error", (error: Error) => {
+      lost ??= error;
+    });
+    client.on("end", () => {
+      lost ??= new Error("the connection ended");
+    });
+    await client.connect().catch((error: unknown) => {
+      throw translateError(error, this.#config);
+    });
+    return { client, lost: () => lost };
+  }
+
   /** Runs `work` on a client of its own, returned to the pool afterwards (discarded if it broke). */
   async withClient<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
     const held = await this.holdClient();

@@ -7,7 +7,7 @@ import {
 } from "@parley/core/warehouse";
 import type pg from "pg";
 import type { PostgresConfig } from "./postgres-config.ts";
-import { PostgresSession } from "./postgres-connection.ts";
+import { PostgresSession, translateError } from "./postgres-connection.ts";
 import { CopyText, copyLines, copyRows, createRowEncoder } from "./postgres-copy.ts";
 import {
   normaliseNumerics,
@@ -44,6 +44,8 @@ export function createPostgresDriver(config: PostgresConfig): WarehouseDriver {
   const { schema } = config;
   const table = (name: string) => qualified(schema, name);
   let batches = 0;
+  /** Connections holding sink locks, ended on `close` if a lock was never released. */
+  const lockConnections = new Set<() => Promise<void>>();
 
   async function stage(
     client: pg.PoolClient,
@@ -149,24 +151,41 @@ export function createPostgresDriver(config: PostgresConfig): WarehouseDriver {
       return answer === undefined ? [] : normaliseNumerics(answer);
     },
     async tryLock(name) {
-      const held = await session.holdClient();
-      const result = await held.client
-        .query<{ locked: boolean }>("SELECT pg_try_advisory_lock(hashtext($1)) AS locked", [`parley-sink:${name}`])
+      const key = quoteString(`parley-sink:${name}`);
+      const connection = await session.connectAlone();
+      const end = async () => {
+        lockConnections.delete(end);
+        await connection.client.end().catch(() => undefined);
+      };
+      lockConnections.add(end);
+      const result = await connection.client
+        .query<{ locked: boolean; pid: number }>(
+          `SELECT pg_try_advisory_lock(hashtext(${key})) AS locked, pg_backend_pid() AS pid`,
+        )
         .catch(async (error: unknown) => {
-          await held.release();
-          throw error;
+          await end();
+          throw translateError(error, config);
         });
-      if (result.rows[0]?.locked !== true) {
-        await held.release();
+      const taken = result.rows[0];
+      if (taken?.locked !== true) {
+        await end();
         return { heldBy: undefined };
       }
       // A session-level lock: it lasts while this connection lives, so a process that dies releases it.
       return {
         release: async () => {
-          await held.client
-            .query("SELECT pg_advisory_unlock(hashtext($1))", [`parley-sink:${name}`])
-            .catch(() => undefined);
-          await held.release();
+          await connection.client.query(`SELECT pg_advisory_unlock(hashtext(${key}))`).catch(() => undefined);
+          await end();
+        },
+        async assertHeld(transaction) {
+          const lost = connection.lost();
+          if (lost !== undefined) throw new Error(`its PostgreSQL connection ended: ${lost.message}`);
+          // Asked inside the writing transaction: a connection dropped without a word is caught before commit.
+          const held = await transaction.query?.(
+            `SELECT 1 AS held FROM pg_locks WHERE locktype = 'advisory' AND granted AND pid = ${taken.pid}
+             AND objsubid = 1 AND objid::bigint = (hashtext(${key})::bigint & 4294967295)`,
+          );
+          if (held?.length !== 1) throw new Error(`PostgreSQL no longer shows it held by backend ${taken.pid}`);
         },
       };
     },
@@ -176,6 +195,9 @@ export function createPostgresDriver(config: PostgresConfig): WarehouseDriver {
         if (found.rowCount === 0) await client.query(`CREATE SCHEMA ${quoteIdentifier(schema)}`);
       });
     },
-    close: () => session.close(),
+    async close() {
+      for (const end of [...lockConnections]) await end();
+      await session.close();
+    },
   };
 }

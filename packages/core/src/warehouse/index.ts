@@ -4,6 +4,7 @@ export { refuseDuplicateColumns } from "./result-columns.ts";
 export { createStagingArea, type StagingArea } from "./staging-area.ts";
 export type {
   DriverTransaction,
+  HeldWarehouseLock,
   MappedRawRecords,
   StagedRows,
   TableHints,

@@ -62,7 +62,7 @@ export interface WarehouseDriver {
    * describes the taker; a warehouse that can keep it beside the lock reports it to the next taker as `heldBy`.
    * A holder that dies releases the lock (a session ends, a file lock drops, a lease expires).
    */
-  tryLock(name: string, holder: string): Promise<{ release(): Promise<void> } | { heldBy: string | undefined }>;
+  tryLock(name: string, holder: string): Promise<HeldWarehouseLock | { heldBy: string | undefined }>;
   /**
    * The bulk path, for a warehouse whose own reader can parse a vendor's raw records: maps a batch's raw records
    * with SQL generated from the stream's `mapping` (records it leaves aside go through the JavaScript mapper) into
@@ -76,6 +76,18 @@ export interface WarehouseDriver {
   /** Creates the sink's schema or dataset if missing. */
   ensureNamespace(): Promise<void>;
   close(): Promise<void>;
+}
+
+/** A lock `tryLock` took. */
+export interface HeldWarehouseLock {
+  release(): Promise<void>;
+  /**
+   * Fails (with the reason as its message) if the lock has been lost since it was taken: its connection ended,
+   * its lease expired or was taken over. Called at the end of each transaction that writes data or state, so a
+   * warehouse that can check inside the transaction (PostgreSQL) refuses its commit. Absent: the lock cannot be
+   * lost while its process lives (a DuckDB file lock).
+   */
+  assertHeld?(transaction: DriverTransaction): Promise<void>;
 }
 
 /** A batch's raw records, mapped and staged in the warehouse until `release`. */

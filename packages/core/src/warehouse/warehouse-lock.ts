@@ -1,7 +1,8 @@
 import { hostname } from "node:os";
 import { LoadInProgressError } from "../errors/load-in-progress-error.ts";
+import { LockLostError } from "../errors/lock-lost-error.ts";
 import type { LoadRecord, SinkLock } from "../sink/sink.ts";
-import type { WarehouseDriver } from "./warehouse-driver.ts";
+import type { DriverTransaction, WarehouseDriver } from "./warehouse-driver.ts";
 
 /** What taking the lock needs from the ledger: the source's loads still `running`, and a way to rewrite one. */
 export interface LockLedger {
@@ -9,6 +10,12 @@ export interface LockLedger {
   write(load: LoadRecord): Promise<void>;
   /** Makes the ledger usable (Parley's tables exist); called once the lock is held. */
   ready(): Promise<void>;
+}
+
+/** A sink lock as the protocol holds it: writes of data and state check it before they commit. */
+export interface HeldSinkLock extends SinkLock {
+  /** Throws a `LockLostError` if the lock was lost since it was taken (see `HeldWarehouseLock.assertHeld`). */
+  assertHeld(transaction: DriverTransaction): Promise<void>;
 }
 
 /**
@@ -20,7 +27,7 @@ export async function takeSinkLock(
   sinkType: string,
   load: { readonly source: string; readonly loadId: string; readonly startedAt: string },
   ledger: LockLedger,
-): Promise<SinkLock> {
+): Promise<HeldSinkLock> {
   const holder = `load ${load.loadId} (started ${load.startedAt}, process ${process.pid} on ${hostname()})`;
   const taken = await driver.tryLock(`${driver.namespace}/${load.source}`, holder);
   if ("heldBy" in taken) {
@@ -51,5 +58,16 @@ export async function takeSinkLock(
     await ledger.write(marked);
     abandoned.push(marked);
   }
-  return { release: taken.release, abandoned };
+  const assertHeld = async (transaction: DriverTransaction) => {
+    try {
+      await taken.assertHeld?.(transaction);
+    } catch (cause) {
+      const reason = cause instanceof Error ? cause.message : String(cause);
+      throw new LockLostError(
+        `Load ${load.loadId} lost its lock on ${load.source} in ${sinkType} ${driver.namespace} (${reason}); another run may be loading ${load.source} now, so this write was not committed. Run again: the load resumes from its stored state once no other run holds the lock.`,
+        { source: load.source, loadId: load.loadId, cause },
+      );
+    }
+  };
+  return { release: () => taken.release(), abandoned, assertHeld };
 }

@@ -6,7 +6,7 @@ import { internalTables } from "../sink/internal-tables.ts";
 import type { LoadRecord, Sink, SinkLock, StreamCompletion, WriteBatch, WriteOutcome } from "../sink/sink.ts";
 import type { JsonValue } from "../state/json-value.ts";
 import type { StateUpdate, StoredState } from "../state/stored-state.ts";
-import type { WarehouseDriver } from "./warehouse-driver.ts";
+import type { DriverTransaction, WarehouseDriver } from "./warehouse-driver.ts";
 import {
   insertRejects,
   loadStatements,
@@ -15,7 +15,7 @@ import {
   selectState,
   stateStatements,
 } from "./warehouse-ledger.ts";
-import { takeSinkLock } from "./warehouse-lock.ts";
+import { type HeldSinkLock, takeSinkLock } from "./warehouse-lock.ts";
 import {
   checkTargetNames,
   loadTag,
@@ -52,6 +52,8 @@ class WarehouseSink implements Sink {
   readonly rawRecords: boolean;
   readonly #driver: WarehouseDriver;
   readonly #staging = new Map<string, Staging>();
+  /** Locks this sink holds; each transaction that writes data or state checks them before it commits. */
+  readonly #locks = new Set<HeldSinkLock>();
   #ready: Promise<void> | undefined;
 
   constructor(options: WarehouseSinkOptions) {
@@ -149,6 +151,7 @@ class WarehouseSink implements Sink {
       if (batch.state !== undefined)
         for (const statement of stateStatements(this.#driver, batch.state, batch.loadId, now))
           await transaction.run(statement);
+      await this.#assertLocksHeld(transaction);
     });
     if (staging !== undefined) staging.rows += batch.rows.length;
     return undefined;
@@ -181,6 +184,7 @@ class WarehouseSink implements Sink {
         if (batch.state !== undefined)
           for (const statement of stateStatements(this.#driver, batch.state, batch.loadId, now))
             await transaction.run(statement);
+        await this.#assertLocksHeld(transaction);
       });
     } finally {
       await mapped.release();
@@ -219,6 +223,7 @@ class WarehouseSink implements Sink {
           new Date().toISOString(),
         ))
           await transaction.run(statement);
+      await this.#assertLocksHeld(transaction);
     });
     if (staging !== undefined) {
       this.#staging.delete(key);
@@ -279,12 +284,28 @@ class WarehouseSink implements Sink {
     return (await this.#driver.query(selectLoads(this.#driver, { source, limit }))).map(loadRecordFromRow);
   }
 
-  lock(load: { readonly source: string; readonly loadId: string; readonly startedAt: string }): Promise<SinkLock> {
-    return takeSinkLock(this.#driver, this.type, load, {
+  async lock(load: {
+    readonly source: string;
+    readonly loadId: string;
+    readonly startedAt: string;
+  }): Promise<SinkLock> {
+    const held = await takeSinkLock(this.#driver, this.type, load, {
       running: (source) => this.#runningLoads(source),
       write: (record) => this.#writeLoad(record),
       ready: () => this.#internal(),
     });
+    this.#locks.add(held);
+    return {
+      abandoned: held.abandoned,
+      release: async () => {
+        this.#locks.delete(held);
+        await held.release();
+      },
+    };
+  }
+
+  async #assertLocksHeld(transaction: DriverTransaction): Promise<void> {
+    for (const lock of this.#locks) await lock.assertHeld(transaction);
   }
 
   async #runningLoads(source: string): Promise<readonly LoadRecord[]> {
@@ -302,6 +323,7 @@ class WarehouseSink implements Sink {
     await this.#driver.transaction(async (transaction) => {
       for (const statement of statements) await transaction.run(statement);
       for (const statement of stateStatements(this.#driver, state, loadId, now)) await transaction.run(statement);
+      await this.#assertLocksHeld(transaction);
     });
   }
 
