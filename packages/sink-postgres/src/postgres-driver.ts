@@ -9,6 +9,7 @@ import type pg from "pg";
 import type { PostgresConfig } from "./postgres-config.ts";
 import { PostgresSession, translateError } from "./postgres-connection.ts";
 import { CopyText, copyLines, copyRows, createRowEncoder } from "./postgres-copy.ts";
+import { insertNewRows } from "./postgres-new-rows.ts";
 import {
   normaliseNumerics,
   postgresColumnTypes,
@@ -137,6 +138,7 @@ export function createPostgresDriver(config: PostgresConfig): WarehouseDriver {
           stage: (columns, rows, label) => stage(client, columns, rows, label),
           query: async (sql) => normaliseNumerics(await client.query<Row>(sql)),
           lockTable: (name) => lockObject(client, `${schema}.${name}`),
+          insertNewRows: (batch) => insertNewRows(client, table(batch.target.table), batch),
         };
         return work(transaction);
       });

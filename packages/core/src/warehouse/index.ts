@@ -6,6 +6,7 @@ export type {
   DriverTransaction,
   HeldWarehouseLock,
   MappedRawRecords,
+  NewRows,
   StagedRows,
   TableHints,
   TableShape,

@@ -1,7 +1,7 @@
 import type { RawRecordPart, RecordMapping } from "../mapping/record-mapping.ts";
 import type { ColumnDefinition, LogicalType } from "../schema/logical-type.ts";
 import type { ValidatedRow } from "../schema/record-validator.ts";
-import type { StreamDefinition } from "../schema/stream-definition.ts";
+import type { StreamDefinition, TableTarget } from "../schema/stream-definition.ts";
 import type { RejectedRecord, SqlDialect } from "../sink/sink.ts";
 
 /**
@@ -137,4 +137,19 @@ export interface DriverTransaction {
   readonly query?: (sql: string) => Promise<readonly Record<string, unknown>[]>;
   /** Serialises transactions that replace `table` across processes, where the warehouse needs it. */
   readonly lockTable?: (table: string) => Promise<void>;
+  /**
+   * A merge's fast path, for a warehouse whose loader checks a unique key while it loads: bulk-loads a batch
+   * straight into its table, with the lineage values, if the table has a unique key within the stream's key and
+   * no row's key is stored yet or repeats in the batch (the merge would then delete nothing and keep every row).
+   * Otherwise it changes nothing and returns false, and the protocol stages the batch and merges as usual.
+   * Absent: every merge is staged.
+   */
+  readonly insertNewRows?: (batch: NewRows) => Promise<boolean>;
+}
+
+export interface NewRows {
+  readonly target: TableTarget;
+  readonly rows: readonly ValidatedRow[];
+  readonly loadId: string;
+  readonly loadedAt: string;
 }

@@ -78,6 +78,7 @@ export async function applyRows(sql: Sql, transaction: DriverTransaction, input:
     );
     return;
   }
+  if (stream.writeDisposition === "merge" && (await transaction.insertNewRows?.(input))) return;
   const rows = stream.writeDisposition === "merge" ? latestRowPerKey(input.rows, stream.primaryKey) : input.rows;
   const relation = await transaction.stage(stream.columns, { kind: "rows", rows }, target.table);
   if (stream.writeDisposition === "merge")
