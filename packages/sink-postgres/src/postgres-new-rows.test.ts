@@ -20,7 +20,7 @@ describe("merge of new keys straight into the table", () => {
         uniqueKey: true,
       });
       const insert = (rows: readonly ValidatedRow[], loadId: string) =>
-        driver.transaction((transaction) =>
+        driver.transaction(async (transaction) =>
           transaction.insertNewRows?.({ target: texts, rows, loadId, loadedAt: "2026-01-02T03:04:05.000Z" }),
         );
       expect(await insert([row("a", "1"), row("b", "1")], "load-1")).toBe(true);
