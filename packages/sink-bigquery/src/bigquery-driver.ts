@@ -9,6 +9,7 @@ import {
 } from "@parley/core/warehouse";
 import type { AnyAuthClient } from "google-auth-library";
 import type { BigqueryConfig } from "./bigquery-config.ts";
+import { defaultLeaseTiming, type LeaseTiming, takeLease } from "./bigquery-lease.ts";
 import { eventTimeScope } from "./bigquery-merge-scope.ts";
 import { BigquerySession } from "./bigquery-session.ts";
 import { fieldSchema, layoutFor, tableBody } from "./bigquery-tables.ts";
@@ -16,8 +17,6 @@ import { bigqueryColumnTypes, quoteIdentifier, quoteString, sameBigqueryType } f
 
 /** Staging tables of a load that dies with the process disappear on their own after a day. */
 const stagingLifetimeMs = 24 * 60 * 60 * 1000;
-/** A sink lock is a lease row: renewed while its run lives, taken over once it expired. */
-const leaseMs = 10 * 60 * 1000;
 const locksTable = "_parley_locks";
 const lockColumns: readonly ColumnDefinition[] = [
   { name: "name", type: "string" },
@@ -31,16 +30,16 @@ export function transactionScript(statements: readonly string[]): string {
   return ["BEGIN TRANSACTION", ...statements, "COMMIT TRANSACTION"].map((statement) => `${statement};`).join("\n");
 }
 
-function timestamp(milliseconds: number): string {
-  return `CAST(${quoteString(new Date(milliseconds).toISOString())} AS TIMESTAMP)`;
-}
-
 /**
  * The BigQuery driver under the load protocol. BigQuery has no interactive transactions: a transaction's
  * statements are submitted as one script, and rows it stages are loaded by load jobs into staging tables first
  * (invisible until the script moves them), which are deleted afterwards.
  */
-export function createBigqueryDriver(config: BigqueryConfig, authClient: AnyAuthClient | undefined): WarehouseDriver {
+export function createBigqueryDriver(
+  config: BigqueryConfig,
+  authClient: AnyAuthClient | undefined,
+  leaseTiming: LeaseTiming = defaultLeaseTiming,
+): WarehouseDriver {
   const session = new BigquerySession(config, authClient);
   let staging: Promise<StagingArea> | undefined;
   const stagingArea = () => {
@@ -147,31 +146,7 @@ export function createBigqueryDriver(config: BigqueryConfig, authClient: AnyAuth
       // The lock comes before the ledger's tables: on a first run the dataset may not exist yet.
       await session.ensureDataset();
       await createTable(locksTable, tableBody(config, lockColumns, {}));
-      const table = session.tableName(locksTable);
-      const token = randomUUID();
-      const named = `name = ${quoteString(name)}`;
-      await session.script(
-        "lock",
-        transactionScript([
-          `DELETE FROM ${table} WHERE ${named} AND expires_at < ${timestamp(Date.now())}`,
-          `INSERT INTO ${table} (name, holder, token, expires_at) SELECT ${quoteString(name)}, ${quoteString(holder)}, ${quoteString(token)}, ${timestamp(Date.now() + leaseMs)} FROM (SELECT 1 AS one) AS single WHERE NOT EXISTS (SELECT 1 FROM ${table} WHERE ${named})`,
-        ]),
-      );
-      const [lease] = await session.select(`SELECT holder, token FROM ${table} WHERE ${named}`);
-      if (lease?.token !== token) return { heldBy: lease === undefined ? undefined : String(lease.holder) };
-      const ours = `token = ${quoteString(token)}`;
-      const renewal = setInterval(() => {
-        session
-          .script("renew_lock", `UPDATE ${table} SET expires_at = ${timestamp(Date.now() + leaseMs)} WHERE ${ours}`)
-          .catch(() => undefined);
-      }, leaseMs / 3);
-      renewal.unref();
-      return {
-        release: async () => {
-          clearInterval(renewal);
-          await session.script("unlock", `DELETE FROM ${table} WHERE ${ours}`);
-        },
-      };
+      return takeLease(session, session.tableName(locksTable), name, holder, leaseTiming);
     },
     ensureNamespace: () => session.ensureDataset(),
     async close() {
