@@ -13,7 +13,8 @@ export type RecordValidation =
   | { readonly ok: false; readonly reason: string };
 
 // Offsets are required: a naive time is ambiguous, and guessing a zone silently shifts data.
-const timestampPattern = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?)(Z|[+-]\d{2}(?::?\d{2})?)$/i;
+export const timestampPattern =
+  /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?)(Z|[+-]\d{2}(?::?\d{2})?)$/i;
 const datePattern = /^\d{4}-\d{2}-\d{2}$/;
 
 type Normaliser = (value: unknown) => { value: unknown } | string;

@@ -1,7 +1,8 @@
-import { lineageColumns } from "../schema/logical-type.ts";
+import { type ColumnDefinition, lineageColumns } from "../schema/logical-type.ts";
 import type { ValidatedRow } from "../schema/record-validator.ts";
 import type { TableTarget } from "../schema/stream-definition.ts";
 import type { DriverTransaction, WarehouseDriver } from "./warehouse-driver.ts";
+import { mergeKeyOf } from "./warehouse-keys.ts";
 import { sequenceColumn } from "./warehouse-names.ts";
 
 // How a batch's rows reach their table, per write disposition, in SQL every warehouse runs.
@@ -23,14 +24,14 @@ function lineageValues(sql: Sql, loadId: string, loadedAt: string): string {
  * Keeps the last row for each primary key, in batch order: the contract's "last record wins" within a batch,
  * done once in memory so the warehouse can delete the batch's keys and insert its rows in two plain statements.
  */
-export function latestRowPerKey(rows: readonly ValidatedRow[], primaryKey: readonly string[]): readonly ValidatedRow[] {
-  const single = primaryKey.length === 1 ? (primaryKey[0] as string) : undefined;
+export function latestRowPerKey(
+  rows: readonly ValidatedRow[],
+  primaryKey: readonly string[],
+  columns: readonly ColumnDefinition[],
+): readonly ValidatedRow[] {
+  const keyOf = mergeKeyOf(primaryKey, columns);
   const lastIndex = new Map<unknown, number>();
-  for (let index = 0; index < rows.length; index++) {
-    const row = rows[index] as ValidatedRow;
-    const key = single === undefined ? JSON.stringify(primaryKey.map((column) => String(row[column]))) : row[single];
-    lastIndex.set(key, index);
-  }
+  for (let index = 0; index < rows.length; index++) lastIndex.set(keyOf(rows[index] as ValidatedRow), index);
   if (lastIndex.size === rows.length) return rows;
   return [...lastIndex.values()].sort((a, b) => a - b).map((index) => rows[index] as ValidatedRow);
 }
@@ -79,7 +80,8 @@ export async function applyRows(sql: Sql, transaction: DriverTransaction, input:
     return;
   }
   if (stream.writeDisposition === "merge" && (await transaction.insertNewRows?.(input))) return;
-  const rows = stream.writeDisposition === "merge" ? latestRowPerKey(input.rows, stream.primaryKey) : input.rows;
+  const rows =
+    stream.writeDisposition === "merge" ? latestRowPerKey(input.rows, stream.primaryKey, stream.columns) : input.rows;
   const relation = await transaction.stage(stream.columns, { kind: "rows", rows }, target.table);
   if (stream.writeDisposition === "merge")
     await transaction.run(mergeDelete(sql, target, relation, sql.mergeScope?.(stream, rows)));

@@ -1,0 +1,54 @@
+import type { ColumnDefinition } from "../schema/logical-type.ts";
+import { timestampPattern, type ValidatedRow } from "../schema/record-validator.ts";
+
+type KeyPart = (value: unknown) => unknown;
+
+const same: KeyPart = (value) => value;
+
+/** The validator keeps a `bigint` a source sent; the warehouse stores 1n and 1 as one BIGINT value. */
+const integerPart: KeyPart = (value) =>
+  typeof value === "bigint" && value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER)
+    ? Number(value)
+    : value;
+
+/**
+ * The validator keeps a timestamp's text as sent; the warehouse stores its instant to the microsecond, so
+ * `2026-01-01T00:00:00Z` and `2026-01-01 01:00:00.000+01:00` are one key there.
+ */
+const timestampPart: KeyPart = (value) => {
+  const match = typeof value === "string" ? timestampPattern.exec(value) : null;
+  if (match === null) return value;
+  const [, day = "", time = "", zone = ""] = match;
+  const [hours = "0", minutes = "0", rest = "0"] = time.split(":");
+  const [seconds = "0", fraction = ""] = rest.split(".");
+  const instant = new Date(0);
+  instant.setUTCFullYear(Number(day.slice(0, 4)), Number(day.slice(5, 7)) - 1, Number(day.slice(8, 10)));
+  instant.setUTCHours(Number(hours), Number(minutes), Number(seconds), 0);
+  const offset = /^([+-])(\d{2}):?(\d{2})?$/.exec(zone);
+  const offsetMinutes =
+    offset === null ? 0 : (offset[1] === "-" ? -1 : 1) * (Number(offset[2]) * 60 + Number(offset[3] ?? 0));
+  return `${instant.getTime() - offsetMinutes * 60_000}.${fraction.padEnd(6, "0").slice(0, 6)}`;
+};
+
+function keyPart(column: ColumnDefinition | undefined): KeyPart {
+  if (column?.type === "integer") return integerPart;
+  if (column?.type === "timestamp") return timestampPart;
+  return same;
+}
+
+/**
+ * A row's primary key as a value a `Map` tells apart exactly when the warehouse does: two rows the warehouse
+ * would store under one key get equal values here, so a merge batch cannot keep both.
+ */
+export function mergeKeyOf(
+  primaryKey: readonly string[],
+  columns: readonly ColumnDefinition[],
+): (row: ValidatedRow) => unknown {
+  const parts = primaryKey.map((name) => ({ name, part: keyPart(columns.find((column) => column.name === name)) }));
+  const [only] = parts;
+  if (only !== undefined && parts.length === 1) {
+    const { name, part } = only;
+    return part === same ? (row) => row[name] : (row) => part(row[name]);
+  }
+  return (row) => JSON.stringify(parts.map(({ name, part }) => String(part(row[name]))));
+}
