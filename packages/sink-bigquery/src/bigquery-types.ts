@@ -33,9 +33,24 @@ export function quoteIdentifier(name: string): string {
   return `\`${name.replaceAll("\\", "\\\\").replaceAll("`", "\\`")}\``;
 }
 
-/** A GoogleSQL string literal: backslash escapes, so any text round-trips. */
+const namedEscapes: Readonly<Record<string, string>> = {
+  "\\": "\\\\",
+  "'": "\\'",
+  "\n": "\\n",
+  "\r": "\\r",
+  "\t": "\\t",
+};
+
+/**
+ * A GoogleSQL string literal: backslash escapes, so any text round-trips. Other control characters (NUL among
+ * them) are written as `\xhh` escapes rather than raw bytes in the query text.
+ */
 export function quoteString(value: string): string {
-  return `'${value.replace(/[\\'\n\r\t]/g, (character) => ({ "\\": "\\\\", "'": "\\'", "\n": "\\n", "\r": "\\r", "\t": "\\t" })[character] as string)}'`;
+  return `'${value.replace(
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this escapes
+    /[\\'\u0000-\u001f\u007f]/g,
+    (character) => namedEscapes[character] ?? `\\x${character.charCodeAt(0).toString(16).padStart(2, "0")}`,
+  )}'`;
 }
 
 /** Microsecond-precision ISO text (`...T08:10:01.123456Z`) from the client's timestamp text (up to 9 fraction digits). */

@@ -20,6 +20,10 @@ describe("GoogleSQL to DuckDB", () => {
     ).toMatch(/^MERGE INTO "p"."d"."t" AS target/);
   });
 
+  test("a NUL character (an escape in GoogleSQL) reaches DuckDB as chr(0), which ends a DuckDB literal otherwise", () => {
+    expect(sql("SELECT 'a\\x00b\\0001'")).toEqual([`SELECT ('a' || chr(0) || 'b' || chr(0) || '1')`]);
+  });
+
   test("scripts split into statements with their kinds; comments are dropped", () => {
     const statements = translateScript(
       "-- a comment\nBEGIN TRANSACTION; DELETE `t` WHERE TRUE; /* x */ INSERT t (a) VALUES (1); COMMIT TRANSACTION;",

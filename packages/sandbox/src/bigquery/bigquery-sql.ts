@@ -154,8 +154,10 @@ function quoteIdentifier(part: string): string {
   return `"${part.replaceAll('"', '""')}"`;
 }
 
+/** DuckDB ends a literal at a raw NUL, so NUL characters (which a GoogleSQL string can hold) join in as chr(0). */
 function quoteString(value: string): string {
-  return `'${value.replaceAll("'", "''")}'`;
+  const literal = (part: string) => `'${part.replaceAll("'", "''")}'`;
+  return value.includes("\0") ? `(${value.split("\0").map(literal).join(" || chr(0) || ")})` : literal(value);
 }
 
 function classify(tokens: readonly Token[]): StatementKind {
