@@ -255,3 +255,41 @@ describe.each(Object.keys(stores) as (keyof typeof stores)[])("signals and locks
     expect(await counts(store)).toEqual({ rows: 1500, ids: 1500, page: 30 });
   });
 });
+
+test("PostgreSQL: a run whose lock connection is terminated fails before its next write, nothing past its checkpoint; the re-run completes", async () => {
+  const space = await workspace();
+  cleanups.push(space.cleanup);
+  const postgres = freshPostgresSchema("lock_lost");
+  cleanups.push(postgres.drop);
+  const pageSize = 50;
+  const config = await space.writeConfig({
+    sink: { type: "postgres", url: postgresUrl, schema: postgres.schema },
+    sources: { counter: { type: "counter", announcePages: true, pages: 20, pageSize, delayMs: 150 } },
+    sync: { batchRows: 10_000, flushIntervalSeconds: 0 },
+  });
+  const run = start(config);
+  await run.waitFor("page 3 done");
+  const [terminated] = await postgres.sink.query(
+    `SELECT COUNT(pg_terminate_backend(pid)) AS n FROM pg_locks WHERE locktype = 'advisory' AND granted
+     AND objid::bigint = (hashtext('parley-sink:${postgres.schema}/counter')::bigint & 4294967295)`,
+  );
+  expect(terminated?.n).toBe(1);
+  expect(await run.exit(), run.output()).toBe(1);
+  expect(run.output()).toContain("lost its lock on counter in postgres");
+  const [load] = await postgres.sink.query("SELECT status, error FROM _parley_loads");
+  expect(load?.status).toBe("failed");
+  expect(String(load?.error)).toMatch(/lost its lock on counter .*its PostgreSQL connection ended/);
+  const [rows] = await postgres.sink.query("SELECT COUNT(*) AS n, COUNT(DISTINCT id) AS ids FROM counter_items");
+  const [state] = await postgres.sink.query(
+    "SELECT COALESCE(MAX((state ->> 'lastPage')::INTEGER), 0) AS page FROM _parley_state",
+  );
+  const page = Number(state?.page);
+  expect(page).toBeGreaterThanOrEqual(3);
+  expect(page).toBeLessThan(20);
+  expect({ rows: Number(rows?.n), ids: Number(rows?.ids) }).toEqual({ rows: page * pageSize, ids: page * pageSize });
+
+  const again = start(config);
+  expect(await again.exit(), again.output()).toBe(0);
+  const [all] = await postgres.sink.query("SELECT COUNT(*) AS n, COUNT(DISTINCT id) AS ids FROM counter_items");
+  expect({ rows: Number(all?.n), ids: Number(all?.ids) }).toEqual({ rows: 20 * pageSize, ids: 20 * pageSize });
+});
