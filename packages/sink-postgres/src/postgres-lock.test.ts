@@ -43,6 +43,8 @@ describe("postgres sink lock", () => {
     const [pid, ...others] = await lockBackend(schema, load.source);
     expect(others).toEqual([]);
     await terminate(pid as number);
+    // pg_terminate_backend only signals the backend: until it has exited, the lock is still held.
+    while ((await lockBackend(schema, load.source)).length > 0) await new Promise((resolve) => setTimeout(resolve, 10));
 
     const write = batch({
       target: texts,
