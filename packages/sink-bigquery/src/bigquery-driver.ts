@@ -9,7 +9,7 @@ import {
 } from "@parley/core/warehouse";
 import type { AnyAuthClient } from "google-auth-library";
 import type { BigqueryConfig } from "./bigquery-config.ts";
-import { defaultLeaseTiming, type LeaseTiming, takeLease } from "./bigquery-lease.ts";
+import { defaultLeaseTiming, type LeaseTiming, leaseLostError, takeLease } from "./bigquery-lease.ts";
 import { eventTimeScope } from "./bigquery-merge-scope.ts";
 import { BigquerySession } from "./bigquery-session.ts";
 import { fieldSchema, layoutFor, tableBody } from "./bigquery-tables.ts";
@@ -134,7 +134,10 @@ export function createBigqueryDriver(
       };
       try {
         const result = await work(transaction);
-        if (statements.length > 0) await session.script("transaction", transactionScript(statements));
+        if (statements.length > 0)
+          await session.script("transaction", transactionScript(statements)).catch((error: unknown) => {
+            throw leaseLostError(error) ?? error;
+          });
         return result;
       } finally {
         if (cleanup.files.length > 0) await (await stagingArea()).remove(cleanup.files);

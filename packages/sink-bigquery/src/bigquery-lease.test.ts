@@ -88,7 +88,8 @@ describe("bigquery lease", () => {
     const lock = await sink.lock(load);
     await sink.execute(`UPDATE ${locks} SET token = 'another', holder = 'another run' WHERE name IS NOT NULL`);
     let refused: unknown;
-    for (const started = Date.now(); refused === undefined && Date.now() - started < 5000; ) {
+    // Writes before the renewal fail inside BigQuery (the transaction's own check); the renewal then names the cause.
+    for (const started = Date.now(); !LockLostError.isInstance(refused) && Date.now() - started < 5000; ) {
       refused = await sink.writeBatch(write).then(
         () => undefined,
         (error: unknown) => error,
@@ -97,6 +98,22 @@ describe("bigquery lease", () => {
     }
     expect(LockLostError.isInstance(refused), String(refused)).toBe(true);
     expect((refused as Error).message).toMatch(/taken over by another run/);
+    await lock.release();
+    await sink.close();
+  });
+
+  test("a lease taken over while its holder still trusts it fails the holder's transaction inside BigQuery", async () => {
+    const { open, locks } = processes();
+    const sink = open();
+    await sink.prepare([calls]);
+    const lock = await sink.lock(load);
+    await sink.writeBatch(write);
+    await sink.execute(`UPDATE ${locks} SET token = 'another', holder = 'another run' WHERE name IS NOT NULL`);
+    const refused = await sink.writeBatch(batch({ ...write, rows: [{ id: "2" }] })).catch((error: unknown) => error);
+    expect(String(refused)).toMatch(
+      /^Error: BigQuery refused the transaction: this run's sink lock was taken over or ran out before the transaction committed, so nothing of it was stored/,
+    );
+    expect(await sink.query(`SELECT id FROM ${calls.table}`)).toEqual([{ id: "1" }]);
     await lock.release();
     await sink.close();
   });

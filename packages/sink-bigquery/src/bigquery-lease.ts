@@ -17,6 +17,21 @@ function timestamp(milliseconds: number): string {
   return `CAST(${quoteString(new Date(milliseconds).toISOString())} AS TIMESTAMP)`;
 }
 
+/** What the in-transaction check raises: the driver recognises it in a failed script by this text. */
+const lostInTransaction = "this run's sink lock was taken over or ran out before the transaction committed";
+
+/**
+ * A transaction script that failed on the lease check, as an error that says so (instead of BigQuery's generic
+ * refusal of the SQL); undefined for any other failure.
+ */
+export function leaseLostError(error: unknown): Error | undefined {
+  if (!describe(error).includes(lostInTransaction)) return undefined;
+  return new Error(
+    `BigQuery refused the transaction: ${lostInTransaction}, so nothing of it was stored. Another run may be loading this source now; run again once it has ended (the load resumes from its stored state).`,
+    { cause: error },
+  );
+}
+
 function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
@@ -99,11 +114,16 @@ function heldLease(
       await renewing;
       await session.script("unlock", `UPDATE ${table} SET expires_at = ${timestamp(0)} WHERE ${ours}`);
     },
-    async assertHeld() {
+    async assertHeld(transaction) {
       if (lost !== undefined) throw new Error(lost);
-      if (Date.now() + timing.marginMs <= validUntil) return;
-      const why = renewalError === undefined ? "" : ` (renewing it failed: ${describe(renewalError)})`;
-      throw new Error(`its lease ran out at ${new Date(validUntil).toISOString()} without being renewed${why}`);
+      if (Date.now() + timing.marginMs > validUntil) {
+        const why = renewalError === undefined ? "" : ` (renewing it failed: ${describe(renewalError)})`;
+        throw new Error(`its lease ran out at ${new Date(validUntil).toISOString()} without being renewed${why}`);
+      }
+      // The script's last statement before COMMIT: a lease taken over meanwhile fails the whole transaction.
+      await transaction.run(
+        `SELECT IF((SELECT COUNT(*) FROM ${table} WHERE ${ours} AND expires_at >= CURRENT_TIMESTAMP()) > 0, 1, ERROR(${quoteString(lostInTransaction)}))`,
+      );
     },
   };
 }

@@ -80,6 +80,7 @@ const functions: Record<string, Rewrite> = {
   TIMESTAMP: { open: "CAST((", close: ") AS TIMESTAMPTZ)" },
   TIMESTAMP_MICROS: { open: "CAST(make_timestamp(", close: ") AS TIMESTAMPTZ)" },
   GENERATE_UUID: { open: "CAST(gen_random_uuid(", close: ") AS VARCHAR)" },
+  ERROR: "error",
 };
 
 /** GoogleSQL type names (and aliases) to DuckDB types. */
