@@ -53,4 +53,26 @@ describe("createRecordValidator", () => {
   test("rejects records that are not objects", () => {
     expect(validate([] as never)).toEqual({ ok: false, reason: "expected an object record, got a list" });
   });
+
+  test("keeps every column in declared order under its own name, whatever the name", () => {
+    const odd: StreamDefinition = {
+      name: "odd",
+      writeDisposition: "append",
+      columns: [
+        { name: "z_last", type: "string" },
+        { name: 'quote"and\\backslash', type: "integer" },
+        { name: "__proto__", type: "json" },
+        { name: "line\nbreak", type: "boolean", nullable: false },
+      ],
+    };
+    const check = createRecordValidator(odd);
+    const record = JSON.parse('{"z_last":"z","quote\\"and\\\\backslash":2,"__proto__":{"a":1},"line\\nbreak":true}');
+    const result = check(record);
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(Object.keys(result.row)).toEqual(["z_last", 'quote"and\\backslash', "__proto__", "line\nbreak"]);
+    expect(Object.getPrototypeOf(result.row)).toBe(Object.prototype);
+    expect(Object.getOwnPropertyDescriptor(result.row, "__proto__")?.value).toEqual({ a: 1 });
+    expect(check({ z_last: "z" })).toEqual({ ok: false, reason: 'column "line\nbreak": required but missing' });
+  });
 });
