@@ -17,10 +17,10 @@ export const duckdbConfigSchema = z.strictObject({
   memoryLimit: z
     .string()
     .regex(/^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i, { error: 'must be a size such as "1GB" or "512MiB"' })
-    .default("1GB")
+    .default("256MB")
     .meta({
       description:
-        "DuckDB `memory_limit`. Bounded by default so a load's memory does not grow with the data (DuckDB's own default is 80% of RAM); DuckDB spills to disk beyond it.",
+        "DuckDB `memory_limit`. Bounded by default so a load's memory does not grow with the data (DuckDB's own default is 80% of RAM): rows loaded since the last checkpoint stay in this memory, and beyond it DuckDB spills them to `<path>.tmp` (an in-memory database: to the run's private staging folder).",
     }),
   checkpointThreshold: z
     .string()

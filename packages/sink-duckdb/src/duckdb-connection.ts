@@ -12,11 +12,14 @@ import { normaliseValue, quoteIdentifier, quoteLiteral } from "./duckdb-types.ts
  */
 export class DuckdbSession {
   readonly #config: DuckdbConfig;
+  readonly #spillDirectory: () => Promise<string>;
   #opening: Promise<{ instance: DuckDBInstance; connection: DuckDBConnection }> | undefined;
   #queue: Promise<unknown> = Promise.resolve();
 
-  constructor(config: DuckdbConfig) {
+  /** `spillDirectory`: where an in-memory database spills beyond `memoryLimit` (a file database spills beside its file). */
+  constructor(config: DuckdbConfig, spillDirectory: () => Promise<string>) {
     this.#config = config;
+    this.#spillDirectory = spillDirectory;
   }
 
   #open(): Promise<{ instance: DuckDBInstance; connection: DuckDBConnection }> {
@@ -24,6 +27,8 @@ export class DuckdbSession {
       const options: Record<string, string> = {};
       if (this.#config.memoryLimit !== undefined) options.memory_limit = this.#config.memoryLimit;
       if (this.#config.threads !== undefined) options.threads = String(this.#config.threads);
+      // DuckDB's own choice for an in-memory database is `.tmp` in whatever folder the run started in.
+      if (this.#config.path === ":memory:") options.temp_directory = await this.#spillDirectory();
       const instance = await openDatabase(this.#config.path, options);
       const connection = await instance.connect();
       // Results render timestamps in the session zone; UTC keeps them identical on every machine.

@@ -29,7 +29,6 @@ function lockingPid(error: unknown): number | undefined {
  * run at its end: staging files are written before the connection is taken, overlapping the previous batch.
  */
 export function createDuckdbDriver(config: DuckdbConfig): WarehouseDriver {
-  const session = new DuckdbSession(config);
   const qualified = (name: string) => `${quoteIdentifier(config.schema)}.${quoteIdentifier(name)}`;
   const lockNote = config.path === ":memory:" ? undefined : `${config.path}.parley-lock.json`;
   let staging: Promise<StagingArea> | undefined;
@@ -37,6 +36,7 @@ export function createDuckdbDriver(config: DuckdbConfig): WarehouseDriver {
     staging ??= createStagingArea(config.stagingDirectory);
     return staging;
   };
+  const session = new DuckdbSession(config, async () => (await stagingArea()).directory);
   const query = (sql: string, values: string[] = []) =>
     session.exclusive((connection) => session.query(connection, sql, values));
   const columnSql = (column: ColumnDefinition) => `${quoteIdentifier(column.name)} ${duckdbColumnTypes[column.type]}`;
