@@ -137,6 +137,12 @@ export function createCsvMapper(
   });
   const callIdAt = index.get("callId");
   if (callIdAt === undefined) return undefined;
+  // One lookup function for every row of the page, reading the row being mapped.
+  let current: readonly string[] = [];
+  const cell: Cells = (name) => {
+    const position = index.get(name);
+    return position === undefined ? undefined : current[position];
+  };
   return (fields) => {
     const callId = callIdFrom(fields[callIdAt]);
     if (fields.length !== header.length) {
@@ -148,10 +154,7 @@ export function createCsvMapper(
         callId,
         reason: `callId: ${JSON.stringify(fields[callIdAt] ?? "")} is not a numeric call id`,
       };
-    const cell: Cells = (name) => {
-      const position = index.get(name);
-      return position === undefined ? undefined : fields[position];
-    };
+    current = fields;
     try {
       return { ok: true, callId, row: rowFrom(cell, zone, hint) };
     } catch (error) {

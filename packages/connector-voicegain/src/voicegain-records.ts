@@ -33,8 +33,11 @@ function jsonValue(value: unknown): unknown {
   return value === undefined ? null : value;
 }
 
-/** The columns both formats share, from a JSON `VoiceCall` (vendor-apis §2.5). */
-function sharedColumns(call: JsonObject): CallRow {
+/**
+ * A JSON `VoiceCall` (vendor-apis §2.5) as a row: the columns both formats share, then the JSON-only ones, built as
+ * one object so every row has the same shape from the start.
+ */
+function jsonRow(call: JsonObject): CallRow {
   const agent = objectField("agent", call.agent);
   const queue = objectField("queue", call.queue);
   return {
@@ -90,6 +93,22 @@ function sharedColumns(call: JsonObject): CallRow {
       objectList("markers", call.markers)?.map((item, index) =>
         marker(`markers[${index}]`, item.time, item.type, item.note),
       ) ?? null,
+    sentiments: jsonValue(call.sentiments),
+    spawned_calls:
+      stringList("spawnedCalls", call.spawnedCalls)?.map((id, index) => callIdField(`spawnedCalls[${index}]`, id)) ??
+      null,
+    team: stringField("team", call.team),
+    audit_status: stringField("auditStatus", call.auditStatus),
+    recompute_phase: stringField("recomputePhase", call.recomputePhase),
+    last_recompute_time: jsonTimeField("lastRecomputeTime", call.lastRecomputeTime),
+    business_open_state: stringField("businessOpenState", call.businessOpenState),
+    who_hung_up: stringField("whoHungUp", call.whoHungUp),
+    abandoned: booleanField("abandoned", call.abandoned),
+    queue_wait_ms: integerField("queueWaitMs", call.queueWaitMs),
+    csat: floatField("csat", call.csat),
+    nps: floatField("nps", call.nps),
+    inbound_rtp_quality: jsonValue(call.inboundRtpQuality),
+    outbound_rtp_quality: jsonValue(call.outboundRtpQuality),
   };
 }
 
@@ -105,23 +124,7 @@ export function mapJsonCall(value: unknown): MappedCall {
       reason: `callId: ${JSON.stringify(call.callId) ?? "missing"} is not a numeric call id`,
     };
   try {
-    const row = sharedColumns(call);
-    row.sentiments = jsonValue(call.sentiments);
-    row.spawned_calls =
-      stringList("spawnedCalls", call.spawnedCalls)?.map((id, index) => callIdField(`spawnedCalls[${index}]`, id)) ??
-      null;
-    row.team = stringField("team", call.team);
-    row.audit_status = stringField("auditStatus", call.auditStatus);
-    row.recompute_phase = stringField("recomputePhase", call.recomputePhase);
-    row.last_recompute_time = jsonTimeField("lastRecomputeTime", call.lastRecomputeTime);
-    row.business_open_state = stringField("businessOpenState", call.businessOpenState);
-    row.who_hung_up = stringField("whoHungUp", call.whoHungUp);
-    row.abandoned = booleanField("abandoned", call.abandoned);
-    row.queue_wait_ms = integerField("queueWaitMs", call.queueWaitMs);
-    row.csat = floatField("csat", call.csat);
-    row.nps = floatField("nps", call.nps);
-    row.inbound_rtp_quality = jsonValue(call.inboundRtpQuality);
-    row.outbound_rtp_quality = jsonValue(call.outboundRtpQuality);
+    const row = jsonRow(call);
     return { ok: true, callId, row };
   } catch (error) {
     if (error instanceof ValueProblem) return { ok: false, callId, reason: error.message };

@@ -63,8 +63,10 @@ export function floatField(field: string, value: unknown): number | null {
 }
 
 export function integerField(field: string, value: unknown): number | null {
-  if (toFloat(value) === invalid) return readField(field, value, toFloat, "a number");
-  return readField(field, value, toInteger, "a whole number");
+  const number = readField(field, value, toFloat, "a number");
+  return number === null || Number.isSafeInteger(number)
+    ? number
+    : readField(field, value, toInteger, "a whole number");
 }
 
 export function booleanField(field: string, value: unknown): boolean | null {
@@ -72,8 +74,9 @@ export function booleanField(field: string, value: unknown): boolean | null {
 }
 
 export function stringField(field: string, value: unknown): string | null {
-  if (toCellText(value) === invalid) throw new ValueProblem(`${field}: expected text, got ${shownValue(value)}`);
-  return toCellText(value) as string | null;
+  const text = toCellText(value);
+  if (text === invalid) throw new ValueProblem(`${field}: expected text, got ${shownValue(value)}`);
+  return text;
 }
 
 const isoPattern = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?([Zz]|[+-]\d{2}:?\d{2})?$/;
