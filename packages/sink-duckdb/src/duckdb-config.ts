@@ -17,10 +17,10 @@ export const duckdbConfigSchema = z.strictObject({
   memoryLimit: z
     .string()
     .regex(/^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i, { error: 'must be a size such as "1GB" or "512MiB"' })
-    .default("256MB")
+    .optional()
     .meta({
       description:
-        "DuckDB `memory_limit`. Bounded by default so a load's memory does not grow with the data (DuckDB's own default is 80% of RAM): rows loaded since the last checkpoint stay in this memory, and beyond it DuckDB spills them to `<path>.tmp` (an in-memory database: to the run's private staging folder).",
+        "DuckDB `memory_limit`; default 256MB, 1GB with `mapInSql` (its reader needs larger buffers). Bounded so a load's memory does not grow with the data (DuckDB's own default is 80% of RAM): rows loaded since the last checkpoint stay in this memory, and beyond it DuckDB spills them to `<path>.tmp` (an in-memory database: to the run's private staging folder).",
     }),
   checkpointThreshold: z
     .string()
@@ -49,4 +49,12 @@ export const duckdbConfigSchema = z.strictObject({
 });
 
 export type DuckdbConfig = z.output<typeof duckdbConfigSchema>;
+
+/**
+ * The row path stages 10,000-row batches and holds little else, so 256MB keeps a run's peak RSS flat; the bulk
+ * path's JSON reader allocates buffers of up to 128 MiB per thread and fails below about 512MB.
+ */
+export function effectiveMemoryLimit(config: DuckdbConfig): string {
+  return config.memoryLimit ?? (config.mapInSql ? "1GB" : "256MB");
+}
 export type DuckdbSettings = z.input<typeof duckdbConfigSchema>;

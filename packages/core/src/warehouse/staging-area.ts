@@ -61,6 +61,8 @@ export async function createStagingArea(workDirectory: string | undefined): Prom
     directory,
     async writeNdjson(rows, maxBytes = Number.POSITIVE_INFINITY) {
       const paths: string[] = [];
+      // Without a limit no line needs measuring: one UTF-8 scan of every row saved.
+      const limited = Number.isFinite(maxBytes);
       let out: ReturnType<typeof createWriteStream> | undefined;
       let written = 0;
       let chunk = "";
@@ -77,7 +79,7 @@ export async function createStagingArea(workDirectory: string | undefined): Prom
       };
       for (const row of rows) {
         const line = `${stringify(row)}\n`;
-        const size = Buffer.byteLength(line);
+        const size = limited ? Buffer.byteLength(line) : 0;
         if (out !== undefined && written + size > maxBytes) await finish();
         if (out === undefined) {
           const path = join(directory, `${randomUUID()}.ndjson`);
