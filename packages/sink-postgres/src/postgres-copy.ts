@@ -130,14 +130,18 @@ export class CopyText implements Iterable<string> {
   }
 }
 
-/** Streams text into `table` with `COPY ... FROM STDIN` (TEXT format); returns the number of rows copied. */
+/** Streams rows into `table` with `COPY ... FROM STDIN` (TEXT format, or BINARY); returns the number of rows copied. */
 export async function copyRows(
   client: PoolClient,
   table: string,
   columnNames: readonly string[],
-  text: Iterable<string>,
+  text: Iterable<string | Buffer>,
+  format: "text" | "binary" = "text",
 ): Promise<number> {
-  const copy = client.query(copyFrom(`COPY ${table} (${columnNames.map(quoteIdentifier).join(", ")}) FROM STDIN`));
+  const options = format === "binary" ? " WITH (FORMAT binary)" : "";
+  const copy = client.query(
+    copyFrom(`COPY ${table} (${columnNames.map(quoteIdentifier).join(", ")}) FROM STDIN${options}`),
+  );
   await pipeline(Readable.from(text, { objectMode: false }), copy);
   return copy.rowCount;
 }

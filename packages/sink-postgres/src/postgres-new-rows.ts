@@ -1,41 +1,87 @@
-import { lineageColumns } from "@parley/core";
+import { type ColumnDefinition, type LogicalType, lineageColumns } from "@parley/core";
 import type { NewRows } from "@parley/core/warehouse";
 import type pg from "pg";
 import { CopyText, copyRows, createRowEncoder } from "./postgres-copy.ts";
+import { createBinaryRowsEncoder, NotBinaryEncodable } from "./postgres-copy-binary.ts";
 
 const uniqueViolation = "23505";
 
-/**
- * True if `table` has a unique index that PostgreSQL checks row by row on columns all within `key`: then a row
- * whose key is already stored (or repeated in the same COPY) stops the COPY. Partial, expression and deferred
- * indexes do not qualify, because they let such a row through.
- */
-async function keyChecked(client: pg.PoolClient, table: string, key: readonly string[]): Promise<boolean> {
-  const result = await client.query(
-    `SELECT 1 FROM pg_index AS i
-     WHERE i.indrelid = to_regclass($1) AND i.indisunique AND i.indimmediate AND i.indisvalid
-       AND i.indpred IS NULL AND i.indexprs IS NULL
-       AND NOT EXISTS (SELECT 1 FROM pg_attribute AS a
-                       WHERE a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey) AND NOT a.attname = ANY($2::text[]))
-     LIMIT 1`,
+/** `format_type()` of the column types the BINARY encoder writes (what this sink creates). */
+const binaryTypes: Record<LogicalType, string> = {
+  string: "text",
+  integer: "bigint",
+  float: "double precision",
+  boolean: "boolean",
+  timestamp: "timestamp with time zone",
+  date: "date",
+  json: "jsonb",
+};
+
+interface TargetShape {
+  /** A unique index PostgreSQL checks row by row on columns all within the key (see `insertNewRows`). */
+  readonly keyChecked: boolean;
+  readonly types: Readonly<Record<string, string>>;
+}
+
+async function targetShape(client: pg.PoolClient, table: string, key: readonly string[]): Promise<TargetShape> {
+  const result = await client.query<{ key_checked: boolean; types: Record<string, string> | null }>(
+    `SELECT EXISTS (SELECT 1 FROM pg_index AS i
+              WHERE i.indrelid = to_regclass($1) AND i.indisunique AND i.indimmediate AND i.indisvalid
+                AND i.indpred IS NULL AND i.indexprs IS NULL
+                AND NOT EXISTS (SELECT 1 FROM pg_attribute AS a WHERE a.attrelid = i.indrelid
+                                AND a.attnum = ANY(i.indkey) AND NOT a.attname = ANY($2::text[]))) AS key_checked,
+            (SELECT json_object_agg(attname, format_type(atttypid, atttypmod)) FROM pg_attribute
+              WHERE attrelid = to_regclass($1) AND attnum > 0 AND NOT attisdropped) AS types`,
     [table, key],
   );
-  return result.rowCount === 1;
+  const [row] = result.rows;
+  return { keyChecked: row?.key_checked === true, types: row?.types ?? {} };
+}
+
+function copiesAsBinary(shape: TargetShape, columns: readonly ColumnDefinition[]): boolean {
+  return columns.every((column) => shape.types[column.name] === binaryTypes[column.type]);
+}
+
+/** Copies the batch in BINARY where the table's types allow, else (or for a value BINARY cannot hold) as TEXT. */
+async function copyBatch(client: pg.PoolClient, table: string, batch: NewRows, binary: boolean): Promise<void> {
+  const { columns } = batch.target.stream;
+  const names = [...columns, ...lineageColumns].map((column) => column.name);
+  if (binary) {
+    const [loadId, loadedAt] = lineageColumns;
+    const encode = createBinaryRowsEncoder(columns, [
+      { column: loadId, value: batch.loadId },
+      { column: loadedAt, value: batch.loadedAt },
+    ]);
+    try {
+      await copyRows(client, table, names, encode(batch.rows), "binary");
+      return;
+    } catch (error) {
+      if (!(error instanceof NotBinaryEncodable)) throw error;
+      await client.query("ROLLBACK TO SAVEPOINT parley_new_rows");
+    }
+  }
+  await copyRows(
+    client,
+    table,
+    names,
+    new CopyText(batch.rows, createRowEncoder(columns, [batch.loadId, batch.loadedAt])),
+  );
 }
 
 /**
- * A merge batch whose keys are all new is an insert: one COPY straight into the table (as fast as `psql \copy`
- * into it), inside a savepoint. The table's unique index stops the COPY at the first key already there, and the
- * savepoint undoes it; the caller then merges through staging. Correct only with such an index, so it is checked.
+ * A merge batch whose keys are all new is an insert: one COPY straight into the table (faster than `psql \copy`
+ * into it, in BINARY), inside a savepoint. The table's unique index stops the COPY at the first key already there
+ * or repeated, and the savepoint undoes it; the caller then merges through staging. Correct only with such an
+ * index (not partial, not deferred, on columns within the key), so that is checked first.
  */
 export async function insertNewRows(client: pg.PoolClient, table: string, batch: NewRows): Promise<boolean> {
   const { columns, primaryKey = [] } = batch.target.stream;
-  if (primaryKey.length === 0 || !(await keyChecked(client, table, primaryKey))) return false;
-  const text = new CopyText(batch.rows, createRowEncoder(columns, [batch.loadId, batch.loadedAt]));
-  const names = [...columns, ...lineageColumns].map((column) => column.name);
+  if (primaryKey.length === 0) return false;
+  const shape = await targetShape(client, table, primaryKey);
+  if (!shape.keyChecked) return false;
   await client.query("SAVEPOINT parley_new_rows");
   try {
-    await copyRows(client, table, names, text);
+    await copyBatch(client, table, batch, copiesAsBinary(shape, [...columns, ...lineageColumns]));
   } catch (error) {
     if ((error as { code?: unknown }).code !== uniqueViolation) throw error;
     await client.query("ROLLBACK TO SAVEPOINT parley_new_rows");
