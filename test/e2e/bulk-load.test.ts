@@ -72,6 +72,8 @@ async function load(files: string, database: string, bulk: boolean, fullRefresh 
       sink,
       tablePrefix: "ultimate",
       batchRows: 100,
+      // Several raw batches per file too (the bulk path counts bytes, the row path rows).
+      rawBatchBytes: 40_000,
       bulk,
       fullRefresh,
       logger: silentLogger,
@@ -99,6 +101,7 @@ test("the bulk path (DuckDB reads the raw records, SQL generated from the mappin
     "SELECT * EXCLUDE (_parley_load_id, _parley_loaded_at) FROM ultimate_conversations ORDER BY bot_id, conversation_id";
   const bulkRows = await queryDuckdb(join(directory, "bulk.duckdb"), table);
   expect(bulkRows.length).toBeGreaterThan(400);
+
   expect(bulkRows).toEqual(await queryDuckdb(join(directory, "rows.duckdb"), table));
   expect(bulkRows.find((row) => row.conversation_id === "fine")).toMatchObject({
     bot_messages_count: 4,

@@ -213,8 +213,18 @@ function leakySource(): Source {
     { kind: "reject", stream: "contacts", raw: { Caller: phone, detail: { text: `card ${card}` } }, reason: "bad" },
     { kind: "reject", stream: "contacts", raw: `b,${phone},${email}`, reason: "unparsable line" },
     // Raw records, sent even though the runner asked for none: one maps to a row, one cannot be mapped.
-    { kind: "raw", stream: "contacts", text: JSON.stringify({ id: "c", callerNumber: phone, notes: card }), context },
-    { kind: "raw", stream: "contacts", text: JSON.stringify({ id: "d", notes: email, turns: "many" }), context },
+    {
+      kind: "raw",
+      stream: "contacts",
+      records: {
+        layout: "ndjson",
+        bytes: Buffer.from(
+          `${JSON.stringify({ id: "c", callerNumber: phone, notes: card })}\n${JSON.stringify({ id: "d", notes: email, turns: "many" })}`,
+        ),
+        count: 2,
+      },
+      context,
+    },
     { kind: "checkpoint", stream: "contacts", state: { done: true } },
   ];
   return {

@@ -20,6 +20,8 @@ const result = await runSync({
   sink: createDuckdbSink({ path: databasePath, mapInSql: bulk === true }),
   tablePrefix: "ultimate",
   batchRows,
+  // The bulk path counts its batches in bytes: about as many records as `batchRows`.
+  rawBatchBytes: batchRows * 2_000,
   ...(bulk === undefined ? {} : { bulk }),
   flushIntervalMs: 0,
   logger: silentLogger,

@@ -87,6 +87,7 @@ export async function* readFromApi(
         };
         const elements = downloadElements({
           client,
+          raw,
           link,
           signal: context.signal,
           onBytes: (bytes) => context.progress({ kind: "bytes", stream: streamName, bytes }),
@@ -99,7 +100,7 @@ export async function* readFromApi(
             }),
         });
         for await (const batch of elements) {
-          for (const element of batch) yield elementMessage(element, fileContext, raw);
+          for (const element of batch) yield elementMessage(element, fileContext);
         }
       }
       bots[botId] = bots[botId] === undefined ? date : laterDay(bots[botId], date);

@@ -1,6 +1,9 @@
 import {
   backoffDelay,
   defaultRetryOptions,
+  ElementSplitter,
+  type FileElement,
+  type FilePiece,
   HttpError,
   ParleyError,
   pause,
@@ -8,7 +11,6 @@ import {
   type WaitListener,
 } from "@parley/core";
 import type { UltimateClient } from "./ultimate-client.ts";
-import { ElementSplitter, type FileElement } from "./ultimate-json-splitter.ts";
 
 export interface FileDownload {
   readonly client: UltimateClient;
@@ -19,6 +21,8 @@ export interface FileDownload {
   readonly onWait: WaitListener;
   /** Told when the download restarts from a byte offset (expired link, broken connection). */
   readonly onResume: (offset: number, why: string) => void;
+  /** Hand out runs of whole elements as bytes (`ElementSplitter.pushRecords`) instead of one text per element. */
+  readonly raw: boolean;
 }
 
 /** Attempts in a row that make no progress before giving up. */
@@ -32,7 +36,7 @@ const backoff = { ...defaultRetryOptions, initialDelayMs: 100, maxDelayMs: 5_000
  * before the file does (an array without its `]`, a last line cut mid-value) is asked for again the same way; if it
  * stays short, the download fails, so the day is never taken as complete.
  */
-export async function* downloadElements(download: FileDownload): AsyncGenerator<FileElement[]> {
+export async function* downloadElements(download: FileDownload): AsyncGenerator<readonly (FileElement | FilePiece)[]> {
   const splitter = new ElementSplitter();
   let url = await download.link(false);
   let stalled = 0;
@@ -58,7 +62,7 @@ export async function* downloadElements(download: FileDownload): AsyncGenerator<
       try {
         for await (const chunk of answer.body) {
           download.onBytes(chunk.length);
-          const elements = splitter.push(chunk);
+          const elements = download.raw ? splitter.pushRecords(chunk) : splitter.push(chunk);
           if (elements.length > 0) yield elements;
         }
       } catch (error) {
@@ -72,7 +76,7 @@ export async function* downloadElements(download: FileDownload): AsyncGenerator<
     }
     const cut = splitter.cutShort();
     if (cut === undefined) {
-      yield splitter.finish();
+      yield download.raw ? splitter.finishRecords() : splitter.finish();
       return;
     }
     splitter.rewind();

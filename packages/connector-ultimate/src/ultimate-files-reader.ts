@@ -1,10 +1,9 @@
 import { createReadStream } from "node:fs";
 import { glob, stat } from "node:fs/promises";
 import { resolve } from "node:path";
-import { ConfigError, type ReadContext, type SourceMessage } from "@parley/core";
+import { ConfigError, ElementSplitter, type ReadContext, type SourceMessage } from "@parley/core";
 import type { UltimateFilesConfig } from "./ultimate-config.ts";
 import { UltimateFileError } from "./ultimate-file-error.ts";
-import { ElementSplitter } from "./ultimate-json-splitter.ts";
 import { elementMessage, streamName } from "./ultimate-messages.ts";
 import { recordContext } from "./ultimate-records.ts";
 import { type FilesState, filesStateSchema } from "./ultimate-state.ts";
@@ -55,11 +54,13 @@ export async function* readFromFiles(config: UltimateFilesConfig, context: ReadC
     const splitter = new ElementSplitter();
     for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20, signal: context.signal })) {
       context.progress({ kind: "bytes", stream: streamName, bytes: (chunk as Buffer).length });
-      for (const element of splitter.push(chunk as Buffer)) yield elementMessage(element, fileContext, raw);
+      const elements = raw ? splitter.pushRecords(chunk as Buffer) : splitter.push(chunk as Buffer);
+      for (const element of elements) yield elementMessage(element, fileContext);
     }
     const cut = splitter.cutShort();
     if (cut !== undefined) throw new UltimateFileError(path, cut);
-    for (const element of splitter.finish()) yield elementMessage(element, fileContext, raw);
+    for (const element of raw ? splitter.finishRecords() : splitter.finish())
+      yield elementMessage(element, fileContext);
     files[path] = signature;
     yield { kind: "checkpoint", stream: streamName, state: { files: { ...files } } satisfies FilesState };
   }

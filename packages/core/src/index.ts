@@ -31,6 +31,12 @@ export {
   silentLogger,
 } from "./logging/logger.ts";
 export {
+  ElementSplitter,
+  type FileElement,
+  type FilePiece,
+  rawRecordTexts,
+} from "./mapping/json-element-splitter.ts";
+export {
   createRecordMapper,
   type MappedRecord,
   type MappedText,
@@ -39,6 +45,7 @@ export {
 export type {
   FieldMapping,
   RawRecordPart,
+  RawRecords,
   RecordContext,
   RecordMapping,
   ValueReading,

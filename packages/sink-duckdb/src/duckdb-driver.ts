@@ -11,7 +11,7 @@ import {
 } from "@parley/core/warehouse";
 import type { DuckdbConfig } from "./duckdb-config.ts";
 import { DuckdbSession } from "./duckdb-connection.ts";
-import { mapRawRecords, writeRawParts } from "./duckdb-raw-records.ts";
+import { loadRawBatch, prepareRawBatch } from "./duckdb-raw-records.ts";
 import { duckdbColumnTypes, quoteIdentifier, quoteLiteral, sameDuckdbType } from "./duckdb-types.ts";
 
 /** Locks taken in this process, by database path and name: DuckDB's file lock already keeps other processes out. */
@@ -58,21 +58,25 @@ export function createDuckdbDriver(config: DuckdbConfig): WarehouseDriver {
   async function mapInSql(
     stream: StreamDefinition & { readonly mapping: RecordMapping },
     parts: readonly RawRecordPart[],
+    after: Promise<unknown>,
   ): Promise<MappedRawRecords> {
     const area = await stagingArea();
-    const paths = await writeRawParts(area.directory, `raw-${randomUUID()}`, parts);
+    // JavaScript's share (reading each record once, staging the bytes) runs while DuckDB loads the previous batch.
+    const batch = await prepareRawBatch(area.directory, `raw-${randomUUID()}`, stream, parts);
+    const files = batch.files;
     try {
+      await after;
       return await session.exclusive(async (connection) => {
-        // Every core: on this path JavaScript only splits and stages, DuckDB does the parsing.
-        const mapped = await mapRawRecords(connection, stream, parts, paths, area.directory);
+        // Every core: DuckDB's reader parses the staged records while JavaScript reads the next batch.
+        const mapped = await loadRawBatch(connection, stream, batch, area.directory);
         return {
-          relation: mapped.table,
+          relation: mapped.relation,
           rejects: mapped.rejects,
           release: () => session.exclusive(() => mapped.drop()),
         };
       });
     } finally {
-      await area.remove(paths);
+      await area.remove(files.map((file) => file.path));
     }
   }
 

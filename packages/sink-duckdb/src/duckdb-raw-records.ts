@@ -1,195 +1,275 @@
-import { once } from "node:events";
-import { createWriteStream } from "node:fs";
-import { rm } from "node:fs/promises";
+import { open, rm } from "node:fs/promises";
 import { join } from "node:path";
 import type { DuckDBConnection } from "@duckdb/node-api";
 import {
   createRecordMapper,
   createRecordValidator,
   mapRecordText,
-  maxJsonDepth,
   type RawRecordPart,
+  type RawRecords,
+  type RecordContext,
   type RecordMapping,
   type RejectedRecord,
+  rawRecordTexts,
   rejectPayload,
   type StreamDefinition,
   type ValidatedRow,
 } from "@parley/core";
 import { positionColumn } from "@parley/core/warehouse";
-import { fastColumn, mappingSelectSql } from "./duckdb-mapping-sql.ts";
+import { fileColumn, mappingSelectSql, readerColumns } from "./duckdb-mapping-sql.ts";
 import { duckdbColumnTypes, quoteIdentifier, quoteLiteral } from "./duckdb-types.ts";
+import { createUsualFormCheck } from "./duckdb-usual-form.ts";
 
-/** Raw records of one batch mapped into a temporary table: rows with their batch position, and the rejects. */
+type MappedStream = StreamDefinition & { readonly mapping: RecordMapping };
+
+/**
+ * A batch of raw records made ready for DuckDB: the records in the usual forms staged as the bytes they arrived
+ * in, every other record mapped in JavaScript (a row with its place in the batch, or a reject).
+ */
+export interface PreparedRawBatch {
+  readonly files: readonly StagedRawFile[];
+  readonly contexts: readonly RecordContext[];
+  /** Rows of records JavaScript mapped; `position` sorts them among the staged records' rowids. */
+  readonly rows: readonly { readonly position: number; readonly row: ValidatedRow }[];
+  readonly rejects: readonly RejectedRecord[];
+  readonly parts: readonly RawRecordPart[];
+}
+
+/** A file of staged records that share a context and a layout. */
+export interface StagedRawFile {
+  readonly path: string;
+  readonly layout: RawRecords["layout"];
+  readonly context: RecordContext;
+}
+
+/** Raw records of one batch mapped into temporary tables: a relation of rows with their batch position, and rejects. */
 export interface MappedRawRecords {
-  /** A temporary table with `_parley_position` and the stream's columns. */
-  readonly table: string;
-  readonly rows: number;
+  /** The stream's columns and `_parley_position` (the record's place in the batch). */
+  readonly relation: string;
   readonly rejects: readonly RejectedRecord[];
   drop(): Promise<void>;
 }
 
+// Files of about this size let DuckDB read a batch on every core (it reads a JSON array file on one thread).
+const fileBytes = 16 * 1024 * 1024;
 const maximumObjectSize = 67_108_864;
+const separators = { ndjson: Buffer.from("\n"), "json-array-items": Buffer.from(",") } as const;
+// Records JavaScript maps sit between the staged records' rowids: after the ones read before them, in order.
+const slotsBetweenRowids = 2 ** 20;
 let tableCounter = 0;
 
-/** Escaped NULs and UTF-16 surrogates: text the JavaScript side repairs (DuckDB's reader refuses a lone surrogate). */
-const repairedEscape = /\\u(0000|[dD][89a-fA-F])/;
-
-/**
- * True for a record SQL must not read: nested deeper than `maxJsonDepth` (it has at least as many brackets) or
- * holding escapes the JavaScript side repairs. Scanning here keeps that work off DuckDB's one loading thread.
- */
-function needsJavaScript(text: string): boolean {
-  if (text.includes("\\u") && repairedEscape.test(text)) return true;
-  let brackets = 0;
-  for (let index = 0; index < text.length; index++) {
-    const code = text.charCodeAt(index);
-    if ((code === 123 || code === 91) && ++brackets > maxJsonDepth) return true;
-  }
-  return false;
-}
-
-/**
- * Writes the batch's raw records for DuckDB's reader, one file per part: `{"position":N,"record":<text>}` lines
- * (`"record":null` for one `needsJavaScript` says SQL must not read).
- * Line breaks between tokens are blanks (JSON strings cannot hold a raw line break), so a pretty-printed element
- * stays one line. Written before the connection is taken, so it overlaps DuckDB loading the previous batch.
- */
-export async function writeRawParts(
-  directory: string,
-  name: string,
-  parts: readonly RawRecordPart[],
-): Promise<string[]> {
-  const paths: string[] = [];
-  let position = 0;
-  for (const [index, part] of parts.entries()) {
-    const path = join(directory, `${name}-${index}.ndjson`);
-    const out = createWriteStream(path, { mode: 0o600, highWaterMark: 1 << 20 });
-    let chunk = "";
-    for (const text of part.texts) {
-      const line = text.includes("\n") || text.includes("\r") ? text.replace(/[\r\n]/g, " ") : text;
-      chunk += `{"position":${position},"record":${needsJavaScript(text) ? "null" : line}}\n`;
-      position += 1;
-      if (chunk.length > 1 << 20) {
-        if (!out.write(chunk)) await once(out, "drain");
-        chunk = "";
-      }
-    }
-    out.end(chunk);
-    await once(out, "finish");
-    paths.push(path);
-  }
-  return paths;
-}
-
-/**
- * Maps a batch's raw records with the stream's mapping: SQL generated from it (`duckdb-mapping-sql.ts`) for the
- * records in the usual forms, the JavaScript mapper and validator for every other record (and for a whole part
- * DuckDB cannot read, such as one holding malformed JSON). Runs on the sink's connection, outside a transaction.
- */
-export async function mapRawRecords(
-  connection: DuckDBConnection,
-  stream: StreamDefinition & { readonly mapping: RecordMapping },
-  parts: readonly RawRecordPart[],
-  paths: readonly string[],
-  directory: string,
-): Promise<MappedRawRecords> {
-  const table = quoteIdentifier(`_parley_raw_${process.pid}_${++tableCounter}`);
-  const columns = stream.columns;
-  const required = stream.primaryKey ?? [];
-  const names = columns.map((column) => quoteIdentifier(column.name)).join(", ");
-  const typed = columns.map((column) => `${quoteIdentifier(column.name)} ${duckdbColumnTypes[column.type]}`);
-  await connection.run(
-    `CREATE TEMP TABLE ${table} (${positionColumn} BIGINT, ${fastColumn} BOOLEAN, ${typed.join(", ")})`,
-  );
-  const drop = async () => {
-    await connection.run(`DROP TABLE IF EXISTS ${table}`);
-  };
-  try {
-    const slow: number[] = [];
-    let first = 0;
-    for (const [index, part] of parts.entries()) {
-      const relation = `(SELECT position AS ${positionColumn}, record FROM read_json(${quoteLiteral(paths[index] as string)}, format = 'newline_delimited', columns = {position: 'BIGINT', record: 'VARCHAR'}, maximum_object_size = ${maximumObjectSize}))`;
-      const select = mappingSelectSql(stream.mapping, columns, required, part.context, relation);
-      try {
-        await connection.run(`INSERT INTO ${table} SELECT ${positionColumn}, ${fastColumn}, ${names} FROM (${select})`);
-      } catch {
-        // DuckDB's reader refused the part (malformed JSON, half a surrogate pair): JavaScript reads every record of it.
-        await connection.run(
-          `DELETE FROM ${table} WHERE ${positionColumn} BETWEEN ${first} AND ${first + part.texts.length - 1}`,
-        );
-        for (let offset = 0; offset < part.texts.length; offset++) slow.push(first + offset);
-      }
-      first += part.texts.length;
-    }
-    const left = await connection.runAndReadAll(`SELECT ${positionColumn} FROM ${table} WHERE NOT ${fastColumn}`);
-    for (const [position] of left.getRows()) slow.push(Number(position));
-    const { rows, rejects } = mapInJavaScript(
-      stream,
-      parts,
-      slow.sort((a, b) => a - b),
-    );
-    await connection.run(`DELETE FROM ${table} WHERE NOT ${fastColumn}`);
-    if (rows.length > 0) {
-      const path = join(directory, `${table.replaceAll('"', "")}-mapped.ndjson`);
-      const out = createWriteStream(path, { mode: 0o600 });
-      out.end(
-        rows
-          .map((row) =>
-            JSON.stringify(row, (_key, value: unknown) => (typeof value === "bigint" ? value.toString() : value)),
-          )
-          .join("\n"),
-      );
-      await once(out, "finish");
-      const types = [
-        `${quoteLiteral(positionColumn)}: 'BIGINT'`,
-        ...columns.map((column) => `${quoteLiteral(column.name)}: ${quoteLiteral(duckdbColumnTypes[column.type])}`),
-      ];
-      try {
-        await connection.run(
-          `INSERT INTO ${table} SELECT ${positionColumn}, true, ${names} FROM read_json(${quoteLiteral(path)}, format = 'newline_delimited', columns = {${types.join(", ")}}, maximum_object_size = ${maximumObjectSize})`,
-        );
-      } finally {
-        await rm(path, { force: true });
-      }
-    }
-    const counted = await connection.runAndReadAll(`SELECT COUNT(*) FROM ${table}`);
-    return { table, rows: Number(counted.getRows()[0]?.[0]), rejects, drop };
-  } catch (error) {
-    await drop().catch(() => undefined);
-    throw error;
-  }
-}
-
-function mapInJavaScript(
-  stream: StreamDefinition & { readonly mapping: RecordMapping },
-  parts: readonly RawRecordPart[],
-  positions: readonly number[],
-): { rows: ValidatedRow[]; rejects: RejectedRecord[] } {
-  const rows: ValidatedRow[] = [];
-  const rejects: RejectedRecord[] = [];
-  if (positions.length === 0) return { rows, rejects };
+/** Maps raw records in JavaScript (mapper, then validator), collecting the rejects. */
+function javaScriptMapper(stream: MappedStream, rejects: RejectedRecord[]) {
   const mapper = createRecordMapper(
     stream.mapping,
     stream.columns.map((column) => column.name),
     stream.primaryKey ?? [],
   );
   const validate = createRecordValidator(stream);
-  let partIndex = 0;
-  let partStart = 0;
-  for (const position of positions) {
-    while (position >= partStart + (parts[partIndex] as RawRecordPart).texts.length) {
-      partStart += (parts[partIndex] as RawRecordPart).texts.length;
-      partIndex += 1;
-    }
-    const part = parts[partIndex] as RawRecordPart;
-    const mapped = mapRecordText(mapper, part.texts[position - partStart] as string, part.context);
+  return (text: string, context: RecordContext): ValidatedRow | undefined => {
+    const mapped = mapRecordText(mapper, text, context);
     if (!mapped.ok) {
       rejects.push({ stream: stream.name, payload: rejectPayload(mapped.raw), reason: mapped.reason });
-      continue;
+      return undefined;
     }
     const validated = validate(mapped.row);
-    if (validated.ok) rows.push({ [positionColumn]: position, ...validated.row });
-    else rejects.push({ stream: stream.name, payload: rejectPayload(mapped.row), reason: validated.reason });
+    if (validated.ok) return validated.row;
+    rejects.push({ stream: stream.name, payload: rejectPayload(mapped.row), reason: validated.reason });
+    return undefined;
+  };
+}
+
+/**
+ * Reads each record once in JavaScript (`JSON.parse`) to tell the usual forms (`duckdb-usual-form.ts`) from the
+ * rest, then writes the usual ones for DuckDB's reader as the bytes they arrived in (NDJSON lines, or array items
+ * inside brackets), never serialised again. Runs before the connection is taken, so it overlaps DuckDB's work.
+ */
+export async function prepareRawBatch(
+  directory: string,
+  name: string,
+  stream: MappedStream,
+  parts: readonly RawRecordPart[],
+): Promise<PreparedRawBatch> {
+  const usual = createUsualFormCheck(stream.mapping, stream.columns, stream.primaryKey ?? []);
+  const rejects: RejectedRecord[] = [];
+  const mapInJavaScript = javaScriptMapper(stream, rejects);
+  const rows: { position: number; row: ValidatedRow }[] = [];
+  const groups: { layout: RawRecords["layout"]; context: RecordContext; buffers: Uint8Array[]; bytes: number }[] = [];
+  let staged = 0;
+  let slot = 0;
+  for (const part of parts) {
+    const { layout, bytes } = part.records;
+    let group = groups.at(-1);
+    if (group?.context !== part.context || group.layout !== layout || group.bytes >= fileBytes) {
+      group = { layout, context: part.context, buffers: [], bytes: 0 };
+      groups.push(group);
+    }
+    const texts = rawRecordTexts(part.records);
+    const spans = part.records.spans;
+    const target = group;
+    const stage = (buffer: Uint8Array) => {
+      if (target.buffers.length > 0) target.buffers.push(separators[layout]);
+      target.buffers.push(buffer);
+      target.bytes += buffer.byteLength;
+    };
+    // Consecutive usual records are staged as one slice of the bytes they arrived in.
+    let runStart = -1;
+    let runEnd = -1;
+    const flush = () => {
+      if (runStart !== -1) stage(bytes.subarray(runStart, runEnd));
+      runStart = -1;
+    };
+    for (const [index, text] of texts.entries()) {
+      let value: unknown;
+      try {
+        value = JSON.parse(text);
+      } catch {
+        value = undefined;
+      }
+      if (value !== undefined && usual(value, text)) {
+        staged += 1;
+        slot = 0;
+        if (spans === undefined) stage(Buffer.from(text));
+        else {
+          if (runStart === -1) runStart = spans[index * 2] as number;
+          runEnd = spans[index * 2 + 1] as number;
+        }
+        continue;
+      }
+      flush();
+      const row = mapInJavaScript(text, part.context);
+      slot += 1;
+      if (row !== undefined) rows.push({ position: staged - 1 + slot / slotsBetweenRowids, row });
+    }
+    flush();
   }
-  return { rows, rejects };
+  const files = await Promise.all(
+    groups
+      .filter((group) => group.buffers.length > 0)
+      .map(async (group, index) => {
+        const path = join(directory, `${name}-${index}.json`);
+        const file = await open(path, "w", 0o600);
+        try {
+          const array = group.layout === "json-array-items";
+          await file.writev(array ? [Buffer.from("["), ...group.buffers, Buffer.from("]")] : group.buffers);
+        } finally {
+          await file.close();
+        }
+        return { path, layout: group.layout, context: group.context };
+      }),
+  );
+  const contexts = [...new Set(files.map((file) => file.context))];
+  return { files, contexts, rows, rejects, parts };
+}
+
+/**
+ * Loads a prepared batch into temporary tables: DuckDB's typed reader reads the staged files (in parallel, keeping
+ * their order: a table's rowid follows insertion order) through SQL generated from the mapping; JavaScript's rows
+ * join them with their positions. Should DuckDB's reader refuse a file (e.g. a key repeated in one object), the
+ * whole batch is mapped in JavaScript instead.
+ */
+export async function loadRawBatch(
+  connection: DuckDBConnection,
+  stream: MappedStream,
+  batch: PreparedRawBatch,
+  directory: string,
+): Promise<MappedRawRecords> {
+  const id = `${process.pid}_${++tableCounter}`;
+  const table = quoteIdentifier(`_parley_raw_${id}`);
+  const mappedTable = quoteIdentifier(`_parley_raw_${id}_js`);
+  const columns = stream.columns;
+  const names = columns.map((column) => quoteIdentifier(column.name)).join(", ");
+  const typed = columns.map((column) => `${quoteIdentifier(column.name)} ${duckdbColumnTypes[column.type]}`);
+  await connection.run(`CREATE TEMP TABLE ${table} (${typed.join(", ")})`);
+  await connection.run(`CREATE TEMP TABLE ${mappedTable} (${positionColumn} DOUBLE, ${typed.join(", ")})`);
+  const drop = async () => {
+    await connection.run(`DROP TABLE IF EXISTS ${table}`);
+    await connection.run(`DROP TABLE IF EXISTS ${mappedTable}`);
+  };
+  try {
+    let rejects = batch.rejects;
+    let rows = batch.rows;
+    try {
+      for (const run of layoutRuns(batch.files)) await connection.run(insertStaged(stream, batch.contexts, run, table));
+    } catch {
+      await connection.run(`DELETE FROM ${table}`);
+      const all: RejectedRecord[] = [];
+      const mapInJavaScript = javaScriptMapper(stream, all);
+      const everything: { position: number; row: ValidatedRow }[] = [];
+      for (const part of batch.parts)
+        for (const text of rawRecordTexts(part.records)) {
+          const row = mapInJavaScript(text, part.context);
+          if (row !== undefined) everything.push({ position: everything.length, row });
+        }
+      rejects = all;
+      rows = everything;
+    }
+    if (rows.length > 0) await insertMapped(connection, mappedTable, columns, rows, directory, id);
+    const relation = `(SELECT rowid::DOUBLE AS ${positionColumn}, ${names} FROM ${table} UNION ALL SELECT ${positionColumn}, ${names} FROM ${mappedTable})`;
+    return { relation, rejects, drop };
+  } catch (error) {
+    await drop().catch(() => undefined);
+    throw error;
+  }
+}
+
+/** One statement reading a run of staged files of one layout into `table`. */
+function insertStaged(
+  stream: MappedStream,
+  contexts: readonly RecordContext[],
+  files: readonly StagedRawFile[],
+  table: string,
+): string {
+  const paths = files.map((file) => quoteLiteral(file.path));
+  const format = files[0]?.layout === "ndjson" ? "newline_delimited" : "array";
+  const fileIndex =
+    contexts.length === 1
+      ? "0"
+      : `CASE filename ${files.map((file) => `WHEN ${quoteLiteral(file.path)} THEN ${contexts.indexOf(file.context)}`).join(" ")} END`;
+  const relation = `(SELECT ${fileIndex} AS ${fileColumn}, * FROM read_json([${paths.join(", ")}], format = '${format}', columns = {${readerColumns(stream.mapping)}}, filename = true, maximum_object_size = ${maximumObjectSize}))`;
+  return `INSERT INTO ${table} ${mappingSelectSql(stream.mapping, stream.columns, contexts, relation)}`;
+}
+
+async function insertMapped(
+  connection: DuckDBConnection,
+  table: string,
+  columns: StreamDefinition["columns"],
+  rows: readonly { readonly position: number; readonly row: ValidatedRow }[],
+  directory: string,
+  id: string,
+): Promise<void> {
+  const path = join(directory, `_parley_raw_${id}_js.ndjson`);
+  const file = await open(path, "w", 0o600);
+  try {
+    await file.writeFile(
+      rows.map(({ position, row }) => JSON.stringify({ [positionColumn]: position, ...row }, bigints)).join("\n"),
+    );
+  } finally {
+    await file.close();
+  }
+  const types = [
+    `${quoteLiteral(positionColumn)}: 'DOUBLE'`,
+    ...columns.map((column) => `${quoteLiteral(column.name)}: ${quoteLiteral(duckdbColumnTypes[column.type])}`),
+  ];
+  const names = [positionColumn, ...columns.map((column) => quoteIdentifier(column.name))].join(", ");
+  try {
+    await connection.run(
+      `INSERT INTO ${table} SELECT ${names} FROM read_json(${quoteLiteral(path)}, format = 'newline_delimited', columns = {${types.join(", ")}}, maximum_object_size = ${maximumObjectSize})`,
+    );
+  } finally {
+    await rm(path, { force: true });
+  }
+}
+
+const bigints = (_key: string, value: unknown) => (typeof value === "bigint" ? value.toString() : value);
+
+/** Consecutive files of one layout: one statement reads each run. */
+function layoutRuns(files: readonly StagedRawFile[]): StagedRawFile[][] {
+  const runs: StagedRawFile[][] = [];
+  for (const file of files) {
+    const last = runs.at(-1);
+    if (last?.[0]?.layout === file.layout) last.push(file);
+    else runs.push([file]);
+  }
+  return runs;
 }

@@ -1,6 +1,7 @@
 import type {
   JsonValue,
   RawRecordPart,
+  RawRecords,
   RecordContext,
   RejectedRecord,
   TableTarget,
@@ -9,29 +10,19 @@ import type {
 } from "@parley/core";
 import type { FlushDecision, FlushMoment, StreamSituation } from "./flush-decision.ts";
 
-/** A record as the vendor sent it, buffered for a sink that maps raw records itself (its bulk path). */
-export class RawRecord {
-  readonly text: string;
+/** Records as the vendor sent them (bytes), buffered for a sink that maps raw records itself (its bulk path). */
+export class RawChunk implements RawRecordPart {
+  readonly records: RawRecords;
   readonly context: RecordContext;
-  constructor(text: string, context: RecordContext) {
-    this.text = text;
+  constructor(records: RawRecords, context: RecordContext) {
+    this.records = records;
     this.context = context;
   }
 }
 
-export type BufferedRow = ValidatedRow | RawRecord;
+export type BufferedRow = ValidatedRow | RawChunk;
 
-/** Raw records grouped into parts of consecutive records sharing a context (one file or page). */
-export function rawParts(rows: readonly BufferedRow[]): RawRecordPart[] {
-  const parts: { context: RecordContext; texts: string[] }[] = [];
-  for (const row of rows) {
-    const raw = row as RawRecord;
-    const last = parts.at(-1);
-    if (last?.context === raw.context) last.texts.push(raw.text);
-    else parts.push({ context: raw.context, texts: [raw.text] });
-  }
-  return parts;
-}
+const recordsIn = (row: BufferedRow): number => (row instanceof RawChunk ? row.records.count : 1);
 
 /** What the engine holds for one stream between writes; `decideFlush` says what leaves it and when. */
 export class StreamBuffer {
@@ -40,6 +31,9 @@ export class StreamBuffer {
   readonly declared: WriteDisposition;
   readonly fullRefresh: boolean;
   rows: BufferedRow[] = [];
+  /** Records in `rows` (a raw chunk holds many), and the bytes of its raw chunks. */
+  bufferedRecords = 0;
+  bufferedRawBytes = 0;
   rejects: RejectedRecord[] = [];
   /** The newest checkpoint whose state is not stored yet, and how many buffered rows it covers. */
   checkpoint: { readonly state: JsonValue; coveredRows: number } | undefined;
@@ -72,10 +66,19 @@ export class StreamBuffer {
     this.lastFlushAt = now;
   }
 
+  /** Buffers a row or a raw chunk; a stream's buffer holds one kind at a time (the sink takes a batch of one kind). */
   addRow(row: BufferedRow): void {
+    const raw = row instanceof RawChunk;
+    if (this.rows.length > 0 && this.rows[0] instanceof RawChunk !== raw)
+      throw new Error(
+        `stream "${this.target.stream.name}" mixed raw and mapped records in one batch; a connector sends one kind per stream (a connector bug)`,
+      );
+    const count = recordsIn(row);
     this.rows.push(row);
-    this.recordCount += 1;
-    this.rowsAfterCheckpoint += 1;
+    this.bufferedRecords += count;
+    if (raw) this.bufferedRawBytes += row.records.bytes.byteLength;
+    this.recordCount += count;
+    this.rowsAfterCheckpoint += count;
   }
 
   /** Records this load stored in the table: a replace stores nothing unless its swap happened. */
@@ -84,28 +87,46 @@ export class StreamBuffer {
   }
 
   addCheckpoint(state: JsonValue): void {
-    this.checkpoint = { state, coveredRows: this.rows.length };
+    this.checkpoint = { state, coveredRows: this.bufferedRecords };
     this.rowsAfterCheckpoint = 0;
   }
 
-  situation(moment: FlushMoment, batchRows: number, flushDue: boolean): StreamSituation {
+  /**
+   * `batchRows` counts mapped rows; raw chunks are counted in bytes instead (`rawBatchBytes`): a warehouse's own
+   * reader pays per statement, so its batches are larger, and bytes bound the memory they take.
+   */
+  situation(moment: FlushMoment, limits: BatchLimits, flushDue: boolean): StreamSituation {
+    const raw = this.rows[0] instanceof RawChunk;
+    const rawFull = this.bufferedRawBytes >= limits.rawBatchBytes;
     return {
       disposition: this.declared,
       fullRefresh: this.fullRefresh,
       moment,
-      bufferedRows: this.rows.length,
+      bufferedRows: this.bufferedRecords,
       coveredRows: this.checkpoint?.coveredRows,
       rowsAfterCheckpoint: this.rowsAfterCheckpoint,
-      batchRows,
+      batchRows: raw ? (rawFull ? this.bufferedRecords : Number.MAX_SAFE_INTEGER) : limits.batchRows,
       flushDue,
     };
   }
 
   /** Removes what the decision writes; a replace keeps its checkpoint for the swap. */
-  take(decision: FlushDecision): { rows: BufferedRow[]; rejects: RejectedRecord[]; state: JsonValue | undefined } {
+  take(decision: FlushDecision): {
+    rows: BufferedRow[];
+    count: number;
+    rejects: RejectedRecord[];
+    state: JsonValue | undefined;
+  } {
     const count = decision.writeRows;
-    const rows = count === this.rows.length ? this.rows : this.rows.slice(0, count);
-    this.rows = count === this.rows.length ? [] : this.rows.slice(count);
+    let items = 0;
+    for (let taken = 0; taken < count; items++) taken += recordsIn(this.rows[items] as BufferedRow);
+    const rows = items === this.rows.length ? this.rows : this.rows.slice(0, items);
+    const takenRecords = rows.reduce((sum, row) => sum + recordsIn(row), 0);
+    if (takenRecords !== count)
+      throw new Error(`a write of ${count} records would split a raw chunk (${takenRecords} records) (a Parley bug)`);
+    this.rows = items === this.rows.length ? [] : this.rows.slice(items);
+    this.bufferedRecords -= count;
+    for (const row of rows) if (row instanceof RawChunk) this.bufferedRawBytes -= row.records.bytes.byteLength;
     const rejects = this.rejects;
     this.rejects = [];
     const checkpoint = this.checkpoint;
@@ -114,6 +135,11 @@ export class StreamBuffer {
       if (decision.withState) this.checkpoint = undefined;
       else checkpoint.coveredRows = Math.max(0, checkpoint.coveredRows - count);
     }
-    return { rows, rejects, state };
+    return { rows, count, rejects, state };
   }
+}
+
+export interface BatchLimits {
+  readonly batchRows: number;
+  readonly rawBatchBytes: number;
 }

@@ -6,6 +6,7 @@ import {
   mapRecordText,
   type ProgressEvent,
   type RecordContext,
+  rawRecordTexts,
   redact,
   rejectPayload,
   type Sink,
@@ -21,7 +22,7 @@ import { decideFlush, type FlushDecision, type FlushMoment } from "./flush-decis
 import { newLoadId } from "./load-id.ts";
 import { pacedMessages } from "./paced-messages.ts";
 import { usableState } from "./stored-state.ts";
-import { RawRecord, rawParts, StreamBuffer } from "./stream-buffer.ts";
+import { RawChunk, StreamBuffer } from "./stream-buffer.ts";
 
 export interface SyncOptions {
   /** The source's name in the config; state and the load ledger are keyed by it. */
@@ -38,6 +39,8 @@ export interface SyncOptions {
   readonly streams?: readonly string[];
   /** Rows a stream buffers before it is written (a checkpoint writes earlier once `flushIntervalMs` passed). */
   readonly batchRows?: number;
+  /** Bytes of raw records (the bulk path) a stream buffers before they are written; default 64 MiB. */
+  readonly rawBatchBytes?: number;
   readonly flushIntervalMs?: number;
   /**
    * Let a sink that can (`Sink.rawRecords`) load raw records with its own reader and map them in SQL
@@ -100,7 +103,7 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
   const startedAt = options.startedAt ?? now();
   const loadId = options.loadId ?? newLoadId(startedAt);
   const loadedAt = startedAt.toISOString();
-  const batchRows = options.batchRows ?? 10_000;
+  const limits = { batchRows: options.batchRows ?? 10_000, rawBatchBytes: options.rawBatchBytes ?? 64 * 1024 * 1024 };
   const flushIntervalMs = options.flushIntervalMs ?? 5_000;
   const fullRefresh = options.fullRefresh === true;
   const signal = options.signal ?? new AbortController().signal;
@@ -118,6 +121,8 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
   const buffers = new Map<string, StreamBuffer>();
   const streamStarted = new Map<string, number>();
   let pendingWrite: Promise<void> = Promise.resolve();
+  /** The write before `pendingWrite`; settled unless a bulk batch was handed over early. */
+  let earlierWrite: Promise<void> = Promise.resolve();
   let stateBefore = new Map<string, JsonValue>();
 
   const stateUpdate = (buffer: StreamBuffer, value: JsonValue) => ({
@@ -132,10 +137,11 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
     options.onProgress?.({ kind: "records", stream: name, records: buffer.recordCount, rejects: buffer.rejectCount });
     const taken = buffer.take(decision);
     if (taken.rows.length === 0 && taken.rejects.length === 0 && taken.state === undefined) return;
-    // Backpressure: at most one batch is being written while the next one fills.
-    await pendingWrite;
+    const raw = taken.rows[0] instanceof RawChunk;
+    // Backpressure: at most one batch is being written while the next one fills. A bulk batch may also be handed
+    // over while the previous one is written: the sink prepares it meanwhile and applies it after (`Sink.rawRecords`).
+    await (raw ? earlierWrite : pendingWrite);
     const state = taken.state;
-    const raw = taken.rows[0] instanceof RawRecord;
     const written = sink
       .writeBatch({
         loadId,
@@ -143,7 +149,7 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
         source: sourceName,
         target: buffer.target,
         rows: raw ? [] : (taken.rows as ValidatedRow[]),
-        ...(raw ? { raw: rawParts(taken.rows) } : {}),
+        ...(raw ? { raw: taken.rows as RawChunk[] } : {}),
         rejects: taken.rejects,
         ...(state === undefined ? {} : { state: stateUpdate(buffer, state) }),
       })
@@ -151,33 +157,32 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
         // Raw records the sink set aside were counted as records when they were read.
         const rejected = outcome?.rejected ?? 0;
         buffer.recordCount -= rejected;
-        buffer.writtenCount += taken.rows.length - rejected;
+        buffer.writtenCount += taken.count - rejected;
         buffer.rejectCount += rejected;
         if (state !== undefined) buffer.storedState = state;
         options.onProgress?.({
           kind: "flushed",
           stream: name,
-          rows: taken.rows.length,
+          rows: taken.count,
           withState: state !== undefined,
         });
       });
     // Marked handled now; the failure surfaces at the next write or at the end, where it is awaited.
     written.catch(() => undefined);
+    earlierWrite = pendingWrite;
     pendingWrite = written;
     buffer.lastFlushAt = Date.now();
   };
 
   const consult = async (buffer: StreamBuffer, moment: FlushMoment): Promise<FlushDecision> => {
-    const decision = decideFlush(
-      buffer.situation(moment, batchRows, Date.now() - buffer.lastFlushAt >= flushIntervalMs),
-    );
+    const decision = decideFlush(buffer.situation(moment, limits, Date.now() - buffer.lastFlushAt >= flushIntervalMs));
     if (decision.write) await write(buffer, decision);
     return decision;
   };
 
   const mappers = new Map<string, ReturnType<typeof createRecordMapper>>();
   /** A raw record mapped in JavaScript with its stream's mapping; a reject (recorded here) gives undefined. */
-  const mapRaw = (buffer: StreamBuffer, text: string, context: RecordContext): SourceRecord | undefined => {
+  const mapRawText = (buffer: StreamBuffer, text: string, context: RecordContext): SourceRecord | undefined => {
     const stream = buffer.target.stream;
     if (stream.mapping === undefined)
       throw new Error(
@@ -265,13 +270,23 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
         continue;
       }
       if (message.kind === "raw" && bulk && buffer.target.stream.mapping !== undefined) {
-        buffer.addRow(new RawRecord(message.text, message.context));
+        buffer.addRow(new RawChunk(message.records, message.context));
+        options.onProgress?.({
+          kind: "records",
+          stream: message.stream,
+          records: buffer.recordCount,
+          rejects: buffer.rejectCount,
+        });
         const decision = await consult(buffer, "record");
         if (decision.refuse !== undefined) throw refusal(source.type, buffer, decision.refuse);
         continue;
       }
-      const record = message.kind === "raw" ? mapRaw(buffer, message.text, message.context) : message.record;
-      if (record !== undefined) {
+      const records =
+        message.kind === "raw"
+          ? rawRecordTexts(message.records).map((text) => mapRawText(buffer, text, message.context))
+          : [message.record];
+      for (const record of records) {
+        if (record === undefined) continue;
         const validation = (validators.get(message.stream) as ReturnType<typeof createRecordValidator>)(record);
         if (validation.ok) buffer.addRow(validation.row);
         else {

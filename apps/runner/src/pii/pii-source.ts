@@ -1,6 +1,7 @@
 import {
   createRecordMapper,
   mapRecordText,
+  rawRecordTexts,
   type Source,
   type SourceMessage,
   type StreamDefinition,
@@ -39,15 +40,17 @@ async function* scrubbed(
     else if (message.kind === "raw") {
       // Asked not to, a source sent vendor text: mapped here, so the sink's bulk path never sees it unscrubbed.
       const mapper = mappers.get(message.stream);
-      if (mapper === undefined) {
-        const reason = `the ${message.stream} stream declares no mapping for raw records (a connector bug)`;
-        yield { kind: "reject", stream: message.stream, raw: scrubber.scrubRaw(message.text), reason };
-        continue;
+      for (const text of rawRecordTexts(message.records)) {
+        if (mapper === undefined) {
+          const reason = `the ${message.stream} stream declares no mapping for raw records (a connector bug)`;
+          yield { kind: "reject", stream: message.stream, raw: scrubber.scrubRaw(text), reason };
+          continue;
+        }
+        const mapped = mapRecordText(mapper, text, message.context);
+        yield mapped.ok
+          ? { kind: "record", stream: message.stream, record: scrubber.scrubRecord(message.stream, mapped.row) }
+          : { kind: "reject", stream: message.stream, raw: scrubber.scrubRaw(mapped.raw), reason: mapped.reason };
       }
-      const mapped = mapRecordText(mapper, message.text, message.context);
-      yield mapped.ok
-        ? { kind: "record", stream: message.stream, record: scrubber.scrubRecord(message.stream, mapped.row) }
-        : { kind: "reject", stream: message.stream, raw: scrubber.scrubRaw(mapped.raw), reason: mapped.reason };
     } else yield message;
   }
 }

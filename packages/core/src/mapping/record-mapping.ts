@@ -58,9 +58,25 @@ export interface RecordContext {
   readonly where: string;
 }
 
+/**
+ * Whole records as the bytes the vendor sent, never decoded on the way, for a warehouse's own JSON reader:
+ * - `ndjson`: lines of one JSON value each (blank lines and a `\r` before a line break allowed);
+ * - `json-array-items`: the items of a JSON array with the commas between them, without the enclosing brackets.
+ */
+export interface RawRecords {
+  readonly layout: "ndjson" | "json-array-items";
+  readonly bytes: Uint8Array;
+  /** How many records the bytes hold. */
+  readonly count: number;
+  /**
+   * Where each record lies in `bytes`: start and end offsets, two per record, when the producer knows them (the
+   * splitter does); a reader that needs the records one by one then slices instead of scanning again.
+   */
+  readonly spans?: Uint32Array;
+}
+
 /** Consecutive raw records of one batch that share a context (one file or page), in the order they were read. */
 export interface RawRecordPart {
   readonly context: RecordContext;
-  /** Each the JSON text of one record, as the vendor sent it. */
-  readonly texts: readonly string[];
+  readonly records: RawRecords;
 }

@@ -1,6 +1,6 @@
 import type { z } from "zod";
 import type { Logger } from "../logging/logger.ts";
-import type { RecordContext } from "../mapping/record-mapping.ts";
+import type { RawRecords, RecordContext } from "../mapping/record-mapping.ts";
 import type { SourceRecord } from "../schema/record-validator.ts";
 import type { StreamDefinition } from "../schema/stream-definition.ts";
 import type { JsonValue } from "../state/json-value.ts";
@@ -27,13 +27,14 @@ export type SourceMessage =
     }
   | {
       /**
-       * A record as the vendor sent it (JSON text of one object), for a stream that declares a `mapping`; only
-       * when the runner asked for raw records (`ReadContext.rawRecords`). The sink's bulk path, or the runner,
-       * maps it with the stream's mapping; one that cannot be mapped becomes a reject with the reason.
+       * Records as the vendor sent them (the bytes of whole JSON records, never decoded), for a stream that declares
+       * a `mapping`; only when the runner asked for raw records (`ReadContext.rawRecords`). The sink's bulk path
+       * reads them with the warehouse's own reader and maps them with the stream's mapping; a record that cannot
+       * be mapped becomes a reject with the reason. Like records, they count toward the next checkpoint.
        */
       readonly kind: "raw";
       readonly stream: string;
-      readonly text: string;
+      readonly records: RawRecords;
       /** Shared by every record of one file or page: consecutive raw records with the same context load together. */
       readonly context: RecordContext;
     }

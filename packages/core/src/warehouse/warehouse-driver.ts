@@ -66,12 +66,15 @@ export interface WarehouseDriver {
   /**
    * The bulk path, for a warehouse whose own reader can parse a vendor's raw records: maps a batch's raw records
    * with SQL generated from the stream's `mapping` (records it leaves aside go through the JavaScript mapper) into
-   * a relation of the stream's columns plus `_parley_position` (the record's place in the batch), which the next
-   * `transaction` reads. Absent: the runner maps raw records in JavaScript and the driver gets rows.
+   * a relation of the stream's columns plus `_parley_position` (the record's place in the batch, `positionColumn`), which the next
+   * `transaction` reads. Work that needs no warehouse (staging files) may start at once; the warehouse is touched
+   * only once `after` settled (the previous batch's write), so two batches overlap and still apply in order.
+   * Absent: the runner maps raw records in JavaScript and the driver gets rows.
    */
   mapRawRecords?(
     stream: StreamDefinition & { readonly mapping: RecordMapping },
     parts: readonly RawRecordPart[],
+    after: Promise<unknown>,
   ): Promise<MappedRawRecords>;
   /** Creates the sink's schema or dataset if missing. */
   ensureNamespace(): Promise<void>;

@@ -54,6 +54,8 @@ class WarehouseSink implements Sink {
   readonly #staging = new Map<string, Staging>();
   /** Locks this sink holds; each transaction that writes data or state checks them before it commits. */
   readonly #locks = new Set<HeldSinkLock>();
+  /** Each running load's latest write: a bulk batch prepares while it runs, then applies after it. */
+  readonly #lastWrite = new Map<string, Promise<unknown>>();
   #ready: Promise<void> | undefined;
 
   constructor(options: WarehouseSinkOptions) {
@@ -114,8 +116,9 @@ class WarehouseSink implements Sink {
     if (known !== undefined) return known;
     const table = replaceStagingTable(batch.target.table, batch.loadId, this.#driver.maxIdentifierLength);
     const before = fingerprint(await this.#driver.query(fingerprintQuery(this.#driver, batch.target.table)));
+    // A float: a bulk batch places rows its driver mapped apart between the others (`positionColumn`).
     const columns = [
-      { name: sequenceColumn, type: "integer" } as const,
+      { name: sequenceColumn, type: "float" } as const,
       ...batch.target.stream.columns,
       ...lineageColumns,
     ];
@@ -125,9 +128,18 @@ class WarehouseSink implements Sink {
     return staging;
   }
 
-  async writeBatch(batch: WriteBatch): Promise<WriteOutcome | undefined> {
+  writeBatch(batch: WriteBatch): Promise<WriteOutcome | undefined> {
+    const previous = this.#lastWrite.get(batch.loadId) ?? Promise.resolve();
+    const write =
+      batch.raw !== undefined && batch.raw.length > 0
+        ? this.#writeRaw(batch, batch.raw, previous)
+        : this.#writeRows(batch);
+    this.#lastWrite.set(batch.loadId, write);
+    return write;
+  }
+
+  async #writeRows(batch: WriteBatch): Promise<undefined> {
     await this.#internal();
-    if (batch.raw !== undefined && batch.raw.length > 0) return this.#writeRaw(batch, batch.raw);
     const replace = batch.target.stream.writeDisposition === "replace";
     const staging = replace && batch.rows.length > 0 ? await this.#stagingFor(batch) : undefined;
     const now = new Date().toISOString();
@@ -157,17 +169,25 @@ class WarehouseSink implements Sink {
     return undefined;
   }
 
-  /** The bulk path: the driver maps the raw records in the warehouse; they then apply like rows, in one transaction. */
-  async #writeRaw(batch: WriteBatch, parts: readonly RawRecordPart[]): Promise<WriteOutcome> {
+  /**
+   * The bulk path: the driver maps the raw records in the warehouse; they then apply like rows, in one transaction.
+   * The driver may prepare them while the previous write runs; nothing is applied before that write succeeded.
+   */
+  async #writeRaw(
+    batch: WriteBatch,
+    parts: readonly RawRecordPart[],
+    previous: Promise<unknown>,
+  ): Promise<WriteOutcome> {
+    await this.#internal();
     const stream = batch.target.stream;
     const mapping = stream.mapping;
     const mapRaw = this.#driver.mapRawRecords?.bind(this.#driver);
     if (mapping === undefined || mapRaw === undefined)
       throw new Error(`raw records for ${batch.target.table}, which this sink cannot map (a Parley bug)`);
+    const count = parts.reduce((sum, part) => sum + part.records.count, 0);
+    const mapped = await mapRaw({ ...stream, mapping }, parts, previous);
     const replace = stream.writeDisposition === "replace";
-    const staging = replace ? await this.#stagingFor(batch) : undefined;
-    const count = parts.reduce((sum, part) => sum + part.texts.length, 0);
-    const mapped = await mapRaw({ ...stream, mapping }, parts);
+    const staging = replace ? await this.#stagingFor(batch).catch(releasing(mapped)) : undefined;
     try {
       const now = new Date().toISOString();
       await this.#driver.transaction(async (transaction) => {
@@ -263,6 +283,7 @@ class WarehouseSink implements Sink {
   }
 
   async finishLoad(load: LoadRecord): Promise<void> {
+    this.#lastWrite.delete(load.loadId);
     await this.#writeLoad(load);
     // A load that ended without swapping (failed, interrupted) leaves nothing staged behind.
     for (const [key, staging] of this.#staging) {
@@ -339,6 +360,14 @@ class WarehouseSink implements Sink {
   async [Symbol.asyncDispose](): Promise<void> {
     await this.close();
   }
+}
+
+/** Releases mapped raw records when what follows their mapping fails, then fails the same way. */
+function releasing(mapped: { release(): Promise<void> }) {
+  return async (error: unknown): Promise<never> => {
+    await mapped.release().catch(() => undefined);
+    throw error;
+  };
 }
 
 /** A sink for a warehouse: the load protocol over the warehouse's driver. */

@@ -70,7 +70,7 @@ export async function applyRows(sql: Sql, transaction: DriverTransaction, input:
     if (staging === undefined) throw new Error(`replace of ${target.table} without a staging table (a Parley bug)`);
     const rows = input.rows.map((row, index) => ({ [sequenceColumn]: staging.firstSequence + index, ...row }));
     const relation = await transaction.stage(
-      [{ name: sequenceColumn, type: "integer" }, ...stream.columns],
+      [{ name: sequenceColumn, type: "float" }, ...stream.columns],
       { kind: "rows", rows },
       target.table,
     );
@@ -118,7 +118,10 @@ export function fingerprint(rows: readonly Record<string, unknown>[]): string {
   return `${String(row?.row_count ?? 0)} row(s), last written by ${String(row?.last_load ?? "no load")}`;
 }
 
-/** The column of mapped raw records that holds each record's place in its batch. */
+/**
+ * The column of mapped raw records that holds each record's place in its batch: a number from -1 (exclusive) to
+ * the batch's record count (exclusive), increasing in arrival order (not necessarily whole).
+ */
 export const positionColumn = "_parley_position";
 
 export interface MappedInput {

@@ -1,11 +1,28 @@
-/** One top-level element of an export file, as text, not yet parsed. */
+import type { RawRecords } from "./record-mapping.ts";
+
+/** One top-level element of a JSON array or NDJSON file, as text, not yet parsed. */
 export interface FileElement {
   readonly text: string;
   /** False when the bytes cannot be a JSON value (the file ended inside it, or text outside any element). */
   readonly complete: boolean;
 }
 
+/**
+ * What `pushRecords` hands out: consecutive whole elements as the bytes they arrived in (for a warehouse's own
+ * JSON reader), or bytes that cannot be an element, as text (a reject).
+ */
+export type FilePiece =
+  | { readonly kind: "records"; readonly records: RawRecords }
+  | { readonly kind: "broken"; readonly text: string };
+
 type Format = "unknown" | "array" | "ndjson";
+
+/** Where an element lies in the buffer being split. */
+interface Span {
+  readonly start: number;
+  readonly end: number;
+  readonly complete: boolean;
+}
 
 const newline = 10;
 const quote = 34;
@@ -31,7 +48,7 @@ function isSpace(byte: number): boolean {
  * no element is produced twice.
  */
 export class ElementSplitter {
-  #format: Format = "unknown";
+  #format: Format;
   #committed = 0;
   #committedDepth = 0;
   #committedFormat: Format = "unknown";
@@ -44,21 +61,72 @@ export class ElementSplitter {
   #elementStart = -1;
   #garbage = false;
 
+  /** NDJSON when the caller knows it is; otherwise the first byte that is not blank says which (`[`: an array). */
+  constructor(format?: "ndjson") {
+    this.#format = format ?? "unknown";
+    this.#committedFormat = this.#format;
+  }
+
   get committed(): number {
     return this.#committed;
   }
 
+  /** The next bytes of the file; gives every element they complete, as text. */
   push(chunk: Buffer): FileElement[] {
+    const { buffer, spans } = this.#split(chunk);
+    return texts(buffer, spans);
+  }
+
+  /**
+   * `push` for a warehouse's own reader: runs of whole elements as the bytes they arrived in, without decoding
+   * them (NDJSON lines, or array items with the commas between them), and broken elements as text.
+   */
+  pushRecords(chunk: Buffer): FilePiece[] {
+    const { buffer, spans } = this.#split(chunk);
+    return this.#pieces(buffer, spans);
+  }
+
+  #split(chunk: Buffer): { buffer: Buffer; spans: Span[] } {
     const buffer = this.#pending.length === 0 ? chunk : Buffer.concat([this.#pending, chunk]);
-    const elements: FileElement[] = [];
+    const spans: Span[] = [];
     let consumed = 0;
     if (this.#format === "unknown") consumed = this.#detect(buffer);
-    if (this.#format === "ndjson") consumed = this.#lines(buffer, consumed, elements, false);
-    else if (this.#format === "array") consumed = this.#scan(buffer, consumed, elements);
+    if (this.#format === "ndjson") consumed = this.#lines(buffer, consumed, spans, false);
+    else if (this.#format === "array") consumed = this.#scan(buffer, consumed, spans);
     this.#pending = consumed === buffer.length ? Buffer.alloc(0) : buffer.subarray(consumed);
     this.#scanned -= consumed;
     if (this.#elementStart !== -1) this.#elementStart -= consumed;
-    return elements;
+    return { buffer, spans };
+  }
+
+  #pieces(buffer: Buffer, spans: readonly Span[]): FilePiece[] {
+    const pieces: FilePiece[] = [];
+    const layout = this.#format === "array" ? "json-array-items" : "ndjson";
+    let run: Span[] = [];
+    const close = () => {
+      const first = run[0];
+      const last = run.at(-1);
+      if (first === undefined || last === undefined) return;
+      const offsets = new Uint32Array(run.length * 2);
+      run.forEach((span, index) => {
+        offsets[index * 2] = span.start - first.start;
+        offsets[index * 2 + 1] = span.end - first.start;
+      });
+      const bytes = buffer.subarray(first.start, last.end);
+      pieces.push({ kind: "records", records: { layout, bytes, count: run.length, spans: offsets } });
+      run = [];
+    };
+    for (const span of spans) {
+      if (span.complete) {
+        run.push(span);
+        continue;
+      }
+      close();
+      const text = buffer.toString("utf8", span.start, span.end).trim();
+      if (text !== "") pieces.push({ kind: "broken", text });
+    }
+    close();
+    return pieces;
   }
 
   /**
@@ -83,15 +151,24 @@ export class ElementSplitter {
 
   /** The end of the file: what is left is a last NDJSON line, or a broken element. */
   finish(): FileElement[] {
-    const elements: FileElement[] = [];
-    if (this.#format === "ndjson") this.#lines(this.#pending, 0, elements, true);
-    else {
-      const rest = this.#pending.toString("utf8").trim();
-      if (rest !== "") elements.push({ text: rest, complete: false });
-    }
-    this.#commit(this.#pending.length);
+    const { buffer, spans } = this.#end();
+    return texts(buffer, spans);
+  }
+
+  /** `finish` for `pushRecords`. */
+  finishRecords(): FilePiece[] {
+    const { buffer, spans } = this.#end();
+    return this.#pieces(buffer, spans);
+  }
+
+  #end(): { buffer: Buffer; spans: Span[] } {
+    const buffer = this.#pending;
+    const spans: Span[] = [];
+    if (this.#format === "ndjson") this.#lines(buffer, 0, spans, true);
+    else if (buffer.length > 0) spans.push({ start: 0, end: buffer.length, complete: false });
+    this.#commit(buffer.length);
     this.#pending = Buffer.alloc(0);
-    return elements;
+    return { buffer, spans };
   }
 
   /** Forgets everything after `committed`, to continue with the bytes from that offset. */
@@ -127,7 +204,7 @@ export class ElementSplitter {
     return index;
   }
 
-  #lines(buffer: Buffer, from: number, elements: FileElement[], final: boolean): number {
+  #lines(buffer: Buffer, from: number, spans: Span[], final: boolean): number {
     let start = from;
     while (start < buffer.length) {
       let end = buffer.indexOf(newline, start);
@@ -135,8 +212,9 @@ export class ElementSplitter {
         if (!final) break;
         end = buffer.length;
       }
-      const text = buffer.toString("utf8", start, end).trim();
-      if (text !== "") elements.push({ text, complete: true });
+      let first = start;
+      while (first < end && isSpace(buffer[first] as number)) first++;
+      if (first < end) spans.push({ start: first, end, complete: true });
       const next = Math.min(end + 1, buffer.length);
       this.#commit(next - start);
       start = next;
@@ -144,13 +222,12 @@ export class ElementSplitter {
     return start;
   }
 
-  #scan(buffer: Buffer, from: number, elements: FileElement[]): number {
+  #scan(buffer: Buffer, from: number, spans: Span[]): number {
     let consumed = from;
     let index = Math.max(this.#scanned, from);
     const length = buffer.length;
     const emit = (end: number, complete: boolean): void => {
-      const text = buffer.toString("utf8", this.#elementStart, end).trim();
-      if (text !== "") elements.push({ text, complete });
+      spans.push({ start: this.#elementStart, end, complete });
       this.#elementStart = -1;
       this.#commit(end - consumed);
       consumed = end;
@@ -216,4 +293,31 @@ export class ElementSplitter {
     this.#garbage = true;
     this.#elementStart = index;
   }
+}
+
+/** Each span's text, trimmed; blank ones (space between elements) left out. */
+function texts(buffer: Buffer, spans: readonly Span[]): FileElement[] {
+  const elements: FileElement[] = [];
+  for (const span of spans) {
+    const text = buffer.toString("utf8", span.start, span.end).trim();
+    if (text !== "") elements.push({ text, complete: span.complete });
+  }
+  return elements;
+}
+
+/** The records of `RawRecords` one by one, as text: for a reader that cannot take the bytes whole. */
+export function rawRecordTexts(records: RawRecords): string[] {
+  const spans = records.spans;
+  if (spans !== undefined) {
+    const bytes = Buffer.from(records.bytes.buffer, records.bytes.byteOffset, records.bytes.byteLength);
+    return Array.from({ length: spans.length / 2 }, (_, index) =>
+      bytes.toString("utf8", spans[index * 2], spans[index * 2 + 1]).trim(),
+    );
+  }
+  const ndjson = records.layout === "ndjson";
+  const splitter = new ElementSplitter(ndjson ? "ndjson" : undefined);
+  const bytes = Buffer.from(records.bytes.buffer, records.bytes.byteOffset, records.bytes.byteLength);
+  const whole = ndjson ? bytes : Buffer.concat([Buffer.from("["), bytes, Buffer.from("]")]);
+  const elements = [...splitter.push(whole), ...splitter.finish()];
+  return elements.map((element) => element.text);
 }

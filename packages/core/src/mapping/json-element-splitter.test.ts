@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { ElementSplitter, type FileElement } from "./ultimate-json-splitter.ts";
+import { ElementSplitter, type FileElement } from "./json-element-splitter.ts";
 
 const records = [
   { id: "a", text: 'quote " and backslash \\ and } ] { [ , inside', nested: { list: [1, { deep: "x" }] } },
