@@ -61,6 +61,14 @@ async function exportFiles(directory: string): Promise<void> {
   lines.splice(3, 0, '{"conversation_id": broken');
   // JSON.stringify writes a lone surrogate as an escape, which DuckDB's reader refuses: that part goes to JavaScript.
   await writeFile(join(directory, "conversation_crafted_20240619_000000000000.json"), `${lines.join("\n")}\n`);
+  // A key sent twice in one object (JavaScript keeps the last value): DuckDB's reader refuses it inside the write's
+  // transaction, and the batch is mapped again the sure way. No conversation repeats here, so it is read directly.
+  const twice = (id: string) =>
+    `{"bot_id":"${base.bot_id}","conversation_id":"${id}","bot_name":"first","conversation_end_time":"${base.conversation_end_time}","bot_name":"second"}`;
+  await writeFile(
+    join(directory, "conversation_keytwice_20240619_000000000000.json"),
+    `[${twice("key-twice-1")},\n${JSON.stringify({ ...base, conversation_id: "once" })},${twice("key-twice-2")}]`,
+  );
 }
 
 async function load(files: string, database: string, bulk: boolean, fullRefresh = false) {
@@ -121,6 +129,9 @@ test("the bulk path (DuckDB reads the raw records, SQL generated from the mappin
   // A full refresh (a replace, staged and swapped) through the bulk path gives the same table again.
   await load(files, join(directory, "bulk.duckdb"), true, true);
   expect(await queryDuckdb(join(directory, "bulk.duckdb"), table)).toEqual(bulkRows);
+  expect(
+    bulkRows.filter((row) => String(row.conversation_id).startsWith("key-twice")).map((row) => row.bot_name),
+  ).toEqual(["second", "second"]);
   // Half a surrogate pair is repaired on both paths, not rejected.
   expect(bulkRows.find((row) => row.conversation_id === "lone-surrogate")?.bot_name).toBe("half \uFFFD emoji");
 });

@@ -11,7 +11,7 @@ import {
 } from "@parley/core/warehouse";
 import type { DuckdbConfig } from "./duckdb-config.ts";
 import { DuckdbSession } from "./duckdb-connection.ts";
-import { loadRawBatch, prepareRawBatch } from "./duckdb-raw-records.ts";
+import { loadRawBatch, prepareRawBatch, readRawBatchDirectly } from "./duckdb-raw-records.ts";
 import { duckdbColumnTypes, quoteIdentifier, quoteLiteral, sameDuckdbType } from "./duckdb-types.ts";
 
 /** Locks taken in this process, by database path and name: DuckDB's file lock already keeps other processes out. */
@@ -63,20 +63,31 @@ export function createDuckdbDriver(config: DuckdbConfig): WarehouseDriver {
     const area = await stagingArea();
     // JavaScript's share (reading each record once, staging the bytes) runs while DuckDB loads the previous batch.
     const batch = await prepareRawBatch(area.directory, `raw-${randomUUID()}`, stream, parts);
-    const files = batch.files;
+    const removeFiles = () => area.remove(batch.files.map((file) => file.path));
+    const copied = async (): Promise<MappedRawRecords> => {
+      const mapped = await session.exclusive((connection) => loadRawBatch(connection, stream, batch, area.directory));
+      return { ...mapped, release: () => session.exclusive(() => mapped.drop()).finally(removeFiles) };
+    };
     try {
       await after;
-      return await session.exclusive(async (connection) => {
-        // Every core: DuckDB's reader parses the staged records while JavaScript reads the next batch.
-        const mapped = await loadRawBatch(connection, stream, batch, area.directory);
-        return {
-          relation: mapped.relation,
-          rejects: mapped.rejects,
-          release: () => session.exclusive(() => mapped.drop()),
-        };
-      });
-    } finally {
-      await area.remove(files.map((file) => file.path));
+      const keys = batch.uniqueKeys;
+      if (stream.writeDisposition === "replace" || keys === undefined) return await copied();
+      const direct = await session.exclusive((connection) =>
+        readRawBatchDirectly(connection, stream, { ...batch, uniqueKeys: keys }, area.directory),
+      );
+      return {
+        relation: direct.relation,
+        uniqueKeys: direct.uniqueKeys,
+        rejects: direct.rejects,
+        release: () => session.exclusive(() => direct.drop()).finally(removeFiles),
+        fallback: async () => {
+          await session.exclusive(() => direct.drop());
+          return copied();
+        },
+      };
+    } catch (error) {
+      await removeFiles();
+      throw error;
     }
   }
 

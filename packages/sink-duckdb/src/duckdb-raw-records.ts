@@ -2,6 +2,7 @@ import { open, rm } from "node:fs/promises";
 import { join } from "node:path";
 import type { DuckDBConnection } from "@duckdb/node-api";
 import {
+  type ColumnDefinition,
   createRecordMapper,
   createRecordValidator,
   mapRecordText,
@@ -18,7 +19,7 @@ import {
 import { positionColumn } from "@parley/core/warehouse";
 import { fileColumn, mappingSelectSql, readerColumns } from "./duckdb-mapping-sql.ts";
 import { duckdbColumnTypes, quoteIdentifier, quoteLiteral } from "./duckdb-types.ts";
-import { createUsualFormCheck } from "./duckdb-usual-form.ts";
+import { createKeyReader, createUsualFormCheck } from "./duckdb-usual-form.ts";
 
 type MappedStream = StreamDefinition & { readonly mapping: RecordMapping };
 
@@ -33,6 +34,8 @@ export interface PreparedRawBatch {
   readonly rows: readonly { readonly position: number; readonly row: ValidatedRow }[];
   readonly rejects: readonly RejectedRecord[];
   readonly parts: readonly RawRecordPart[];
+  /** Every row's primary key (staged and mapped alike) when none repeats in the batch; undefined otherwise. */
+  readonly uniqueKeys: readonly unknown[][] | undefined;
 }
 
 /** A file of staged records that share a context and a layout. */
@@ -90,7 +93,19 @@ export async function prepareRawBatch(
   stream: MappedStream,
   parts: readonly RawRecordPart[],
 ): Promise<PreparedRawBatch> {
-  const usual = createUsualFormCheck(stream.mapping, stream.columns, stream.primaryKey ?? []);
+  const primaryKey = stream.primaryKey ?? [];
+  const usual = createUsualFormCheck(stream.mapping, stream.columns, primaryKey);
+  const keyOf = createKeyReader(stream.mapping, primaryKey);
+  const keys: unknown[][] = [];
+  const seen = new Set<string>();
+  let repeated = primaryKey.length === 0;
+  const noteKey = (key: unknown[]) => {
+    if (repeated) return;
+    const text = JSON.stringify(key);
+    if (seen.has(text)) repeated = true;
+    seen.add(text);
+    keys.push(key);
+  };
   const rejects: RejectedRecord[] = [];
   const mapInJavaScript = javaScriptMapper(stream, rejects);
   const rows: { position: number; row: ValidatedRow }[] = [];
@@ -127,6 +142,7 @@ export async function prepareRawBatch(
         value = undefined;
       }
       if (value !== undefined && usual(value, text)) {
+        noteKey(keyOf(value as Record<string, unknown>, part.context));
         staged += 1;
         slot = 0;
         if (spans === undefined) stage(Buffer.from(text));
@@ -139,7 +155,9 @@ export async function prepareRawBatch(
       flush();
       const row = mapInJavaScript(text, part.context);
       slot += 1;
-      if (row !== undefined) rows.push({ position: staged - 1 + slot / slotsBetweenRowids, row });
+      if (row === undefined) continue;
+      noteKey(primaryKey.map((column) => row[column]));
+      rows.push({ position: staged - 1 + slot / slotsBetweenRowids, row });
     }
     flush();
   }
@@ -159,7 +177,7 @@ export async function prepareRawBatch(
       }),
   );
   const contexts = [...new Set(files.map((file) => file.context))];
-  return { files, contexts, rows, rejects, parts };
+  return { files, contexts, rows, rejects, parts, uniqueKeys: repeated ? undefined : keys };
 }
 
 /**
@@ -190,7 +208,8 @@ export async function loadRawBatch(
     let rejects = batch.rejects;
     let rows = batch.rows;
     try {
-      for (const run of layoutRuns(batch.files)) await connection.run(insertStaged(stream, batch.contexts, run, table));
+      for (const run of layoutRuns(batch.files))
+        await connection.run(`INSERT INTO ${table} ${selectStaged(stream, batch.contexts, run)}`);
     } catch {
       await connection.run(`DELETE FROM ${table}`);
       const all: RejectedRecord[] = [];
@@ -213,12 +232,82 @@ export async function loadRawBatch(
   }
 }
 
-/** One statement reading a run of staged files of one layout into `table`. */
-function insertStaged(
+/**
+ * Maps a prepared batch without a temporary copy, for a merge or append whose keys do not repeat: the relation reads
+ * the staged files itself, inside the write's transaction, and the batch's keys (staged by JavaScript) tell a merge
+ * what to delete. Only JavaScript's rows are loaded here. DuckDB's reader may still refuse a file in the transaction
+ * (a key repeated inside one object); the caller then falls back to `loadRawBatch`.
+ */
+export async function readRawBatchDirectly(
+  connection: DuckDBConnection,
+  stream: MappedStream,
+  batch: PreparedRawBatch & { readonly uniqueKeys: readonly unknown[][] },
+  directory: string,
+): Promise<MappedRawRecords & { readonly uniqueKeys: string }> {
+  const id = `${process.pid}_${++tableCounter}`;
+  const mappedTable = quoteIdentifier(`_parley_raw_${id}_js`);
+  const keysTable = quoteIdentifier(`_parley_raw_${id}_keys`);
+  const columns = stream.columns;
+  const primaryKey = stream.primaryKey ?? [];
+  const names = columns.map((column) => quoteIdentifier(column.name)).join(", ");
+  const typed = (of: readonly ColumnDefinition[]) =>
+    of.map((column) => `${quoteIdentifier(column.name)} ${duckdbColumnTypes[column.type]}`).join(", ");
+  const keyColumns = primaryKey.map((name) => columns.find((column) => column.name === name) as ColumnDefinition);
+  await connection.run(`CREATE TEMP TABLE ${mappedTable} (${positionColumn} DOUBLE, ${typed(columns)})`);
+  await connection.run(`CREATE TEMP TABLE ${keysTable} (${typed(keyColumns)})`);
+  const drop = async () => {
+    await connection.run(`DROP TABLE IF EXISTS ${mappedTable}`);
+    await connection.run(`DROP TABLE IF EXISTS ${keysTable}`);
+  };
+  try {
+    if (batch.rows.length > 0) await insertMapped(connection, mappedTable, columns, batch.rows, directory, id);
+    if (keyColumns.length > 0 && batch.uniqueKeys.length > 0) {
+      const rows = batch.uniqueKeys.map((key) =>
+        Object.fromEntries(key.map((value, index) => [primaryKey[index], value])),
+      );
+      await insertRows(connection, keysTable, keyColumns, rows, join(directory, `_parley_raw_${id}_keys.ndjson`));
+    }
+    const staged = layoutRuns(batch.files).map((run) => `${selectStaged(stream, batch.contexts, run)}`);
+    const relation = `(${[...staged, `SELECT ${names} FROM ${mappedTable}`].join(" UNION ALL ")})`;
+    return { relation, uniqueKeys: keysTable, rejects: batch.rejects, drop };
+  } catch (error) {
+    await drop().catch(() => undefined);
+    throw error;
+  }
+}
+
+/** Loads rows (values as `ValidatedRow` holds them) into `table` through an NDJSON file DuckDB's typed reader reads. */
+async function insertRows(
+  connection: DuckDBConnection,
+  table: string,
+  columns: readonly ColumnDefinition[],
+  rows: readonly Record<string, unknown>[],
+  path: string,
+): Promise<void> {
+  const file = await open(path, "w", 0o600);
+  try {
+    await file.writeFile(rows.map((row) => JSON.stringify(row, bigints)).join("\n"));
+  } finally {
+    await file.close();
+  }
+  const types = columns.map(
+    (column) => `${quoteLiteral(column.name)}: ${quoteLiteral(duckdbColumnTypes[column.type])}`,
+  );
+  const names = columns.map((column) => quoteIdentifier(column.name)).join(", ");
+  try {
+    await connection.run(
+      `INSERT INTO ${table} (${names}) SELECT ${names} FROM read_json(${quoteLiteral(path)}, format = 'newline_delimited', columns = {${types.join(", ")}}, maximum_object_size = ${maximumObjectSize})`,
+    );
+  } finally {
+    await rm(path, { force: true });
+  }
+}
+
+/** The SELECT mapping a run of staged files of one layout (DuckDB's typed reader, then the mapping's casts). */
+function selectStaged(
   stream: MappedStream,
   contexts: readonly RecordContext[],
   files: readonly StagedRawFile[],
-  table: string,
 ): string {
   const paths = files.map((file) => quoteLiteral(file.path));
   const format = files[0]?.layout === "ndjson" ? "newline_delimited" : "array";
@@ -227,7 +316,7 @@ function insertStaged(
       ? "0"
       : `CASE filename ${files.map((file) => `WHEN ${quoteLiteral(file.path)} THEN ${contexts.indexOf(file.context)}`).join(" ")} END`;
   const relation = `(SELECT ${fileIndex} AS ${fileColumn}, * FROM read_json([${paths.join(", ")}], format = '${format}', columns = {${readerColumns(stream.mapping)}}, filename = true, maximum_object_size = ${maximumObjectSize}))`;
-  return `INSERT INTO ${table} ${mappingSelectSql(stream.mapping, stream.columns, contexts, relation)}`;
+  return mappingSelectSql(stream.mapping, stream.columns, contexts, relation);
 }
 
 async function insertMapped(

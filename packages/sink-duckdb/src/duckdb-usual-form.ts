@@ -32,6 +32,8 @@ export function createUsualFormCheck(
   return (value, text) => {
     if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
     if (text.includes("\\u") && repairedEscape.test(text)) return false;
+    // Bytes that are not UTF-8 decode to U+FFFD here and stop DuckDB's reader: JavaScript stores them repaired.
+    if (text.includes("\uFFFD")) return false;
     for (const key in value) if (!known.has(key)) return false;
     const record = value as Record<string, unknown>;
     for (const field of fields) {
@@ -103,4 +105,32 @@ function nestedNearLimit(text: string): boolean {
       if (++brackets >= limit) return true;
   }
   return false;
+}
+
+/**
+ * The primary key of a record in a usual form (`createUsualFormCheck` holds), as the values DuckDB's reader casts
+ * to the key columns: the sent value of the field, else the context's value (a field with a context fallback, or a
+ * context column).
+ */
+export function createKeyReader(
+  mapping: RecordMapping,
+  primaryKey: readonly string[],
+): (
+  value: Record<string, unknown>,
+  context: { readonly values: Readonly<Record<string, string | null>> },
+) => unknown[] {
+  const readers = primaryKey.map((column) => {
+    const field = mapping.fields.find((candidate) => candidate.column === column);
+    if (field === undefined)
+      return (_value: Record<string, unknown>, values: Readonly<Record<string, string | null>>) =>
+        values[column] ?? null;
+    return (value: Record<string, unknown>, values: Readonly<Record<string, string | null>>) => {
+      for (const name of field.from) {
+        const sent = value[name];
+        if (sent !== undefined && sent !== null) return typeof sent === "boolean" ? String(sent) : sent;
+      }
+      return field.contextFallback === true ? (values[column] ?? null) : null;
+    };
+  });
+  return (value, context) => readers.map((read) => read(value, context.values));
 }

@@ -96,9 +96,17 @@ export interface HeldWarehouseLock {
 /** A batch's raw records, mapped and staged in the warehouse until `release`. */
 export interface MappedRawRecords {
   readonly relation: string;
+  /** See `MappedInput.uniqueKeys`: the batch's keys, when the driver knows none repeats (never for a replace). */
+  readonly uniqueKeys?: string;
   /** Records that could not be rows, with their reasons; stored with the batch. */
   readonly rejects: readonly RejectedRecord[];
   release(): Promise<void>;
+  /**
+   * For a relation the warehouse reads only inside the write's transaction, where its reader may still refuse a
+   * record: the same batch mapped the slower, sure way, which the protocol applies instead (the fallback releases
+   * what this mapping held; the protocol releases the fallback's).
+   */
+  fallback?(): Promise<MappedRawRecords>;
 }
 
 export interface TableShape {

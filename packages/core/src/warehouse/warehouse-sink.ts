@@ -6,7 +6,7 @@ import { internalTables } from "../sink/internal-tables.ts";
 import type { LoadRecord, Sink, SinkLock, StreamCompletion, WriteBatch, WriteOutcome } from "../sink/sink.ts";
 import type { JsonValue } from "../state/json-value.ts";
 import type { StateUpdate, StoredState } from "../state/stored-state.ts";
-import type { DriverTransaction, WarehouseDriver } from "./warehouse-driver.ts";
+import type { MappedRawRecords, WarehouseDriver } from "./warehouse-driver.ts";
 import {
   insertRejects,
   loadStatements,
@@ -185,32 +185,45 @@ class WarehouseSink implements Sink {
     if (mapping === undefined || mapRaw === undefined)
       throw new Error(`raw records for ${batch.target.table}, which this sink cannot map (a Parley bug)`);
     const count = parts.reduce((sum, part) => sum + part.records.count, 0);
-    const mapped = await mapRaw({ ...stream, mapping }, parts, previous);
+    let mapped = await mapRaw({ ...stream, mapping }, parts, previous);
     const replace = stream.writeDisposition === "replace";
     const staging = replace ? await this.#stagingFor(batch).catch(releasing(mapped)) : undefined;
     try {
-      const now = new Date().toISOString();
-      await this.#driver.transaction(async (transaction) => {
-        await applyMappedRows(this.#driver, transaction, {
-          target: batch.target,
-          relation: mapped.relation,
-          loadId: batch.loadId,
-          loadedAt: batch.loadedAt,
-          ...(staging === undefined ? {} : { staging: { table: staging.table, firstSequence: staging.rows } }),
-        });
-        const rejects = [...batch.rejects, ...mapped.rejects];
-        if (rejects.length > 0)
-          await insertRejects(this.#driver, transaction, { source: batch.source, loadId: batch.loadId, rejects, now });
-        if (batch.state !== undefined)
-          for (const statement of stateStatements(this.#driver, batch.state, batch.loadId, now))
-            await transaction.run(statement);
-        await this.#assertLocksHeld(transaction);
-      });
+      try {
+        await this.#applyMapped(batch, mapped, staging);
+      } catch (error) {
+        const fallback = mapped.fallback;
+        if (fallback === undefined) throw error;
+        mapped = await fallback();
+        await this.#applyMapped(batch, mapped, staging);
+      }
     } finally {
       await mapped.release();
     }
     if (staging !== undefined) staging.rows += count;
     return { rejected: mapped.rejects.length };
+  }
+
+  /** A bulk batch's rows, rejects and state, in one transaction. */
+  async #applyMapped(batch: WriteBatch, mapped: MappedRawRecords, staging: Staging | undefined): Promise<void> {
+    const now = new Date().toISOString();
+    await this.#driver.transaction(async (transaction) => {
+      await applyMappedRows(this.#driver, transaction, {
+        target: batch.target,
+        relation: mapped.relation,
+        ...(mapped.uniqueKeys === undefined ? {} : { uniqueKeys: mapped.uniqueKeys }),
+        loadId: batch.loadId,
+        loadedAt: batch.loadedAt,
+        ...(staging === undefined ? {} : { staging: { table: staging.table, firstSequence: staging.rows } }),
+      });
+      const rejects = [...batch.rejects, ...mapped.rejects];
+      if (rejects.length > 0)
+        await insertRejects(this.#driver, transaction, { source: batch.source, loadId: batch.loadId, rejects, now });
+      if (batch.state !== undefined)
+        for (const statement of stateStatements(this.#driver, batch.state, batch.loadId, now))
+          await transaction.run(statement);
+      await this.#assertLocksHeld(transaction);
+    });
   }
 
   async completeStream(completion: StreamCompletion): Promise<void> {

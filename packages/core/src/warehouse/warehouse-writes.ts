@@ -128,6 +128,11 @@ export interface MappedInput {
   readonly target: TableTarget;
   /** Mapped raw records: the stream's columns and `_parley_position`. */
   readonly relation: string;
+  /**
+   * Set when the driver knows no key repeats in the batch: the relation holding the batch's keys (a merge deletes
+   * them, without reading `relation` twice); rows then need no ranking, and `relation` may lack `_parley_position`.
+   */
+  readonly uniqueKeys?: string;
   readonly loadId: string;
   readonly loadedAt: string;
   readonly staging?: { readonly table: string; readonly firstSequence: number };
@@ -150,7 +155,9 @@ export async function applyMappedRows(sql: Sql, transaction: DriverTransaction, 
   }
   const table = sql.table(target.table);
   let rows = `SELECT ${list(sql, names)} FROM ${relation}`;
-  if (stream.writeDisposition === "merge") {
+  if (stream.writeDisposition === "merge" && input.uniqueKeys !== undefined)
+    await transaction.run(mergeDelete(sql, target, input.uniqueKeys, undefined));
+  else if (stream.writeDisposition === "merge") {
     const key = list(sql, stream.primaryKey);
     await transaction.run(mergeDelete(sql, target, relation, undefined));
     rows = `SELECT ${list(sql, names)} FROM (SELECT ${list(sql, names)}, ROW_NUMBER() OVER (PARTITION BY ${key} ORDER BY ${position} DESC) AS _parley_rank FROM ${relation}) AS ranked WHERE _parley_rank = 1`;
