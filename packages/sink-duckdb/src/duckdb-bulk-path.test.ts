@@ -37,7 +37,7 @@ function part(layout: "ndjson" | "json-array-items", lines: readonly string[]): 
   return { context, records: { layout, bytes: Buffer.from(lines.join(separator)), count: lines.length } };
 }
 
-async function loaded(): Promise<Record<string, unknown>[]> {
+async function loaded(): Promise<readonly Record<string, unknown>[]> {
   return (await sink?.query('SELECT id, name, n FROM main."things" ORDER BY id')) ?? [];
 }
 

@@ -6,7 +6,7 @@ import { internalTables } from "../sink/internal-tables.ts";
 import type { LoadRecord, Sink, SinkLock, StreamCompletion, WriteBatch, WriteOutcome } from "../sink/sink.ts";
 import type { JsonValue } from "../state/json-value.ts";
 import type { StateUpdate, StoredState } from "../state/stored-state.ts";
-import type { MappedRawRecords, WarehouseDriver } from "./warehouse-driver.ts";
+import type { DriverTransaction, MappedRawRecords, WarehouseDriver } from "./warehouse-driver.ts";
 import {
   insertRejects,
   loadStatements,
