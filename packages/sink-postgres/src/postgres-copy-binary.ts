@@ -31,6 +31,17 @@ function unsupported(value: unknown, type: string): never {
   throw new NotBinaryEncodable(`${typeof value} value for a ${type} column`);
 }
 
+/** Writes UTF-8 bytes; short ASCII text byte by byte in JavaScript, cheaper than a call into the runtime. */
+function writeUtf8(text: string, buffer: Buffer, at: number): number {
+  if (text.length > 32) return buffer.write(text, at, "utf8");
+  for (let index = 0; index < text.length; index++) {
+    const code = text.charCodeAt(index);
+    if (code >= 0x80) return buffer.write(text, at, "utf8");
+    buffer[at + index] = code;
+  }
+  return text.length;
+}
+
 /** A length-prefixed UTF-8 field, after `prefix` (jsonb's version byte) when given. */
 function writeText(text: string, chunk: Chunk, prefix?: number): void {
   // PostgreSQL cannot store NUL in text or jsonb; U+FFFD, as the TEXT format writes it.
@@ -38,7 +49,7 @@ function writeText(text: string, chunk: Chunk, prefix?: number): void {
   const head = prefix === undefined ? 4 : 5;
   chunk.reserve(head + stored.length * 3);
   if (prefix !== undefined) chunk.buffer.writeUInt8(prefix, chunk.offset + 4);
-  const length = chunk.buffer.write(stored, chunk.offset + head, "utf8");
+  const length = writeUtf8(stored, chunk.buffer, chunk.offset + head);
   chunk.buffer.writeInt32BE(head - 4 + length, chunk.offset);
   chunk.offset += head + length;
 }
@@ -70,13 +81,21 @@ function epochDays(year: number, month: number, day: number): number {
 }
 
 const postgresEpochDays = epochDays(2000, 1, 1);
-const datePattern = /^(\d{4})-(\d{2})-(\d{2})$/;
-const timestampPattern =
-  /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?(?:[Zz]|([+-])(\d{2})(?::?(\d{2}))?)$/;
+const zero = 48;
 
-/** `rint` as PostgreSQL rounds a fraction of a second to microseconds: to nearest, ties to even. */
-function microseconds(fraction: string | undefined): number {
-  if (fraction === undefined) return 0;
+/** The number written by `count` ASCII digits at `at`, or -1 if any is not a digit (parsed by hand: it runs per value). */
+function digitsAt(text: string, at: number, count: number): number {
+  let value = 0;
+  for (let index = at; index < at + count; index++) {
+    const digit = text.charCodeAt(index) - zero;
+    if (!(digit >= 0 && digit <= 9)) return -1;
+    value = value * 10 + digit;
+  }
+  return value;
+}
+
+/** `rint` as PostgreSQL rounds a fraction of a second (`.` and 7-9 digits) to microseconds: ties to even. */
+function roundedMicroseconds(fraction: string): number {
   const scaled = Number(`0${fraction}`) * 1_000_000;
   const floor = Math.floor(scaled);
   const rest = scaled - floor;
@@ -85,28 +104,87 @@ function microseconds(fraction: string | undefined): number {
 
 const daysInMonth = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
-function dateDays(text: string, type: string): number {
-  const match = datePattern.exec(text) ?? unsupported(text, type);
-  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+/** Days since 2000-01-01 of the `YYYY-MM-DD` at the start of `text`, or NaN if that is no real day. */
+function daysAt(text: string): number {
+  if (text.charCodeAt(4) !== 45 || text.charCodeAt(7) !== 45) return Number.NaN;
+  const year = digitsAt(text, 0, 4);
+  const month = digitsAt(text, 5, 2);
+  const day = digitsAt(text, 8, 2);
   const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
   const lastDay = month === 2 && !leap ? 28 : (daysInMonth[month - 1] ?? 0);
-  if (year < 1 || day < 1 || day > lastDay) unsupported(text, type);
+  if (year < 1 || day < 1 || day > lastDay) return Number.NaN;
   return epochDays(year, month, day) - postgresEpochDays;
 }
 
-/** Microseconds since 2000-01-01 UTC, as the ISO 8601 text the validator lets through means them. */
+function dateDays(text: string): number {
+  const days = text.length === 10 ? daysAt(text) : Number.NaN;
+  return Number.isNaN(days) ? unsupported(text, "date") : days;
+}
+
+/** Seconds east of UTC of a zone written from `at` to the end: `Z`, `+HH`, `+HHMM`, `+HH:MM`; NaN if none of those. */
+function zoneOffset(text: string, at: number): number {
+  const sign = text.charCodeAt(at);
+  const rest = text.length - at;
+  if (sign === 90 || sign === 122) return rest === 1 ? 0 : Number.NaN;
+  if (sign !== 43 && sign !== 45) return Number.NaN;
+  const hours = digitsAt(text, at + 1, 2);
+  const minutes =
+    rest === 3
+      ? 0
+      : rest === 5
+        ? digitsAt(text, at + 3, 2)
+        : rest === 6 && text.charCodeAt(at + 3) === 58
+          ? digitsAt(text, at + 4, 2)
+          : -1;
+  if (hours < 0 || hours > 15 || minutes < 0 || minutes > 59) return Number.NaN;
+  return (sign === 45 ? -1 : 1) * (hours * 3600 + minutes * 60);
+}
+
+/**
+ * Microseconds since 2000-01-01 UTC, as the ISO 8601 text the validator lets through means them
+ * (`YYYY-MM-DD[T ]HH:MM[:SS[.fraction]]` and a zone). Parsed by hand: it runs for every timestamp.
+ */
 export function timestampMicros(text: string): bigint | number {
-  const match = timestampPattern.exec(text) ?? unsupported(text, "timestamptz");
-  const [, year, month, day, hour, minute, second = "0", fraction, sign, offsetHours = "0", offsetMinutes = "0"] =
-    match;
-  const fields = [Number(hour), Number(minute), Number(second), Number(offsetHours), Number(offsetMinutes)];
-  const [h = 0, m = 0, s = 0, oh = 0, om = 0] = fields;
-  if (Number(year) < 1 || h > 23 || m > 59 || s > 59 || oh > 15 || om > 59) unsupported(text, "timestamptz");
-  const offset = (sign === "-" ? -1 : 1) * (oh * 3600 + om * 60);
-  const days = dateDays(`${year}-${month}-${day}`, "timestamptz");
-  const seconds = days * 86_400 + h * 3600 + m * 60 + s - offset;
-  const total = seconds * 1_000_000 + microseconds(fraction);
-  return Number.isSafeInteger(total) ? total : BigInt(seconds) * 1_000_000n + BigInt(microseconds(fraction));
+  const days = daysAt(text);
+  const separator = text.charCodeAt(10);
+  const hour = digitsAt(text, 11, 2);
+  const minute = digitsAt(text, 14, 2);
+  let second = 0;
+  let micros = 0;
+  let at = 16;
+  if (text.charCodeAt(at) === 58) {
+    second = digitsAt(text, 17, 2);
+    at = 19;
+    if (text.charCodeAt(at) === 46) {
+      let end = at + 1;
+      while (end < text.length && digitsAt(text, end, 1) >= 0) end++;
+      const count = end - at - 1;
+      micros =
+        count === 0 || count > 9
+          ? -1
+          : count > 6
+            ? roundedMicroseconds(text.slice(at, end))
+            : digitsAt(text, at + 1, count) * 10 ** (6 - count);
+      at = end;
+    }
+  }
+  const offset = zoneOffset(text, at);
+  const valid =
+    !Number.isNaN(days) &&
+    (separator === 84 || separator === 32) &&
+    text.charCodeAt(13) === 58 &&
+    hour >= 0 &&
+    hour <= 23 &&
+    minute >= 0 &&
+    minute <= 59 &&
+    second >= 0 &&
+    second <= 59 &&
+    micros >= 0 &&
+    !Number.isNaN(offset);
+  if (!valid) unsupported(text, "timestamptz");
+  const seconds = days * 86_400 + hour * 3600 + minute * 60 + second - offset;
+  const total = seconds * 1_000_000 + micros;
+  return Number.isSafeInteger(total) ? total : BigInt(seconds) * 1_000_000n + BigInt(micros);
 }
 
 function fixedWidth(bytes: number, write: (buffer: Buffer, offset: number) => void, chunk: Chunk): void {
@@ -134,7 +212,7 @@ const fieldWriters: Record<LogicalType, FieldWriter> = {
   timestamp: (value, chunk) =>
     typeof value === "string" ? writeInt64(timestampMicros(value), chunk) : unsupported(value, "timestamptz"),
   date: (value, chunk) => {
-    const days = typeof value === "string" ? dateDays(value, "date") : unsupported(value, "date");
+    const days = typeof value === "string" ? dateDays(value) : unsupported(value, "date");
     fixedWidth(4, (buffer, at) => buffer.writeInt32BE(days, at), chunk);
   },
   // jsonb's binary form: a version byte, then the JSON text.
