@@ -12,7 +12,7 @@ import {
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { fileColumn, mappingSelectSql, readerColumns } from "./duckdb-mapping-sql.ts";
 import { duckdbColumnTypes } from "./duckdb-types.ts";
-import { createUsualFormCheck } from "./duckdb-usual-form.ts";
+import { createUsualFormScanner } from "./duckdb-usual-scan.ts";
 
 const mapping: RecordMapping = {
   fields: [
@@ -87,7 +87,7 @@ const records: readonly [string, boolean][] = [
   ['{"id":"broken"', false],
   ['{"id":"s","who":"nul \\u0000 here"}', false],
   [`{"id":"deep","data":${'{"a":'.repeat(120)}1${"}".repeat(120)}}`, false],
-  [`{"id":"wide","data":{"a":[${'{"b":1},'.repeat(120)}{}]}}`, false],
+  [`{"id":"wide","data":{"a":[${'{"b":1},'.repeat(120)}{}]}}`, true],
   ['{"id":"t","at":"2024-02-30T08:10:01Z"}', false],
   ['{"id":"t2","at":"2024-02-29T08:10:01Z"}', true],
   ['{"id":"u","n":"12345678901234567"}', false],
@@ -115,50 +115,116 @@ async function rows(sql: string): Promise<Record<string, unknown>[]> {
   return reader.getRowObjectsJson() as Record<string, unknown>[];
 }
 
+const scan = createUsualFormScanner(mapping, stream.columns, stream.primaryKey);
+const usual = (text: string): boolean => {
+  const bytes = Buffer.from(text);
+  return scan(bytes, 0, bytes.length, context.values) !== undefined;
+};
+const mapper = createRecordMapper(
+  mapping,
+  stream.columns.map((column) => column.name),
+  stream.primaryKey,
+);
+const validate = createRecordValidator(stream);
+const names = stream.columns.map((column) => `"${column.name}"`).join(", ");
+
+/** The row DuckDB's typed reader and the generated SQL store for one record (undefined if the reader refuses it). */
+async function fromSql(text: string, index: number): Promise<Record<string, unknown> | undefined> {
+  const staged = join(directory, `raw-${index}.ndjson`);
+  await writeFile(staged, text);
+  const relation = `(SELECT 0 AS ${fileColumn}, * FROM read_json('${staged}', format = 'newline_delimited', columns = {${readerColumns(mapping)}}))`;
+  try {
+    return (await rows(`SELECT ${names} FROM (${mappingSelectSql(mapping, stream.columns, [context], relation)})`))[0];
+  } catch {
+    return undefined;
+  }
+}
+
+/** The row the JavaScript path stores: the mapper, the runner's validator, then DuckDB's reader with the column types. */
+async function fromJavaScript(text: string, index: number): Promise<Record<string, unknown> | string> {
+  const mapped = mapRecordText(mapper, text, context);
+  if (!mapped.ok) return mapped.reason;
+  const validated = validate(mapped.row);
+  if (!validated.ok) return validated.reason;
+  const path = join(directory, `row-${index}.ndjson`);
+  await writeFile(path, JSON.stringify(validated.row));
+  const types = stream.columns.map((column) => `"${column.name}": '${duckdbColumnTypes[column.type]}'`).join(", ");
+  return (
+    await rows(`SELECT ${names} FROM read_json('${path}', format = 'newline_delimited', columns = {${types}})`)
+  )[0] as Record<string, unknown>;
+}
+
+/** Records with a key sent twice: the only ones DuckDB's reader may refuse after the scanner let them through. */
+const keySentTwice = new Set<string>();
+
+/** Variations of a usual record, each of which a usual-form scanner must either store exactly or leave aside. */
+function mutations(text: string): string[] {
+  const value = JSON.parse(text) as Record<string, unknown>;
+  const out: string[] = [];
+  const replacements: unknown[] = [
+    7,
+    7.0,
+    "7",
+    "",
+    null,
+    true,
+    "true",
+    [],
+    {},
+    [{}],
+    ["x"],
+    "2024-05-03T08:10:01Z",
+    1e21,
+    -0,
+  ];
+  for (const key of Object.keys(value)) {
+    for (const replacement of replacements) out.push(JSON.stringify({ ...value, [key]: replacement }));
+    out.push(JSON.stringify(value).replace(`"${key}":`, `"${key.toUpperCase()}":`));
+    const twice = JSON.stringify(value).replace(`"${key}":`, `"${key}":1,"${key}":`);
+    keySentTwice.add(twice);
+    out.push(twice);
+    out.push(JSON.stringify(value).replace(`"${key}":`, `"${key}" :\t `));
+    out.push(
+      JSON.stringify(value).replace(
+        `"${key}":`,
+        `"${key.slice(0, -1)}\\u00${key.charCodeAt(key.length - 1).toString(16)}":`,
+      ),
+    );
+  }
+  out.push(
+    JSON.stringify({ ...value, extra: 1 }),
+    `${JSON.stringify(value).slice(0, -1)},}`,
+    `[${JSON.stringify(value)}]`,
+  );
+  return out;
+}
+
 describe("mapping SQL generated from a RecordMapping", () => {
-  test("stores exactly what the JavaScript mapper and validator store for each record in a usual form, and only those count as usual", async () => {
-    const usual = createUsualFormCheck(mapping, stream.columns, stream.primaryKey);
-    const parsed = (text: string): unknown => {
-      try {
-        return JSON.parse(text);
-      } catch {
-        return undefined;
-      }
-    };
-    expect(records.map(([text]) => parsed(text) !== undefined && usual(parsed(text), text))).toEqual(
-      records.map(([, fast]) => fast),
+  test("the scanner tells the usual forms as the table says", () => {
+    expect(records.map(([text]) => `${usual(text)} ${text.slice(0, 60)}`)).toEqual(
+      records.map(([text, fast]) => `${fast} ${text.slice(0, 60)}`),
     );
+  });
 
-    // The usual records, staged as sent, through DuckDB's typed reader and the generated SQL.
-    const fast = records.filter(([, isFast]) => isFast).map(([text]) => text);
-    const staged = join(directory, "raw.ndjson");
-    await writeFile(staged, fast.join("\n"));
-    const relation = `(SELECT 0 AS ${fileColumn}, * FROM read_json('${staged}', format = 'newline_delimited', columns = {${readerColumns(mapping)}}))`;
-    const names = stream.columns.map((column) => `"${column.name}"`).join(", ");
-    const fromSql = await rows(
-      `SELECT ${names} FROM (${mappingSelectSql(mapping, stream.columns, [context], relation)}) ORDER BY id`,
-    );
-
-    // The JavaScript path: the mapper, the runner's validator, then DuckDB's reader with the column types.
-    const mapper = createRecordMapper(
-      mapping,
-      stream.columns.map((column) => column.name),
-      stream.primaryKey,
-    );
-    const validate = createRecordValidator(stream);
-    const jsRows = fast.map((text) => {
-      const mapped = mapRecordText(mapper, text, context);
-      const validated = mapped.ok ? validate(mapped.row) : undefined;
-      if (validated?.ok !== true) throw new Error(`a usual record the JavaScript path refuses: ${text}`);
-      return validated.row;
-    });
-    const path = join(directory, "rows.ndjson");
-    await writeFile(path, jsRows.map((row) => JSON.stringify(row)).join("\n"));
-    const types = stream.columns.map((column) => `"${column.name}": '${duckdbColumnTypes[column.type]}'`).join(", ");
-    const fromJs = await rows(
-      `SELECT ${names} FROM read_json('${path}', format = 'newline_delimited', columns = {${types}}) ORDER BY id`,
-    );
-    expect(fromSql).toHaveLength(fast.length);
-    expect(fromSql).toEqual(fromJs);
+  test("every record the scanner calls usual, and every variation of one, is stored by DuckDB's reader and the generated SQL exactly as the JavaScript path stores it", async () => {
+    const candidates = [
+      ...records.map(([text]) => text),
+      ...records.filter(([, fast]) => fast).flatMap(([text]) => mutations(text)),
+    ];
+    let checked = 0;
+    for (const [index, text] of candidates.entries()) {
+      if (!usual(text)) continue;
+      const javaScript = await fromJavaScript(text, index);
+      expect(
+        typeof javaScript,
+        `the JavaScript path refuses a record called usual: ${text}: ${String(javaScript)}`,
+      ).toBe("object");
+      const sql = await fromSql(text, index);
+      // DuckDB's reader refuses a key sent twice, which the scanner lets through; the batch then goes the sure way.
+      if (sql === undefined && keySentTwice.has(text)) continue;
+      expect(sql, text).toEqual(javaScript);
+      checked += 1;
+    }
+    expect(checked).toBeGreaterThan(100);
   });
 });

@@ -19,7 +19,7 @@ import {
 import { positionColumn } from "@parley/core/warehouse";
 import { fileColumn, mappingSelectSql, readerColumns } from "./duckdb-mapping-sql.ts";
 import { duckdbColumnTypes, quoteIdentifier, quoteLiteral } from "./duckdb-types.ts";
-import { createKeyReader, createUsualFormCheck } from "./duckdb-usual-form.ts";
+import { createUsualFormScanner } from "./duckdb-usual-scan.ts";
 
 type MappedStream = StreamDefinition & { readonly mapping: RecordMapping };
 
@@ -94,8 +94,7 @@ export async function prepareRawBatch(
   parts: readonly RawRecordPart[],
 ): Promise<PreparedRawBatch> {
   const primaryKey = stream.primaryKey ?? [];
-  const usual = createUsualFormCheck(stream.mapping, stream.columns, primaryKey);
-  const keyOf = createKeyReader(stream.mapping, primaryKey);
+  const usualKey = createUsualFormScanner(stream.mapping, stream.columns, primaryKey);
   const keys: unknown[][] = [];
   const seen = new Set<string>();
   let repeated = primaryKey.length === 0;
@@ -113,14 +112,12 @@ export async function prepareRawBatch(
   let staged = 0;
   let slot = 0;
   for (const part of parts) {
-    const { layout, bytes } = part.records;
+    const { layout } = part.records;
     let group = groups.at(-1);
     if (group?.context !== part.context || group.layout !== layout || group.bytes >= fileBytes) {
       group = { layout, context: part.context, buffers: [], bytes: 0 };
       groups.push(group);
     }
-    const texts = rawRecordTexts(part.records);
-    const spans = part.records.spans;
     const target = group;
     const stage = (buffer: Uint8Array) => {
       if (target.buffers.length > 0) target.buffers.push(separators[layout]);
@@ -128,38 +125,34 @@ export async function prepareRawBatch(
       target.bytes += buffer.byteLength;
     };
     // Consecutive usual records are staged as one slice of the bytes they arrived in.
-    let runStart = -1;
-    let runEnd = -1;
-    const flush = () => {
-      if (runStart !== -1) stage(bytes.subarray(runStart, runEnd));
-      runStart = -1;
-    };
-    for (const [index, text] of texts.entries()) {
-      let value: unknown;
-      try {
-        value = JSON.parse(text);
-      } catch {
-        value = undefined;
-      }
-      if (value !== undefined && usual(value, text)) {
-        noteKey(keyOf(value as Record<string, unknown>, part.context));
-        staged += 1;
-        slot = 0;
-        if (spans === undefined) stage(Buffer.from(text));
-        else {
-          if (runStart === -1) runStart = spans[index * 2] as number;
-          runEnd = spans[index * 2 + 1] as number;
+    for (const { bytes, spans } of recordSpans(part.records)) {
+      let runStart = -1;
+      let runEnd = -1;
+      const flush = () => {
+        if (runStart !== -1) stage(bytes.subarray(runStart, runEnd));
+        runStart = -1;
+      };
+      for (let index = 0; index < spans.length; index += 2) {
+        const start = spans[index] as number;
+        const end = spans[index + 1] as number;
+        const key = usualKey(bytes, start, end, part.context.values);
+        if (key !== undefined) {
+          noteKey(key);
+          staged += 1;
+          slot = 0;
+          if (runStart === -1) runStart = start;
+          runEnd = end;
+          continue;
         }
-        continue;
+        flush();
+        const row = mapInJavaScript(bytes.toString("utf8", start, end).trim(), part.context);
+        slot += 1;
+        if (row === undefined) continue;
+        noteKey(primaryKey.map((column) => row[column]));
+        rows.push({ position: staged - 1 + slot / slotsBetweenRowids, row });
       }
       flush();
-      const row = mapInJavaScript(text, part.context);
-      slot += 1;
-      if (row === undefined) continue;
-      noteKey(primaryKey.map((column) => row[column]));
-      rows.push({ position: staged - 1 + slot / slotsBetweenRowids, row });
     }
-    flush();
   }
   const files = await Promise.all(
     groups
@@ -348,6 +341,19 @@ async function insertMapped(
   } finally {
     await rm(path, { force: true });
   }
+}
+
+/**
+ * Each record's place in the bytes: the producer's offsets, or, without them, each record on its own (split as
+ * text, then encoded again).
+ */
+function recordSpans(records: RawRecords): { bytes: Buffer; spans: Uint32Array }[] {
+  const bytes = Buffer.from(records.bytes.buffer, records.bytes.byteOffset, records.bytes.byteLength);
+  if (records.spans !== undefined) return [{ bytes, spans: records.spans }];
+  return rawRecordTexts(records).map((text) => {
+    const encoded = Buffer.from(text);
+    return { bytes: encoded, spans: Uint32Array.of(0, encoded.length) };
+  });
 }
 
 const bigints = (_key: string, value: unknown) => (typeof value === "bigint" ? value.toString() : value);

@@ -1,0 +1,309 @@
+import {
+  type ColumnDefinition,
+  type FieldMapping,
+  type JsonShape,
+  maxJsonDepth,
+  type RecordMapping,
+} from "@parley/core";
+
+/**
+ * `createUsualFormCheck` (duckdb-usual-form.ts) over the record's bytes instead of a parsed value: the same
+ * decision without decoding or parsing the record in JavaScript, which on the bulk path cost more than DuckDB's
+ * own reading. It may call a record unusual that the parsed check calls usual (never the reverse; a test holds
+ * the two side by side), and it does not validate JSON syntax inside nested values: DuckDB's reader does, and a
+ * record it refuses sends the batch the sure way. For a usual record it also gives the primary key's values.
+ */
+export function createUsualFormScanner(
+  mapping: RecordMapping,
+  columns: readonly ColumnDefinition[],
+  primaryKey: readonly string[],
+): (
+  bytes: Uint8Array,
+  start: number,
+  end: number,
+  context: Readonly<Record<string, string | null>>,
+) => unknown[] | undefined {
+  const names = [...new Set(mapping.fields.flatMap((field) => field.from))];
+  const byLength = new Map<number, { index: number; bytes: Buffer }[]>();
+  for (const [index, name] of names.entries()) {
+    const bytes = Buffer.from(name);
+    byLength.set(bytes.length, [...(byLength.get(bytes.length) ?? []), { index, bytes }]);
+  }
+  const shapeOf = new Map(columns.map((column) => [column.name, column.shape]));
+  const fields = mapping.fields.map((field) => ({
+    names: field.from.map((name) => names.indexOf(name)),
+    required: primaryKey.includes(field.column),
+  }));
+  const fieldOf = names.map((_, index) => fields.findIndex((field) => field.names.includes(index)));
+  const readingOf = names.map(
+    (_, index) => mapping.fields[fieldOf[index] as number]?.reading as FieldMapping["reading"],
+  );
+  const shapeOfName = names.map((_, index) => shapeOf.get(mapping.fields[fieldOf[index] as number]?.column as string));
+  const keyFields = primaryKey.map((column) => fields[mapping.fields.findIndex((field) => field.column === column)]);
+  const sent = new Int32Array(names.length);
+  const valueStart = new Int32Array(names.length);
+  const valueEnd = new Int32Array(names.length);
+  const depthLimit = maxJsonDepth - 10;
+
+  // One cursor per buffer: records of a buffer are scanned in order, so where the next backslash lies carries over.
+  let scan = new Scan(Buffer.alloc(0));
+  return (bytes, start, end, context) => {
+    sent.fill(-1);
+    if (scan.bytes !== bytes) scan = new Scan(bytes);
+    scan.limit = end;
+    let at = scan.space(start);
+    if (bytes[at] !== openBrace) return undefined;
+    at = scan.space(at + 1);
+    if (bytes[at] === closeBrace) at = scan.space(at + 1);
+    else
+      for (;;) {
+        if (bytes[at] !== quote) return undefined;
+        const keyEnd = scan.string(at);
+        if (keyEnd === -1 || scan.escaped) return undefined;
+        const index = lookup(byLength, bytes, at + 1, keyEnd - 1);
+        if (index === -1 || sent[index] !== -1) return undefined;
+        at = scan.space(keyEnd);
+        if (bytes[at] !== colon) return undefined;
+        at = scan.space(at + 1);
+        const kind = scan.value(at, shapeOfName[index], depthLimit);
+        if (kind === unusual) return undefined;
+        if (!usualKind(kind, readingOf[index] as FieldMapping["reading"], bytes, at, scan)) return undefined;
+        sent[index] = kind;
+        valueStart[index] = at;
+        valueEnd[index] = scan.end;
+        at = scan.space(scan.end);
+        if (bytes[at] === comma) {
+          at = scan.space(at + 1);
+          continue;
+        }
+        if (bytes[at] !== closeBrace) return undefined;
+        at = scan.space(at + 1);
+        break;
+      }
+    if (at !== end) return undefined;
+    for (const field of fields) {
+      let count = 0;
+      let present = -1;
+      for (const index of field.names)
+        if (sent[index] !== -1) {
+          count += 1;
+          present = index;
+        }
+      if (count > 1) return undefined;
+      const kind = present === -1 ? -1 : (sent[present] as number);
+      if (kind === kinds.null && field.names.length > 1) return undefined;
+      if (field.required && (kind === -1 || kind === kinds.null || kind === kinds.emptyString)) return undefined;
+    }
+    return keyFields.map((field, position) => {
+      // A key column no field fills is a context column.
+      if (field === undefined) return context[primaryKey[position] as string] ?? null;
+      const present = field.names.find((index) => sent[index] !== -1);
+      if (present === undefined) return null;
+      const text = Buffer.from(
+        bytes.buffer,
+        bytes.byteOffset + (valueStart[present] as number),
+        (valueEnd[present] as number) - (valueStart[present] as number),
+      ).toString("utf8");
+      return sent[present] === kinds.literal ? text : JSON.parse(text);
+    });
+  };
+}
+
+const quote = 34;
+const backslash = 92;
+const comma = 44;
+const colon = 58;
+const openBrace = 123;
+const closeBrace = 125;
+const openBracket = 91;
+const closeBracket = 93;
+const unusual = -2;
+const kinds = { null: 0, literal: 1, string: 2, emptyString: 3, object: 4, list: 5, number: 6 } as const;
+
+function lookup(
+  byLength: Map<number, { index: number; bytes: Buffer }[]>,
+  bytes: Uint8Array,
+  from: number,
+  to: number,
+) {
+  const candidates = byLength.get(to - from);
+  if (candidates === undefined) return -1;
+  outer: for (const candidate of candidates) {
+    for (let offset = 0; offset < to - from; offset++)
+      if (candidate.bytes[offset] !== bytes[from + offset]) continue outer;
+    return candidate.index;
+  }
+  return -1;
+}
+
+const countPattern = /^[0-9]{1,15}$/;
+const timestampPattern = /^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,6})?(\+00:00|Z)$/;
+const daysInMonth = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+function realDay(text: string): boolean {
+  const year = Number(text.slice(0, 4));
+  const month = Number(text.slice(5, 7));
+  const day = Number(text.slice(8, 10));
+  if (!(month >= 1 && month <= 12 && day >= 1)) return false;
+  if (month === 2 && day === 29) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  return day <= (daysInMonth[month - 1] as number);
+}
+
+/** The string's content as ASCII text, for the short readings (counts, timestamps, booleans); undefined if escaped. */
+function plain(bytes: Uint8Array, at: number, scan: Scan): string | undefined {
+  if (scan.escaped) return undefined;
+  return Buffer.from(bytes.buffer, bytes.byteOffset + at + 1, scan.end - at - 2).toString("latin1");
+}
+
+/** Whether a value of this kind reads in SQL exactly as in JavaScript (see `usualValue` in duckdb-usual-form.ts). */
+function usualKind(kind: number, reading: FieldMapping["reading"], bytes: Uint8Array, at: number, scan: Scan): boolean {
+  if (kind === kinds.null) return true;
+  switch (reading) {
+    case "text":
+      return kind === kinds.string || kind === kinds.emptyString || (kind === kinds.literal && bytes[at] !== 110);
+    case "count": {
+      if (kind === kinds.emptyString) return true;
+      const text = kind === kinds.string ? plain(bytes, at, scan) : undefined;
+      return text !== undefined && countPattern.test(text);
+    }
+    case "timestamp": {
+      if (kind === kinds.emptyString) return true;
+      const text = kind === kinds.string ? plain(bytes, at, scan) : undefined;
+      return text !== undefined && timestampPattern.test(text) && realDay(text);
+    }
+    case "boolean": {
+      if (kind === kinds.emptyString || kind === kinds.literal) return true;
+      const text = kind === kinds.string ? plain(bytes, at, scan) : undefined;
+      return text === "true" || text === "false";
+    }
+    case "json":
+      return kind === kinds.object || kind === kinds.list;
+  }
+}
+
+/** A cursor over one record's bytes: skips blanks, strings and nested values, noting what it saw. */
+class Scan {
+  readonly bytes: Uint8Array;
+  /** The end of the record being scanned. */
+  limit = 0;
+  /** Just past the last value or string scanned. */
+  end = 0;
+  /** The last string scanned held a backslash escape. */
+  escaped = false;
+  /** The first backslash at or after `#slashFrom` (-1: none until the end of the buffer). */
+  #slash = -1;
+  #slashFrom = Number.POSITIVE_INFINITY;
+
+  constructor(bytes: Uint8Array) {
+    this.bytes = bytes;
+  }
+
+  /** The first backslash at or after `from`, searching the buffer again only once past the one found before. */
+  #backslash(from: number): number {
+    if (from < this.#slashFrom || (this.#slash !== -1 && from > this.#slash)) {
+      this.#slash = this.bytes.indexOf(backslash, from);
+      this.#slashFrom = from;
+    }
+    return this.#slash;
+  }
+
+  space(at: number): number {
+    const bytes = this.bytes;
+    let index = at;
+    while (index < this.limit) {
+      const byte = bytes[index] as number;
+      if (byte !== 32 && byte !== 10 && byte !== 13 && byte !== 9) break;
+      index++;
+    }
+    return index;
+  }
+
+  /** From an opening quote: the index just past the closing one (-1 if none), noting escapes that need repair. */
+  string(at: number): number {
+    const bytes = this.bytes;
+    this.escaped = false;
+    let from = at + 1;
+    for (;;) {
+      const closing = bytes.indexOf(quote, from);
+      if (closing === -1 || closing >= this.limit) return -1;
+      const slash = this.#backslash(from);
+      if (slash === -1 || slash > closing) {
+        this.end = closing + 1;
+        return this.end;
+      }
+      this.escaped = true;
+      // An escape: a repaired one (NUL, half a surrogate pair) makes the record unusual; others are skipped.
+      if (bytes[slash + 1] === 117 && needsRepair(bytes, slash + 2)) return -1;
+      from = slash + 2;
+    }
+  }
+
+  /** The kind of the value starting at `at`; `end` is then just past it. Nested values: shape and depth checked. */
+  value(at: number, shape: JsonShape | undefined, depthLimit: number): number {
+    const bytes = this.bytes;
+    const first = bytes[at];
+    if (first === quote) {
+      if (this.string(at) === -1) return unusual;
+      return this.end - at === 2 ? kinds.emptyString : kinds.string;
+    }
+    if (first === openBrace || first === openBracket) return this.#nested(at, shape, depthLimit);
+    const literal = first === 116 ? "true" : first === 102 ? "false" : first === 110 ? "null" : undefined;
+    if (literal !== undefined) {
+      for (let offset = 1; offset < literal.length; offset++)
+        if (bytes[at + offset] !== literal.charCodeAt(offset)) return unusual;
+      this.end = at + literal.length;
+      return first === 110 ? kinds.null : kinds.literal;
+    }
+    let index = at;
+    while (index < this.limit) {
+      const byte = bytes[index] as number;
+      if (byte === comma || byte === closeBrace || byte === closeBracket || byte === 32 || byte === 10 || byte === 13)
+        break;
+      index++;
+    }
+    this.end = index;
+    return index === at ? unusual : kinds.number;
+  }
+
+  #nested(at: number, shape: JsonShape | undefined, depthLimit: number): number {
+    const bytes = this.bytes;
+    const list = bytes[at] === openBracket;
+    if (shape === "object" && list) return unusual;
+    if ((shape === "list" || shape === "list of objects" || shape === "list of strings") && !list) return unusual;
+    const elementStart = shape === "list of objects" ? openBrace : shape === "list of strings" ? quote : -1;
+    let depth = 0;
+    let index = at;
+    // True where the next non-blank byte begins an element of the outer list.
+    let expectElement = false;
+    while (index < this.limit) {
+      const byte = bytes[index] as number;
+      if (expectElement && byte !== 32 && byte !== 10 && byte !== 13 && byte !== 9) {
+        expectElement = false;
+        if (byte !== elementStart && !(byte === closeBracket && bytes[this.space(at + 1)] === closeBracket))
+          return unusual;
+      }
+      if (byte === quote) {
+        if (this.string(index) === -1) return unusual;
+        index = this.end;
+        continue;
+      }
+      if (byte === openBrace || byte === openBracket) {
+        if (++depth >= depthLimit) return unusual;
+        if (depth === 1 && elementStart !== -1) expectElement = true;
+      } else if (byte === closeBrace || byte === closeBracket) {
+        if (--depth === 0) {
+          this.end = index + 1;
+          return list ? kinds.list : kinds.object;
+        }
+      } else if (byte === comma && depth === 1 && elementStart !== -1) expectElement = true;
+      index++;
+    }
+    return unusual;
+  }
+}
+
+/** `\uXXXX` that the JavaScript side repairs or refuses: NUL, or either half of a surrogate pair. */
+function needsRepair(bytes: Uint8Array, at: number): boolean {
+  const hex = String.fromCharCode(bytes[at] ?? 0, bytes[at + 1] ?? 0, bytes[at + 2] ?? 0, bytes[at + 3] ?? 0);
+  return hex === "0000" || /^[dD][89a-fA-F]/.test(hex);
+}
