@@ -52,6 +52,38 @@ describe("merge of new keys straight into the table", () => {
     }
   });
 
+  test("sends a batch whose sampled keys are stored to staging without copying any of it into the table", async () => {
+    const schema = freshSchemaName();
+    const driver = createPostgresDriver(postgresConfigSchema.parse({ ...testServer, schema }));
+    try {
+      await driver.ensureNamespace();
+      await driver.createTable(texts.table, [...textStream.columns, ...lineageColumns], {
+        primaryKey: ["id"],
+        uniqueKey: true,
+      });
+      const loadedAt = "2026-01-02T03:04:05.000Z";
+      await driver.transaction(async (transaction) =>
+        transaction.insertNewRows?.({ target: texts, rows: [row("a", "1")], loadId: "load-1", loadedAt }),
+      );
+      const outcome = await driver.transaction(async (transaction) => {
+        // Rows this connection wrote to the table, rolled back or not: a COPY that a stored key stopped counts here.
+        const written = async () => {
+          const sql = `SELECT pg_stat_get_xact_tuples_inserted('${schema}.texts'::regclass) AS n`;
+          const [result] = (await transaction.query?.(sql)) ?? [];
+          return Number(result?.n);
+        };
+        const before = await written();
+        const rows = [row("b", "2"), row("c", "2"), row("a", "2")];
+        const inserted = await transaction.insertNewRows?.({ target: texts, rows, loadId: "load-2", loadedAt });
+        return { inserted, written: (await written()) - before };
+      });
+      expect(outcome).toEqual({ inserted: false, written: 0 });
+    } finally {
+      await driver.close();
+      await dropSchema(schema);
+    }
+  });
+
   test("keeps the last row per key, within a batch and across batches, whichever way each batch goes", async () => {
     const { sink } = freshSink();
     await sink.prepare([texts]);
