@@ -11,7 +11,7 @@ afterEach(async () => {
 
 const settings = "SELECT current_setting('memory_limit') AS memory, current_setting('temp_directory') AS spill";
 
-test("memory is bounded by default (256MB, 1GB for the bulk path; not DuckDB's 80% of RAM), and a file database spills beside its file", async () => {
+test("memory is bounded by default (256MB on both paths; not DuckDB's 80% of RAM), and a file database spills beside its file", async () => {
   work = await mkdtemp(join(tmpdir(), "parley-duckdb-memory-"));
   const path = join(work, "db.duckdb");
   const sink = createDuckdbSink({ path });
@@ -22,7 +22,7 @@ test("memory is bounded by default (256MB, 1GB for the bulk path; not DuckDB's 8
   }
   const bulk = createDuckdbSink({ path, mapInSql: true });
   try {
-    expect(await bulk.query(settings)).toEqual([{ memory: "953.6 MiB", spill: `${path}.tmp` }]);
+    expect(await bulk.query(settings)).toEqual([{ memory: "244.1 MiB", spill: `${path}.tmp` }]);
   } finally {
     await bulk.close();
   }

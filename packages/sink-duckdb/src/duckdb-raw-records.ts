@@ -55,7 +55,7 @@ export interface MappedRawRecords {
 
 // Files of about this size let DuckDB read a batch on every core (it reads a JSON array file on one thread).
 const fileBytes = 16 * 1024 * 1024;
-const maximumObjectSize = 67_108_864;
+const maximumObjectSize = 16_777_216;
 const separators = { ndjson: Buffer.from("\n"), "json-array-items": Buffer.from(",") } as const;
 // Records JavaScript maps sit between the staged records' rowids: after the ones read before them, in order.
 const slotsBetweenRowids = 2 ** 20;

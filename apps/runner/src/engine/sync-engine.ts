@@ -39,7 +39,7 @@ export interface SyncOptions {
   readonly streams?: readonly string[];
   /** Rows a stream buffers before it is written (a checkpoint writes earlier once `flushIntervalMs` passed). */
   readonly batchRows?: number;
-  /** Bytes of raw records (the bulk path) a stream buffers before they are written; default 64 MiB. */
+  /** Bytes of raw records (the bulk path) a stream buffers before they are written; default 32 MiB. */
   readonly rawBatchBytes?: number;
   readonly flushIntervalMs?: number;
   /**
@@ -103,7 +103,7 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
   const startedAt = options.startedAt ?? now();
   const loadId = options.loadId ?? newLoadId(startedAt);
   const loadedAt = startedAt.toISOString();
-  const limits = { batchRows: options.batchRows ?? 10_000, rawBatchBytes: options.rawBatchBytes ?? 64 * 1024 * 1024 };
+  const limits = { batchRows: options.batchRows ?? 10_000, rawBatchBytes: options.rawBatchBytes ?? 32 * 1024 * 1024 };
   const flushIntervalMs = options.flushIntervalMs ?? 5_000;
   const fullRefresh = options.fullRefresh === true;
   const signal = options.signal ?? new AbortController().signal;
