@@ -13,32 +13,47 @@ export async function* pacedMessages<T>(
   signal: AbortSignal,
 ): AsyncGenerator<Paced<T>> {
   const iterator = messages[Symbol.asyncIterator]();
-  for (;;) {
-    signal.throwIfAborted();
-    const next = iterator.next();
-    // May settle after an abort, when nobody waits for it any more: not an unhandled rejection.
-    next.catch(() => undefined);
-    let result: IteratorResult<T> | "tick";
-    do {
-      result = await race(next, tickMs, signal);
-      if (result === "tick") yield { kind: "tick" };
-    } while (result === "tick");
-    if (result.done === true) return;
-    yield { kind: "message", value: result.value };
-  }
-}
-
-function race<T>(next: Promise<IteratorResult<T>>, tickMs: number, signal: AbortSignal) {
-  let timer: NodeJS.Timeout | undefined;
-  let onAbort: (() => void) | undefined;
-  const tick = new Promise<"tick">((resolve, reject) => {
-    timer = setTimeout(() => resolve("tick"), tickMs);
-    onAbort = () => reject(signal.reason);
-    if (signal.aborted) onAbort();
-    else signal.addEventListener("abort", onAbort, { once: true });
+  // One timer and one abort listener for the whole read, not one per message (they cost more than the message).
+  const aborted = new Promise<never>((_resolve, reject) => {
+    if (signal.aborted) reject(signal.reason);
+    else signal.addEventListener("abort", () => reject(signal.reason), { once: true });
   });
-  return Promise.race([next, tick]).finally(() => {
+  aborted.catch(() => undefined);
+  let fired = false;
+  let resolveTick: (tick: "tick") => void = () => undefined;
+  let tick = new Promise<"tick">((resolve) => {
+    resolveTick = resolve;
+  });
+  const timer = setTimeout(() => {
+    fired = true;
+    resolveTick("tick");
+  }, tickMs);
+  /** The source's next message, or a tick once it has been quiet for `tickMs` since the wait began. */
+  const wait = (next: Promise<IteratorResult<T>>) => {
+    if (fired) {
+      fired = false;
+      tick = new Promise<"tick">((resolve) => {
+        resolveTick = resolve;
+      });
+    }
+    timer.refresh();
+    return Promise.race([next, tick, aborted]);
+  };
+  try {
+    for (;;) {
+      signal.throwIfAborted();
+      const next = iterator.next();
+      // May settle after an abort, when nobody waits for it any more: not an unhandled rejection.
+      next.catch(() => undefined);
+      let result: IteratorResult<T> | "tick";
+      do {
+        result = await wait(next);
+        if (result === "tick") yield { kind: "tick" };
+      } while (result === "tick");
+      if (result.done === true) return;
+      yield { kind: "message", value: result.value };
+    }
+  } finally {
     clearTimeout(timer);
-    if (onAbort !== undefined) signal.removeEventListener("abort", onAbort);
-  });
+  }
 }
