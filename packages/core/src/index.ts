@@ -77,6 +77,7 @@ export {
 } from "./schema/logical-type.ts";
 export {
   createRecordValidator,
+  isRealDate,
   type RecordValidation,
   type SourceRecord,
   type ValidatedRow,

@@ -7,7 +7,7 @@ export const fileColumn = "_parley_file";
 /**
  * Value readings of `RecordMapping` in DuckDB SQL, over what DuckDB's typed JSON reader gives: `json` fields as
  * JSON, the others as text (a string as sent, `true`/`false` for booleans). Only records in the usual forms reach
- * it (`duckdb-usual-form.ts` checks each before it is staged), so each reading is a plain cast.
+ * it (`duckdb-usual-scan.ts` checks each before it is staged), so each reading is a plain cast.
  */
 const readings: Readonly<Record<FieldMapping["reading"], (v: string) => string>> = {
   text: (v) => v,

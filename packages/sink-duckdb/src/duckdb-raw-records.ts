@@ -83,9 +83,9 @@ function javaScriptMapper(stream: MappedStream, rejects: RejectedRecord[]) {
 }
 
 /**
- * Reads each record once in JavaScript (`JSON.parse`) to tell the usual forms (`duckdb-usual-form.ts`) from the
- * rest, then writes the usual ones for DuckDB's reader as the bytes they arrived in (NDJSON lines, or array items
- * inside brackets), never serialised again. Runs before the connection is taken, so it overlaps DuckDB's work.
+ * Scans each record's bytes once to tell the usual forms (`duckdb-usual-scan.ts`) from the rest, maps the rest in
+ * JavaScript, and writes the usual ones for DuckDB's reader as the bytes they arrived in (NDJSON lines, or array
+ * items inside brackets), never decoded or serialised again. Runs while the previous batch is written.
  */
 export async function prepareRawBatch(
   directory: string,

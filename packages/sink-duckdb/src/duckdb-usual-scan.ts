@@ -1,17 +1,22 @@
 import {
   type ColumnDefinition,
   type FieldMapping,
+  isRealDate,
   type JsonShape,
   maxJsonDepth,
   type RecordMapping,
 } from "@parley/core";
 
 /**
- * `createUsualFormCheck` (duckdb-usual-form.ts) over the record's bytes instead of a parsed value: the same
- * decision without decoding or parsing the record in JavaScript, which on the bulk path cost more than DuckDB's
- * own reading. It may call a record unusual that the parsed check calls usual (never the reverse; a test holds
- * the two side by side), and it does not validate JSON syntax inside nested values: DuckDB's reader does, and a
- * record it refuses sends the batch the sure way. For a usual record it also gives the primary key's values.
+ * Whether DuckDB's typed JSON reader, with the SQL `duckdb-mapping-sql.ts` generates from the same mapping, stores
+ * exactly the row the JavaScript mapper and validator would store for a record: true for the forms vendors send
+ * nearly always (known keys spelled exactly, each once; strings, booleans, objects and lists where the readings
+ * expect them; counts and timestamps in their usual spelling; no escape JavaScript repairs; nesting well within
+ * the validator's limit). Every other record goes through the JavaScript mapper, which knows every case and writes
+ * every reject reason. It reads the record's bytes, never decoding or parsing it in JavaScript (on the bulk path
+ * that cost more than DuckDB's own reading), and does not validate JSON syntax inside nested values nor UTF-8:
+ * DuckDB's reader does, and a record it refuses sends the batch the sure way. For a usual record it gives the
+ * primary key's values (for the merge's delete); otherwise undefined.
  */
 export function createUsualFormScanner(
   mapping: RecordMapping,
@@ -138,24 +143,13 @@ function lookup(
 
 const countPattern = /^[0-9]{1,15}$/;
 const timestampPattern = /^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,6})?(\+00:00|Z)$/;
-const daysInMonth = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-
-function realDay(text: string): boolean {
-  const year = Number(text.slice(0, 4));
-  const month = Number(text.slice(5, 7));
-  const day = Number(text.slice(8, 10));
-  if (!(month >= 1 && month <= 12 && day >= 1)) return false;
-  if (month === 2 && day === 29) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
-  return day <= (daysInMonth[month - 1] as number);
-}
-
 /** The string's content as ASCII text, for the short readings (counts, timestamps, booleans); undefined if escaped. */
 function plain(bytes: Uint8Array, at: number, scan: Scan): string | undefined {
   if (scan.escaped) return undefined;
   return Buffer.from(bytes.buffer, bytes.byteOffset + at + 1, scan.end - at - 2).toString("latin1");
 }
 
-/** Whether a value of this kind reads in SQL exactly as in JavaScript (see `usualValue` in duckdb-usual-form.ts). */
+/** Whether a value of this kind, for this reading, is stored by SQL exactly as by JavaScript. */
 function usualKind(kind: number, reading: FieldMapping["reading"], bytes: Uint8Array, at: number, scan: Scan): boolean {
   if (kind === kinds.null) return true;
   switch (reading) {
@@ -169,7 +163,7 @@ function usualKind(kind: number, reading: FieldMapping["reading"], bytes: Uint8A
     case "timestamp": {
       if (kind === kinds.emptyString) return true;
       const text = kind === kinds.string ? plain(bytes, at, scan) : undefined;
-      return text !== undefined && timestampPattern.test(text) && realDay(text);
+      return text !== undefined && timestampPattern.test(text) && isRealDate(text);
     }
     case "boolean": {
       if (kind === kinds.emptyString || kind === kinds.literal) return true;

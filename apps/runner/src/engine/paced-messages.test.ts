@@ -1,4 +1,6 @@
+import { spawnSync } from "node:child_process";
 import { setTimeout as sleep } from "node:timers/promises";
+import { fileURLToPath } from "node:url";
 import { expect, test } from "vitest";
 import { pacedMessages } from "./paced-messages.ts";
 
@@ -38,4 +40,33 @@ test("an abort ends the wait at once with its reason, even while the source is q
   const started = Date.now();
   await expect(collect([0, 5_000], 10_000, controller.signal)).rejects.toThrow("stopped");
   expect(Date.now() - started).toBeLessThan(4_000);
+});
+
+test("a message is not kept alive once it was handed on (a long read must not hold every record it read)", () => {
+  // In a process of its own with --expose-gc: 150 messages of 1 MB each pass through; then, still reading, a full
+  // collection, and the finalizers tell how many are no longer held. Kept alive, they would be 150 MB.
+  const module = fileURLToPath(new URL("./paced-messages.ts", import.meta.url));
+  const script = `
+    const { pacedMessages } = await import(${JSON.stringify(module)});
+    let collected = 0;
+    const registry = new FinalizationRegistry(() => { collected += 1; });
+    async function* source() {
+      for (let index = 0; ; index++) {
+        const message = { bytes: Buffer.alloc(1 << 20) };
+        registry.register(message, index);
+        yield message;
+      }
+    }
+    const controller = new AbortController();
+    let seen = 0;
+    for await (const paced of pacedMessages(source(), 1_000, controller.signal)) {
+      if (paced.kind === "message" && ++seen === 150) break;
+    }
+    void controller;
+    for (let round = 0; round < 5; round++) { globalThis.gc(); await new Promise((resolve) => setTimeout(resolve, 10)); }
+    process.stdout.write(String(collected));
+  `;
+  const run = spawnSync(process.execPath, ["--expose-gc", "--input-type=module", "-e", script], { encoding: "utf8" });
+  expect(run.stderr).toBe("");
+  expect(Number(run.stdout)).toBeGreaterThanOrEqual(145);
 });

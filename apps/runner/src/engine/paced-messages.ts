@@ -14,31 +14,21 @@ export async function* pacedMessages<T>(
 ): AsyncGenerator<Paced<T>> {
   const iterator = messages[Symbol.asyncIterator]();
   // One timer and one abort listener for the whole read, not one per message (they cost more than the message).
-  const aborted = new Promise<never>((_resolve, reject) => {
-    if (signal.aborted) reject(signal.reason);
-    else signal.addEventListener("abort", () => reject(signal.reason), { once: true });
-  });
-  aborted.catch(() => undefined);
-  let fired = false;
-  let resolveTick: (tick: "tick") => void = () => undefined;
-  let tick = new Promise<"tick">((resolve) => {
-    resolveTick = resolve;
-  });
-  const timer = setTimeout(() => {
-    fired = true;
-    resolveTick("tick");
-  }, tickMs);
+  // They settle whichever wait is current; racing long-lived promises instead would keep every message alive.
+  let settle: (outcome: IteratorResult<T> | "tick") => void = () => undefined;
+  let fail: (reason: unknown) => void = () => undefined;
+  const onAbort = () => fail(signal.reason);
+  signal.addEventListener("abort", onAbort, { once: true });
+  const timer = setTimeout(() => settle("tick"), tickMs);
   /** The source's next message, or a tick once it has been quiet for `tickMs` since the wait began. */
-  const wait = (next: Promise<IteratorResult<T>>) => {
-    if (fired) {
-      fired = false;
-      tick = new Promise<"tick">((resolve) => {
-        resolveTick = resolve;
-      });
-    }
-    timer.refresh();
-    return Promise.race([next, tick, aborted]);
-  };
+  const wait = (next: Promise<IteratorResult<T>>) =>
+    new Promise<IteratorResult<T> | "tick">((resolve, reject) => {
+      settle = resolve;
+      fail = reject;
+      if (signal.aborted) reject(signal.reason);
+      timer.refresh();
+      next.then(resolve, reject);
+    });
   try {
     for (;;) {
       signal.throwIfAborted();
@@ -55,5 +45,6 @@ export async function* pacedMessages<T>(
     }
   } finally {
     clearTimeout(timer);
+    signal.removeEventListener("abort", onAbort);
   }
 }

@@ -31,7 +31,7 @@ type Normaliser = (value: unknown) => unknown;
 const daysInMonth = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
 /** `YYYY-MM-DD` names a real calendar day. Arithmetic, not `Date`: it runs for every timestamp of every record. */
-function isRealDate(datePart: string): boolean {
+export function isRealDate(datePart: string): boolean {
   const year = Number(datePart.slice(0, 4));
   const month = Number(datePart.slice(5, 7));
   const day = Number(datePart.slice(8, 10));
