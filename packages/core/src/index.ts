@@ -34,6 +34,7 @@ export {
   ElementSplitter,
   type FileElement,
   type FilePiece,
+  jsonBytes,
   rawRecordTexts,
 } from "./mapping/json-element-splitter.ts";
 export {

@@ -3,6 +3,7 @@ import {
   type FieldMapping,
   isRealDate,
   type JsonShape,
+  jsonBytes,
   maxJsonDepth,
   type RecordMapping,
 } from "@parley/core";
@@ -114,14 +115,7 @@ export function createUsualFormScanner(
   };
 }
 
-const quote = 34;
-const backslash = 92;
-const comma = 44;
-const colon = 58;
-const openBrace = 123;
-const closeBrace = 125;
-const openBracket = 91;
-const closeBracket = 93;
+const { quote, backslash, comma, colon, openBrace, closeBrace, openBracket, closeBracket } = jsonBytes;
 const unusual = -2;
 const kinds = { null: 0, literal: 1, string: 2, emptyString: 3, object: 4, list: 5, number: 6 } as const;
 

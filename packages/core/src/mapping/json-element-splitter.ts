@@ -24,14 +24,20 @@ interface Span {
   readonly complete: boolean;
 }
 
-const newline = 10;
-const quote = 34;
-const backslash = 92;
-const comma = 44;
-const openBrace = 123;
-const closeBrace = 125;
-const openBracket = 91;
-const closeBracket = 93;
+/** The bytes JSON's structure is made of, for scanners that read JSON without decoding it. */
+export const jsonBytes = {
+  newline: 10,
+  quote: 34,
+  backslash: 92,
+  comma: 44,
+  colon: 58,
+  openBrace: 123,
+  closeBrace: 125,
+  openBracket: 91,
+  closeBracket: 93,
+} as const;
+
+const { newline, quote, backslash, comma, openBrace, closeBrace, openBracket, closeBracket } = jsonBytes;
 
 function isSpace(byte: number): boolean {
   return byte === 32 || byte === newline || byte === 13 || byte === 9;
