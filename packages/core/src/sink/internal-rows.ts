@@ -58,14 +58,23 @@ export function storedStateFromRow(row: unknown): StoredState {
   };
 }
 
+/**
+ * A stored load time as Parley wrote it (`toISOString`, milliseconds): warehouses give it back in their own
+ * spelling (PostgreSQL drops trailing zeros of the fraction), and messages and comparisons use this one.
+ */
+function loadTime(stored: string): string {
+  const time = new Date(stored);
+  return Number.isNaN(time.getTime()) ? stored : time.toISOString();
+}
+
 /** One `_parley_loads` row (as returned by `Sink.query`) as a `LoadRecord`. */
 export function loadRecordFromRow(row: unknown): LoadRecord {
   const parsed = parseRow(loadRowSchema, "_parley_loads", row);
   return {
     loadId: parsed.load_id,
     source: parsed.source,
-    startedAt: parsed.started_at,
-    finishedAt: parsed.finished_at,
+    startedAt: loadTime(parsed.started_at),
+    finishedAt: parsed.finished_at === null ? null : loadTime(parsed.finished_at),
     status: parsed.status,
     streams: parsed.streams ?? [],
     error: parsed.error,
