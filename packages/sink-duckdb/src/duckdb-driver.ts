@@ -11,7 +11,8 @@ import {
 } from "@parley/core/warehouse";
 import type { DuckdbConfig } from "./duckdb-config.ts";
 import { DuckdbSession } from "./duckdb-connection.ts";
-import { loadRawBatch, prepareRawBatch, readRawBatchDirectly } from "./duckdb-raw-records.ts";
+import { loadRawBatch, readRawBatchDirectly } from "./duckdb-raw-load.ts";
+import { prepareRawBatch } from "./duckdb-raw-prepare.ts";
 import { duckdbColumnTypes, quoteIdentifier, quoteLiteral, sameDuckdbType } from "./duckdb-types.ts";
 
 /** Locks taken in this process, by database path and name: DuckDB's file lock already keeps other processes out. */

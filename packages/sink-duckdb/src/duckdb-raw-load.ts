@@ -3,47 +3,21 @@ import { join } from "node:path";
 import type { DuckDBConnection } from "@duckdb/node-api";
 import {
   type ColumnDefinition,
-  createRecordMapper,
-  createRecordValidator,
-  mapRecordText,
-  type RawRecordPart,
-  type RawRecords,
   type RecordContext,
-  type RecordMapping,
   type RejectedRecord,
   rawRecordTexts,
-  rejectPayload,
   type StreamDefinition,
   type ValidatedRow,
 } from "@parley/core";
 import { positionColumn } from "@parley/core/warehouse";
 import { fileColumn, mappingSelectSql, readerColumns } from "./duckdb-mapping-sql.ts";
+import {
+  javaScriptMapper,
+  type MappedStream,
+  type PreparedRawBatch,
+  type StagedRawFile,
+} from "./duckdb-raw-prepare.ts";
 import { duckdbColumnTypes, quoteIdentifier, quoteLiteral } from "./duckdb-types.ts";
-import { createUsualFormScanner } from "./duckdb-usual-scan.ts";
-
-type MappedStream = StreamDefinition & { readonly mapping: RecordMapping };
-
-/**
- * A batch of raw records made ready for DuckDB: the records in the usual forms staged as the bytes they arrived
- * in, every other record mapped in JavaScript (a row with its place in the batch, or a reject).
- */
-export interface PreparedRawBatch {
-  readonly files: readonly StagedRawFile[];
-  readonly contexts: readonly RecordContext[];
-  /** Rows of records JavaScript mapped; `position` sorts them among the staged records' rowids. */
-  readonly rows: readonly { readonly position: number; readonly row: ValidatedRow }[];
-  readonly rejects: readonly RejectedRecord[];
-  readonly parts: readonly RawRecordPart[];
-  /** Every row's primary key (staged and mapped alike) when none repeats in the batch; undefined otherwise. */
-  readonly uniqueKeys: readonly unknown[][] | undefined;
-}
-
-/** A file of staged records that share a context and a layout. */
-export interface StagedRawFile {
-  readonly path: string;
-  readonly layout: RawRecords["layout"];
-  readonly context: RecordContext;
-}
 
 /** Raw records of one batch mapped into temporary tables: a relation of rows with their batch position, and rejects. */
 export interface MappedRawRecords {
@@ -53,125 +27,8 @@ export interface MappedRawRecords {
   drop(): Promise<void>;
 }
 
-// Files of about this size let DuckDB read a batch on every core (it reads a JSON array file on one thread).
-const fileBytes = 16 * 1024 * 1024;
 const maximumObjectSize = 16_777_216;
-const separators = { ndjson: Buffer.from("\n"), "json-array-items": Buffer.from(",") } as const;
-// Records JavaScript maps sit between the staged records' rowids: after the ones read before them, in order.
-const slotsBetweenRowids = 2 ** 20;
 let tableCounter = 0;
-
-/** Maps raw records in JavaScript (mapper, then validator), collecting the rejects. */
-function javaScriptMapper(stream: MappedStream, rejects: RejectedRecord[]) {
-  const mapper = createRecordMapper(
-    stream.mapping,
-    stream.columns.map((column) => column.name),
-    stream.primaryKey ?? [],
-  );
-  const validate = createRecordValidator(stream);
-  return (text: string, context: RecordContext): ValidatedRow | undefined => {
-    const mapped = mapRecordText(mapper, text, context);
-    if (!mapped.ok) {
-      rejects.push({ stream: stream.name, payload: rejectPayload(mapped.raw), reason: mapped.reason });
-      return undefined;
-    }
-    const validated = validate(mapped.row);
-    if (validated.ok) return validated.row;
-    rejects.push({ stream: stream.name, payload: rejectPayload(mapped.row), reason: validated.reason });
-    return undefined;
-  };
-}
-
-/**
- * Scans each record's bytes once to tell the usual forms (`duckdb-usual-scan.ts`) from the rest, maps the rest in
- * JavaScript, and writes the usual ones for DuckDB's reader as the bytes they arrived in (NDJSON lines, or array
- * items inside brackets), never decoded or serialised again. Runs while the previous batch is written.
- */
-export async function prepareRawBatch(
-  directory: string,
-  name: string,
-  stream: MappedStream,
-  parts: readonly RawRecordPart[],
-): Promise<PreparedRawBatch> {
-  const primaryKey = stream.primaryKey ?? [];
-  const usualKey = createUsualFormScanner(stream.mapping, stream.columns, primaryKey);
-  const keys: unknown[][] = [];
-  const seen = new Set<string>();
-  let repeated = primaryKey.length === 0;
-  const noteKey = (key: unknown[]) => {
-    if (repeated) return;
-    const text = JSON.stringify(key);
-    if (seen.has(text)) repeated = true;
-    seen.add(text);
-    keys.push(key);
-  };
-  const rejects: RejectedRecord[] = [];
-  const mapInJavaScript = javaScriptMapper(stream, rejects);
-  const rows: { position: number; row: ValidatedRow }[] = [];
-  const groups: { layout: RawRecords["layout"]; context: RecordContext; buffers: Uint8Array[]; bytes: number }[] = [];
-  let staged = 0;
-  let slot = 0;
-  for (const part of parts) {
-    const { layout } = part.records;
-    let group = groups.at(-1);
-    if (group?.context !== part.context || group.layout !== layout || group.bytes >= fileBytes) {
-      group = { layout, context: part.context, buffers: [], bytes: 0 };
-      groups.push(group);
-    }
-    const target = group;
-    const stage = (buffer: Uint8Array) => {
-      if (target.buffers.length > 0) target.buffers.push(separators[layout]);
-      target.buffers.push(buffer);
-      target.bytes += buffer.byteLength;
-    };
-    // Consecutive usual records are staged as one slice of the bytes they arrived in.
-    for (const { bytes, spans } of recordSpans(part.records)) {
-      let runStart = -1;
-      let runEnd = -1;
-      const flush = () => {
-        if (runStart !== -1) stage(bytes.subarray(runStart, runEnd));
-        runStart = -1;
-      };
-      for (let index = 0; index < spans.length; index += 2) {
-        const start = spans[index] as number;
-        const end = spans[index + 1] as number;
-        const key = usualKey(bytes, start, end, part.context.values);
-        if (key !== undefined) {
-          noteKey(key);
-          staged += 1;
-          slot = 0;
-          if (runStart === -1) runStart = start;
-          runEnd = end;
-          continue;
-        }
-        flush();
-        const row = mapInJavaScript(bytes.toString("utf8", start, end).trim(), part.context);
-        slot += 1;
-        if (row === undefined) continue;
-        noteKey(primaryKey.map((column) => row[column]));
-        rows.push({ position: staged - 1 + slot / slotsBetweenRowids, row });
-      }
-      flush();
-    }
-  }
-  const files = await Promise.all(
-    groups
-      .filter((group) => group.buffers.length > 0)
-      .map(async (group, index) => {
-        const path = join(directory, `${name}-${index}.json`);
-        const file = await open(path, "w", 0o600);
-        try {
-          const array = group.layout === "json-array-items";
-          await file.writev(array ? [Buffer.from("["), ...group.buffers, Buffer.from("]")] : group.buffers);
-        } finally {
-          await file.close();
-        }
-        return { path, layout: group.layout, context: group.context };
-      }),
-  );
-  const contexts = [...new Set(files.map((file) => file.context))];
-  return { files, contexts, rows, rejects, parts, uniqueKeys: repeated ? undefined : keys };
-}
 
 /**
  * Loads a prepared batch into temporary tables: DuckDB's typed reader reads the staged files (in parallel, keeping
@@ -342,20 +199,6 @@ async function insertMapped(
     await rm(path, { force: true });
   }
 }
-
-/**
- * Each record's place in the bytes: the producer's offsets, or, without them, each record on its own (split as
- * text, then encoded again).
- */
-function recordSpans(records: RawRecords): { bytes: Buffer; spans: Uint32Array }[] {
-  const bytes = Buffer.from(records.bytes.buffer, records.bytes.byteOffset, records.bytes.byteLength);
-  if (records.spans !== undefined) return [{ bytes, spans: records.spans }];
-  return rawRecordTexts(records).map((text) => {
-    const encoded = Buffer.from(text);
-    return { bytes: encoded, spans: Uint32Array.of(0, encoded.length) };
-  });
-}
-
 const bigints = (_key: string, value: unknown) => (typeof value === "bigint" ? value.toString() : value);
 
 /** Consecutive files of one layout: one statement reads each run. */
