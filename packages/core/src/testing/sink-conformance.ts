@@ -210,6 +210,42 @@ export function describeSinkConformance(name: string, harness: SinkHarness): voi
       ]);
     });
 
+    test("merge keeps one row per key as the warehouse compares keys: 1n and 1, one instant written two ways", async () => {
+      const { sink } = await freshSink();
+      const events = target({
+        name: "events",
+        writeDisposition: "merge",
+        primaryKey: ["id", "at"],
+        columns: [
+          { name: "id", type: "integer" },
+          { name: "at", type: "timestamp" },
+          { name: "text", type: "string" },
+        ],
+      });
+      await sink.prepare([events]);
+      // A warehouse with a key constraint would refuse the second row of a key on every retry; one without would
+      // store both: the batch must keep the last row of each key.
+      await sink.writeBatch(
+        batch({
+          target: events,
+          rows: [
+            { id: 1n, at: "2026-01-01T00:00:00Z", text: "first" },
+            { id: 1, at: "2026-01-01 01:00:00.000000+01:00", text: "last" },
+            { id: 1, at: "2026-01-01T00:00:00.000001Z", text: "a microsecond later" },
+            { id: 2, at: "2026-01-01T00:00:00Z", text: "other" },
+          ],
+        }),
+      );
+      const rows = await sink.query(
+        `SELECT ${quote(sink, "id")}, ${quote(sink, "text")} FROM ${quote(sink, events.table)} ORDER BY 1, ${quote(sink, "at")}`,
+      );
+      expect(rows).toEqual([
+        { id: 1, text: "last" },
+        { id: 1, text: "a microsecond later" },
+        { id: 2, text: "other" },
+      ]);
+    });
+
     test("replace shows the new rows only when the stream completes, and an unfinished replace leaves the old rows", async () => {
       const { sink, reopen } = await freshSink();
       const snapshot = target(simpleStream("snapshot", "replace"));
