@@ -75,3 +75,51 @@ test("a merge batch keeps the last record of a key, whichever path maps each (po
     { id: "c", name: null, n: 6 },
   ]);
 });
+
+test("keys written two ways in one batch (an instant with and without its fraction, a count as usual and less usual text) are one key: the last record stays", async () => {
+  work = await mkdtemp(join(tmpdir(), "parley-duckdb-bulk-"));
+  sink = createDuckdbSink({ path: join(work, "db.duckdb"), mapInSql: true });
+  const calls = target(
+    {
+      name: "calls",
+      writeDisposition: "merge",
+      primaryKey: ["n", "at"],
+      columns: [
+        { name: "n", type: "integer" },
+        { name: "at", type: "timestamp" },
+        { name: "name", type: "string" },
+      ],
+      mapping: {
+        fields: [
+          { column: "n", from: ["n"], reading: "count" },
+          { column: "at", from: ["at"], reading: "timestamp" },
+          { column: "name", from: ["name"], reading: "text" },
+        ],
+      },
+    },
+    "calls",
+  );
+  await sink.prepare([calls]);
+  const lines = [
+    '{"n":"12","at":"2026-01-01T00:00:00Z","name":"first"}',
+    '{"n":"12","at":"2026-01-01T00:00:00.000+00:00","name":"second"}',
+    '{"n":"12.0","at":"2026-01-01T00:00:00Z","name":"last"}',
+  ];
+  await sink.writeBatch({ ...batch({ target: calls, rows: [] }), raw: [part("ndjson", lines)] });
+  expect(await sink.query('SELECT n, name FROM main."calls"')).toEqual([{ n: 12, name: "last" }]);
+});
+
+test("an append batch is read straight from the staged bytes and keeps every record, repeated ones too", async () => {
+  work = await mkdtemp(join(tmpdir(), "parley-duckdb-bulk-"));
+  sink = createDuckdbSink({ path: join(work, "db.duckdb"), mapInSql: true });
+  const events = target({ ...stream, name: "events", writeDisposition: "append" }, "events");
+  await sink.prepare([events]);
+  const lines = ['{"id":"a","n":"1"}', '{"id":"a","n":"1"}', '{"id":"b","n":"7.0"}'];
+  for (let run = 0; run < 2; run++)
+    await sink.writeBatch({ ...batch({ target: events, rows: [] }), raw: [part("json-array-items", lines)] });
+  expect(await sink.query('SELECT id, n FROM main."events" ORDER BY id, n')).toEqual([
+    ...Array.from({ length: 4 }, () => ({ id: "a", n: 1 })),
+    { id: "b", n: 7 },
+    { id: "b", n: 7 },
+  ]);
+});

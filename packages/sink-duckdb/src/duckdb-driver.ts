@@ -71,14 +71,14 @@ export function createDuckdbDriver(config: DuckdbConfig): WarehouseDriver {
     };
     try {
       await after;
-      const keys = batch.uniqueKeys;
-      if (stream.writeDisposition === "replace" || keys === undefined) return await copied();
+      const read = batch.read;
+      if (read.kind === "ranked") return await copied();
       const direct = await session.exclusive((connection) =>
-        readRawBatchDirectly(connection, stream, { ...batch, uniqueKeys: keys }, area.directory),
+        readRawBatchDirectly(connection, stream, batch, read.keys, area.directory),
       );
       return {
         relation: direct.relation,
-        uniqueKeys: direct.uniqueKeys,
+        ...(direct.uniqueKeys === undefined ? {} : { uniqueKeys: direct.uniqueKeys }),
         rejects: direct.rejects,
         release: () => session.exclusive(() => direct.drop()).finally(removeFiles),
         fallback: async () => {

@@ -83,43 +83,42 @@ export async function loadRawBatch(
 }
 
 /**
- * Maps a prepared batch without a temporary copy, for a merge or append whose keys do not repeat: the relation reads
- * the staged files itself, inside the write's transaction, and the batch's keys (staged by JavaScript) tell a merge
- * what to delete. Only JavaScript's rows are loaded here. DuckDB's reader may still refuse a file in the transaction
- * (a key repeated inside one object); the caller then falls back to `loadRawBatch`.
+ * Maps a prepared batch without a temporary copy (`read.kind` "direct": an append, or a merge whose keys do not
+ * repeat): the relation reads the staged files itself, inside the write's transaction, and for a merge the batch's
+ * keys (staged by JavaScript) say what to delete. Only JavaScript's rows are loaded here. DuckDB's reader may still
+ * refuse a file in the transaction (a key repeated inside one object); the caller then falls back to `loadRawBatch`.
  */
 export async function readRawBatchDirectly(
   connection: DuckDBConnection,
   stream: MappedStream,
-  batch: PreparedRawBatch & { readonly uniqueKeys: readonly unknown[][] },
+  batch: PreparedRawBatch,
+  keys: readonly Record<string, unknown>[],
   directory: string,
-): Promise<MappedRawRecords & { readonly uniqueKeys: string }> {
+): Promise<MappedRawRecords & { readonly uniqueKeys?: string }> {
   const id = `${process.pid}_${++tableCounter}`;
   const mappedTable = quoteIdentifier(`_parley_raw_${id}_js`);
   const keysTable = quoteIdentifier(`_parley_raw_${id}_keys`);
   const columns = stream.columns;
-  const primaryKey = stream.primaryKey ?? [];
+  const merge = stream.writeDisposition === "merge";
   const names = columns.map((column) => quoteIdentifier(column.name)).join(", ");
   const typed = (of: readonly ColumnDefinition[]) =>
     of.map((column) => `${quoteIdentifier(column.name)} ${duckdbColumnTypes[column.type]}`).join(", ");
-  const keyColumns = primaryKey.map((name) => columns.find((column) => column.name === name) as ColumnDefinition);
+  const keyColumns = (stream.primaryKey ?? []).map(
+    (name) => columns.find((column) => column.name === name) as ColumnDefinition,
+  );
   await connection.run(`CREATE TEMP TABLE ${mappedTable} (${positionColumn} DOUBLE, ${typed(columns)})`);
-  await connection.run(`CREATE TEMP TABLE ${keysTable} (${typed(keyColumns)})`);
+  if (merge) await connection.run(`CREATE TEMP TABLE ${keysTable} (${typed(keyColumns)})`);
   const drop = async () => {
     await connection.run(`DROP TABLE IF EXISTS ${mappedTable}`);
     await connection.run(`DROP TABLE IF EXISTS ${keysTable}`);
   };
   try {
     if (batch.rows.length > 0) await insertMapped(connection, mappedTable, columns, batch.rows, directory, id);
-    if (keyColumns.length > 0 && batch.uniqueKeys.length > 0) {
-      const rows = batch.uniqueKeys.map((key) =>
-        Object.fromEntries(key.map((value, index) => [primaryKey[index], value])),
-      );
-      await insertRows(connection, keysTable, keyColumns, rows, join(directory, `_parley_raw_${id}_keys.ndjson`));
-    }
-    const staged = layoutRuns(batch.files).map((run) => `${selectStaged(stream, batch.contexts, run)}`);
+    if (merge && keys.length > 0)
+      await insertRows(connection, keysTable, keyColumns, keys, join(directory, `_parley_raw_${id}_keys.ndjson`));
+    const staged = layoutRuns(batch.files).map((run) => selectStaged(stream, batch.contexts, run));
     const relation = `(${[...staged, `SELECT ${names} FROM ${mappedTable}`].join(" UNION ALL ")})`;
-    return { relation, uniqueKeys: keysTable, rejects: batch.rejects, drop };
+    return { relation, ...(merge ? { uniqueKeys: keysTable } : {}), rejects: batch.rejects, drop };
   } catch (error) {
     await drop().catch(() => undefined);
     throw error;

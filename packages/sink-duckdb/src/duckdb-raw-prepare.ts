@@ -14,6 +14,7 @@ import {
   type StreamDefinition,
   type ValidatedRow,
 } from "@parley/core";
+import { mergeKeyOf } from "@parley/core/warehouse";
 import { createUsualFormScanner } from "./duckdb-usual-scan.ts";
 
 export type MappedStream = StreamDefinition & { readonly mapping: RecordMapping };
@@ -29,8 +30,14 @@ export interface PreparedRawBatch {
   readonly rows: readonly { readonly position: number; readonly row: ValidatedRow }[];
   readonly rejects: readonly RejectedRecord[];
   readonly parts: readonly RawRecordPart[];
-  /** Every row's primary key (staged and mapped alike) when none repeats in the batch; undefined otherwise. */
-  readonly uniqueKeys: readonly unknown[][] | undefined;
+  /**
+   * How DuckDB may read the staged records: straight into the table inside the write's transaction (an append; a
+   * merge whose keys do not repeat, with `keys` to delete first), or through a temporary table that ranks the rows
+   * (a replace; a merge repeating a key).
+   */
+  readonly read:
+    | { readonly kind: "direct"; readonly keys: readonly Record<string, unknown>[] }
+    | { readonly kind: "ranked" };
 }
 
 /** A file of staged records that share a context and a layout. */
@@ -80,14 +87,17 @@ export async function prepareRawBatch(
 ): Promise<PreparedRawBatch> {
   const primaryKey = stream.primaryKey ?? [];
   const usualKey = createUsualFormScanner(stream.mapping, stream.columns, primaryKey);
-  const keys: unknown[][] = [];
-  const seen = new Set<string>();
-  let repeated = primaryKey.length === 0;
-  const noteKey = (key: unknown[]) => {
-    if (repeated) return;
-    const text = JSON.stringify(key);
-    if (seen.has(text)) repeated = true;
-    seen.add(text);
+  // Only a merge needs the keys: to delete them first, and to tell whether one repeats (as the warehouse compares them).
+  const merge = stream.writeDisposition === "merge";
+  const keyOf = mergeKeyOf(primaryKey, stream.columns);
+  const keys: Record<string, unknown>[] = [];
+  const seen = new Set<unknown>();
+  let repeated = false;
+  const noteKey = (key: Record<string, unknown>) => {
+    if (!merge || repeated) return;
+    const compared = keyOf(key);
+    if (seen.has(compared)) repeated = true;
+    seen.add(compared);
     keys.push(key);
   };
   const rejects: RejectedRecord[] = [];
@@ -133,7 +143,7 @@ export async function prepareRawBatch(
         const row = mapInJavaScript(bytes.toString("utf8", start, end).trim(), part.context);
         slot += 1;
         if (row === undefined) continue;
-        noteKey(primaryKey.map((column) => row[column]));
+        noteKey(row);
         rows.push({ position: staged - 1 + slot / slotsBetweenRowids, row });
       }
       flush();
@@ -155,7 +165,8 @@ export async function prepareRawBatch(
       }),
   );
   const contexts = [...new Set(files.map((file) => file.context))];
-  return { files, contexts, rows, rejects, parts, uniqueKeys: repeated ? undefined : keys };
+  const direct = stream.writeDisposition === "append" || (merge && !repeated);
+  return { files, contexts, rows, rejects, parts, read: direct ? { kind: "direct", keys } : { kind: "ranked" } };
 }
 /**
  * Each record's place in the bytes: the producer's offsets, or, without them, each record on its own (split as

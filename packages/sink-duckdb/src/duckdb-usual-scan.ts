@@ -17,7 +17,7 @@ import {
  * every reject reason. It reads the record's bytes, never decoding or parsing it in JavaScript (on the bulk path
  * that cost more than DuckDB's own reading), and does not validate JSON syntax inside nested values nor UTF-8:
  * DuckDB's reader does, and a record it refuses sends the batch the sure way. For a usual record it gives the
- * primary key's values (for the merge's delete); otherwise undefined.
+ * primary key (column -> value as the JavaScript mapper gives it); otherwise undefined.
  */
 export function createUsualFormScanner(
   mapping: RecordMapping,
@@ -28,7 +28,7 @@ export function createUsualFormScanner(
   start: number,
   end: number,
   context: Readonly<Record<string, string | null>>,
-) => unknown[] | undefined {
+) => Record<string, unknown> | undefined {
   const names = [...new Set(mapping.fields.flatMap((field) => field.from))];
   const byLength = new Map<number, { index: number; bytes: Buffer }[]>();
   for (const [index, name] of names.entries()) {
@@ -100,18 +100,17 @@ export function createUsualFormScanner(
       if (kind === kinds.null && field.names.length > 1) return undefined;
       if (field.required && (kind === -1 || kind === kinds.null || kind === kinds.emptyString)) return undefined;
     }
-    return keyFields.map((field, position) => {
+    const key: Record<string, unknown> = {};
+    for (const [position, field] of keyFields.entries()) {
+      const column = primaryKey[position] as string;
       // A key column no field fills is a context column.
-      if (field === undefined) return context[primaryKey[position] as string] ?? null;
-      const present = field.names.find((index) => sent[index] !== -1);
-      if (present === undefined) return null;
-      const text = Buffer.from(
-        bytes.buffer,
-        bytes.byteOffset + (valueStart[present] as number),
-        (valueEnd[present] as number) - (valueStart[present] as number),
-      ).toString("utf8");
-      return sent[present] === kinds.literal ? text : JSON.parse(text);
-    });
+      const present = field?.names.find((index) => sent[index] !== -1);
+      key[column] =
+        present === undefined
+          ? (context[column] ?? null)
+          : keyValue(bytes, present, sent, valueStart, valueEnd, readingOf);
+    }
+    return key;
   };
 }
 
@@ -141,6 +140,31 @@ const timestampPattern = /^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}
 function plain(bytes: Uint8Array, at: number, scan: Scan): string | undefined {
   if (scan.escaped) return undefined;
   return Buffer.from(bytes.buffer, bytes.byteOffset + at + 1, scan.end - at - 2).toString("latin1");
+}
+
+/** A usual key value as the JavaScript mapper gives it (a count as a number, a boolean as one), for comparing keys. */
+function keyValue(
+  bytes: Uint8Array,
+  index: number,
+  sent: Int32Array,
+  valueStart: Int32Array,
+  valueEnd: Int32Array,
+  readingOf: readonly FieldMapping["reading"][],
+): unknown {
+  const start = valueStart[index] as number;
+  const text = Buffer.from(bytes.buffer, bytes.byteOffset + start, (valueEnd[index] as number) - start).toString(
+    "utf8",
+  );
+  // Key values are never null or empty here: the scanner calls such a record unusual.
+  const value: unknown = sent[index] === kinds.literal ? text : JSON.parse(text);
+  switch (readingOf[index]) {
+    case "count":
+      return Number(value);
+    case "boolean":
+      return value === "true";
+    default:
+      return value;
+  }
 }
 
 /** Whether a value of this kind, for this reading, is stored by SQL exactly as by JavaScript. */
