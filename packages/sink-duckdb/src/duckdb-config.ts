@@ -17,10 +17,10 @@ export const duckdbConfigSchema = z.strictObject({
   memoryLimit: z
     .string()
     .regex(/^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i, { error: 'must be a size such as "1GB" or "512MiB"' })
-    .optional()
+    .default("256MB")
     .meta({
       description:
-        "DuckDB `memory_limit`; default 256MB. Bounded so a load's memory does not grow with the data (DuckDB's own default is 80% of RAM): rows loaded since the last checkpoint stay in this memory, and beyond it DuckDB spills them to `<path>.tmp` (an in-memory database: to the run's private staging folder).",
+        "DuckDB `memory_limit`. Bounded so a load's memory does not grow with the data (DuckDB's own default is 80% of RAM): rows loaded since the last checkpoint stay in this memory, and beyond it DuckDB spills them to `<path>.tmp` (an in-memory database: to the run's private staging folder).",
     }),
   checkpointThreshold: z
     .string()
@@ -49,12 +49,4 @@ export const duckdbConfigSchema = z.strictObject({
 });
 
 export type DuckdbConfig = z.output<typeof duckdbConfigSchema>;
-
-/**
- * 256MB keeps a run's peak RSS flat: the row path stages 10,000-row batches and holds little else, and the bulk
- * path's reader takes records of up to 16 MiB (buffers of twice that per thread).
- */
-export function effectiveMemoryLimit(config: DuckdbConfig): string {
-  return config.memoryLimit ?? "256MB";
-}
 export type DuckdbSettings = z.input<typeof duckdbConfigSchema>;

@@ -3,7 +3,7 @@ import { availableParallelism } from "node:os";
 import { dirname } from "node:path";
 import { type DuckDBConnection, DuckDBInstance, type DuckDBValue } from "@duckdb/node-api";
 import { refuseDuplicateColumns } from "@parley/core/warehouse";
-import { type DuckdbConfig, effectiveMemoryLimit } from "./duckdb-config.ts";
+import type { DuckdbConfig } from "./duckdb-config.ts";
 import { normaliseValue, quoteIdentifier, quoteLiteral } from "./duckdb-types.ts";
 
 /**
@@ -25,7 +25,7 @@ export class DuckdbSession {
   #open(): Promise<{ instance: DuckDBInstance; connection: DuckDBConnection }> {
     this.#opening ??= (async () => {
       const options: Record<string, string> = {};
-      options.memory_limit = effectiveMemoryLimit(this.#config);
+      options.memory_limit = this.#config.memoryLimit;
       if (this.#config.threads !== undefined) options.threads = String(this.#config.threads);
       // DuckDB's own choice for an in-memory database is `.tmp` in whatever folder the run started in.
       if (this.#config.path === ":memory:") options.temp_directory = await this.#spillDirectory();
