@@ -1,22 +1,11 @@
-import { type ColumnDefinition, type LogicalType, lineageColumns } from "@parley/core";
+import { type ColumnDefinition, lineageColumns } from "@parley/core";
 import type { NewRows } from "@parley/core/warehouse";
 import type pg from "pg";
 import { CopyText, copyRows, createRowEncoder } from "./postgres-copy.ts";
 import { createBinaryRowsEncoder, NotBinaryEncodable } from "./postgres-copy-binary.ts";
-import { quoteIdentifier } from "./postgres-types.ts";
+import { createdPostgresType, quoteIdentifier } from "./postgres-types.ts";
 
 const uniqueViolation = "23505";
-
-/** `format_type()` of the column types the BINARY encoder writes (what this sink creates). */
-const binaryTypes: Record<LogicalType, string> = {
-  string: "text",
-  integer: "bigint",
-  float: "double precision",
-  boolean: "boolean",
-  timestamp: "timestamp with time zone",
-  date: "date",
-  json: "jsonb",
-};
 
 interface TargetShape {
   /** A unique index PostgreSQL checks row by row on columns all within the key (see `insertNewRows`). */
@@ -40,7 +29,8 @@ async function targetShape(client: pg.PoolClient, table: string, key: readonly s
 }
 
 function copiesAsBinary(shape: TargetShape, columns: readonly ColumnDefinition[]): boolean {
-  return columns.every((column) => shape.types[column.name] === binaryTypes[column.type]);
+  // The BINARY encoder writes the types this sink creates, nothing looser.
+  return columns.every((column) => createdPostgresType(shape.types[column.name] ?? "", column.type));
 }
 
 /** Copies the batch in BINARY where the table's types allow, else (or for a value BINARY cannot hold) as TEXT. */

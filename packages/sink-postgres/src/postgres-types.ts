@@ -13,8 +13,11 @@ export const postgresColumnTypes: Record<LogicalType, string> = {
   json: "jsonb",
 };
 
-/** `format_type()` spellings that hold each logical type without a cast; tables made by hand may use the looser ones. */
-const compatibleTypes: Record<LogicalType, readonly string[]> = {
+/**
+ * `format_type()` spellings that hold each logical type without a cast: first the type this sink creates, then the
+ * looser ones a table made by hand may use.
+ */
+const compatibleTypes: Record<LogicalType, readonly [string, ...string[]]> = {
   string: ["text", "character varying"],
   integer: ["bigint"],
   float: ["double precision"],
@@ -26,6 +29,11 @@ const compatibleTypes: Record<LogicalType, readonly string[]> = {
 
 export function samePostgresType(stored: string, logical: LogicalType): boolean {
   return compatibleTypes[logical].includes(stored.replace(/\(.*\)$/, ""));
+}
+
+/** True if a stored column (its `format_type()`) has exactly the type this sink creates for `logical`. */
+export function createdPostgresType(stored: string, logical: LogicalType): boolean {
+  return stored === compatibleTypes[logical][0];
 }
 
 export function quoteIdentifier(name: string): string {
