@@ -1,10 +1,10 @@
+export { builtinRegistry } from "./builtin-registry.ts";
 export { sandboxConfig } from "./commands/sandbox-config.ts";
 export { loadConfig, type RunnerConfig, resolveConfig } from "./config/load-config.ts";
 export { runSync, type SyncOptions, type SyncProgress, type SyncResult } from "./engine/sync-engine.ts";
 export { type PiiPolicy, piiPolicySchema } from "./pii/pii-config.ts";
 export type { PiiSettings } from "./pii/pii-run.ts";
 export {
-  builtinRegistry,
   installedPlugins,
   loadPlugins,
   mergeRegistries,

@@ -1,11 +1,12 @@
 import type { ConfigIssue, Logger, ProgressEvent, SinkFactory, SourceFactory } from "@parley/core";
-import { duckdbSinkFactory } from "@parley/sink-duckdb";
 
 /**
  * The plugins the runner uses, as an explicit typed table: importing a package never registers anything.
- * The DuckDB sink is the runner's one plugin dependency; every other plugin is a package installed beside the
- * runner and found by its name: `@parley/connector-<type>` exports `<type>SourceFactory`, `@parley/sink-<type>`
- * exports `<type>SinkFactory` (and a connector with a vendor-side export, `<type>NativeExport`).
+ * Every plugin is a package found by its name: `@parley/connector-<type>` exports `<type>SourceFactory`,
+ * `@parley/sink-<type>` exports `<type>SinkFactory` (and a connector with a vendor-side export,
+ * `<type>NativeExport`). The DuckDB sink is the runner's one plugin dependency, so it is always installed; the
+ * others are installed beside the runner. A plugin is imported only when a config or command names its type:
+ * each costs process start (DuckDB's bindings, the BigQuery and PostgreSQL clients).
  */
 export interface Registry {
   readonly sources: Readonly<Record<string, SourceFactory>>;
@@ -40,8 +41,11 @@ export function pluginPackage(kind: PluginKind, type: string): string {
   return kind === "source" ? `@parley/connector-${type}` : `@parley/sink-${type}`;
 }
 
-/** The runner's built-in plugins: only the default sink. */
-export const builtinRegistry: Registry = { sources: {}, sinks: { duckdb: duckdbSinkFactory } };
+/** No plugins: what the CLI starts from, before a config or command names the types it needs. */
+export const emptyRegistry: Registry = { sources: {}, sinks: {} };
+
+/** What can follow `@parley/connector-` or `@parley/sink-` in a package name: anything else is no plugin's type. */
+const pluginType = /^[a-z0-9][a-z0-9._-]*$/;
 
 async function importInstalled(name: string): Promise<Record<string, unknown> | undefined> {
   try {
@@ -55,26 +59,28 @@ async function importInstalled(name: string): Promise<Record<string, unknown> | 
 }
 
 /**
- * The built-in plugins plus those of the given types that are installed beside the runner (imported on demand,
- * so a config that uses one connector loads only that connector). A type that is not installed is left out:
- * the config check then names the package to install.
+ * The plugins of the given types that are installed (imported on demand, so a config that uses one connector and
+ * one sink loads only those two). A type that is not installed is left out: the config check then names the
+ * package to install.
  */
 export async function loadPlugins(types: {
   readonly sources?: readonly string[];
   readonly sinks?: readonly string[];
 }): Promise<Registry> {
-  const sources: Record<string, SourceFactory> = { ...builtinRegistry.sources };
-  const sinks: Record<string, SinkFactory> = { ...builtinRegistry.sinks };
+  const sources: Record<string, SourceFactory> = {};
+  const sinks: Record<string, SinkFactory> = {};
   const exports: Record<string, NativeExport> = {};
   for (const type of new Set(types.sources ?? [])) {
-    const module = sources[type] === undefined ? await importInstalled(pluginPackage("source", type)) : undefined;
+    if (!pluginType.test(type)) continue;
+    const module = await importInstalled(pluginPackage("source", type));
     const factory = module?.[`${type}SourceFactory`] as SourceFactory | undefined;
     if (factory !== undefined) sources[type] = factory;
     const nativeExport = module?.[`${type}NativeExport`] as NativeExport | undefined;
     if (nativeExport !== undefined) exports[type] = nativeExport;
   }
   for (const type of new Set(types.sinks ?? [])) {
-    const module = sinks[type] === undefined ? await importInstalled(pluginPackage("sink", type)) : undefined;
+    if (!pluginType.test(type)) continue;
+    const module = await importInstalled(pluginPackage("sink", type));
     const factory = module?.[`${type}SinkFactory`] as SinkFactory | undefined;
     if (factory !== undefined) sinks[type] = factory;
   }
@@ -84,6 +90,11 @@ export async function loadPlugins(types: {
 /** Every published plugin that is installed (in the workspace: all of them). */
 export function installedPlugins(): Promise<Registry> {
   return loadPlugins({ sources: publishedPlugins.sources, sinks: publishedPlugins.sinks });
+}
+
+/** Every installed plugin with `extra` on top, for what lists or describes them all (`parley schema`, `init`). */
+export async function everyPlugin(extra: Registry): Promise<Registry> {
+  return mergeRegistries(await installedPlugins(), extra);
 }
 
 /** `extra` on top of `base`: test plugins, or a program's own plugins, added to the installed ones. */

@@ -1,12 +1,12 @@
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { ConfigError, ParleyError, redact } from "@parley/core";
+import { ConfigError, ParleyError } from "@parley/core/errors";
 import type { CommandContext } from "./commands/command-context.ts";
 import { checkOptionValues, describeOptions, globalOptions, type OptionSpecs } from "./commands/command-options.ts";
 import { type CommandSpec, commands, findCommand } from "./commands/command-table.ts";
 import { parleyCommand } from "./output/command-hint.ts";
 import { createLiveRegion } from "./output/live-region.ts";
-import { installedPlugins, mergeRegistries, type Registry } from "./registry.ts";
+import { emptyRegistry, type Registry } from "./registry.ts";
 
 function commandLine(command: CommandSpec): string {
   return ["parley", ...command.words, ...(command.arguments === undefined ? [] : [command.arguments])].join(" ");
@@ -118,7 +118,7 @@ export async function runCli(argv: readonly string[], cli: CliEnvironment = {}):
       once: true,
     });
     const context: CommandContext = {
-      registry: mergeRegistries(await installedPlugins(), cli.registry),
+      registry: cli.registry ?? emptyRegistry,
       stdout,
       stderr,
       terminal,
@@ -128,6 +128,8 @@ export async function runCli(argv: readonly string[], cli: CliEnvironment = {}):
     };
     return await command.run(context, values, args);
   } catch (error) {
+    // Imported on failure only: help never needs the redactor (and a failed command has usually loaded core).
+    const { redact } = await import("@parley/core");
     const message = redact(error instanceof Error ? error.message : String(error));
     const code = ParleyError.isParleyError(error) ? error.code : undefined;
     if (jsonLogs) {

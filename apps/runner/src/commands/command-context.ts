@@ -3,8 +3,13 @@ import { loadConfig, type RunnerConfig } from "../config/load-config.ts";
 import type { LiveRegion } from "../output/live-region.ts";
 import type { Registry } from "../registry.ts";
 
-/** What every command gets: where to write, the environment, and the plugin registry. */
+/** What every command gets: where to write, the environment, and the plugins the program adds. */
 export interface CommandContext {
+  /**
+   * Plugins the program adds (tests, programs with plugins of their own), taking precedence over installed ones.
+   * Installed plugins are imported only when needed: those a config names (`openConfig`), or all of them for a
+   * command that lists them (`everyPlugin`).
+   */
   readonly registry: Registry;
   readonly stdout: NodeJS.WriteStream;
   readonly stderr: NodeJS.WriteStream;

@@ -1,4 +1,4 @@
-import { ConfigError } from "@parley/core";
+import { ConfigError } from "@parley/core/errors";
 
 /** One command-line option: how it is parsed, shown in help, and which values it accepts. */
 export interface OptionSpec {

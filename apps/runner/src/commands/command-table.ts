@@ -1,20 +1,15 @@
-import { ConfigError } from "@parley/core";
-import { configJsonSchema } from "../config/config-json-schema.ts";
-import { checkCommand } from "./check-command.ts";
+import { ConfigError } from "@parley/core/errors";
+import { type RowFormat, rowFormats } from "../output/row-formats.ts";
 import type { CommandContext } from "./command-context.ts";
 import type { OptionSpecs } from "./command-options.ts";
-import { dbtSourcesCommand } from "./dbt-command.ts";
-import { exportCommand } from "./export-command.ts";
-import { initCommand } from "./init-command.ts";
-import { queryCommand, queryFormats } from "./query-command.ts";
-import { sandboxCommand } from "./sandbox-command.ts";
-import { stateResetCommand, stateShowCommand } from "./state-command.ts";
-import { syncCommand } from "./sync-command.ts";
-import { viewsApplyCommand } from "./views-command.ts";
 
 export type OptionValues = Readonly<Record<string, string | boolean | string[] | undefined>>;
 
-/** One `parley` command: its words, usage, options, and what runs it. */
+/**
+ * One `parley` command: its words, usage, options, and what runs it. Each `run` imports its command's module when
+ * it runs, so help, usage errors and every other command never load what one command needs (zod schemas, YAML,
+ * the plugins, the sandbox).
+ */
 export interface CommandSpec {
   readonly words: readonly string[];
   /** Positional arguments after the command words, as shown in help. */
@@ -41,8 +36,8 @@ export const commands: readonly CommandSpec[] = [
       "full-refresh": { type: "boolean", description: "ignore stored state and replace the tables" },
       wait: { type: "boolean", description: "wait for another run of a source to end instead of exiting with 4" },
     },
-    run: (context, values) =>
-      syncCommand(context, {
+    run: async (context, values) =>
+      (await import("./sync-command.ts")).syncCommand(context, {
         ...config(values),
         sources: list(values.source),
         fullRefresh: values["full-refresh"] === true,
@@ -53,7 +48,7 @@ export const commands: readonly CommandSpec[] = [
     words: ["check"],
     summary: "validate the config and reach the sink and every source",
     options: {},
-    run: (context, values) => checkCommand(context, config(values)),
+    run: async (context, values) => (await import("./check-command.ts")).checkCommand(context, config(values)),
   },
   {
     words: ["state", "show"],
@@ -61,8 +56,8 @@ export const commands: readonly CommandSpec[] = [
     maxArguments: 1,
     summary: "stored state per stream and the latest loads",
     options: { json: { type: "boolean", description: "print one JSON document instead of tables" } },
-    run: (context, values, [source]) =>
-      stateShowCommand(context, {
+    run: async (context, values, [source]) =>
+      (await import("./state-command.ts")).stateShowCommand(context, {
         ...config(values),
         json: values.json === true,
         ...(source === undefined ? {} : { source }),
@@ -74,8 +69,12 @@ export const commands: readonly CommandSpec[] = [
     maxArguments: 1,
     summary: "forget state; the next sync starts from the configured start",
     options: { stream: { type: "string", multiple: true, value: "NAME", description: "only this stream" } },
-    run: (context, values, [source]) =>
-      stateResetCommand(context, { ...config(values), source, streams: list(values.stream) }),
+    run: async (context, values, [source]) =>
+      (await import("./state-command.ts")).stateResetCommand(context, {
+        ...config(values),
+        source,
+        streams: list(values.stream),
+      }),
   },
   {
     words: ["views", "apply"],
@@ -88,10 +87,10 @@ export const commands: readonly CommandSpec[] = [
         description: "days are cut in this time zone (default UTC)",
       },
     },
-    run: (context, values) => {
+    run: async (context, values) => {
       const directory = text(values["sql-dir"]);
       const reportingTimeZone = text(values["reporting-time-zone"]);
-      return viewsApplyCommand(context, {
+      return (await import("./views-command.ts")).viewsApplyCommand(context, {
         ...config(values),
         ...(directory === undefined ? {} : { directory }),
         ...(reportingTimeZone === undefined ? {} : { reportingTimeZone }),
@@ -107,15 +106,15 @@ export const commands: readonly CommandSpec[] = [
       format: {
         type: "string",
         value: "FORMAT",
-        choices: queryFormats,
+        choices: rowFormats,
         description: "table (default), csv, json or ndjson; only table shortens long values",
       },
     },
-    run: (context, values, [sql]) =>
-      queryCommand(context, {
+    run: async (context, values, [sql]) =>
+      (await import("./query-command.ts")).queryCommand(context, {
         ...config(values),
         sql,
-        format: (text(values.format) ?? "table") as (typeof queryFormats)[number],
+        format: (text(values.format) ?? "table") as RowFormat,
       }),
   },
   {
@@ -126,8 +125,8 @@ export const commands: readonly CommandSpec[] = [
       sink: { type: "string", value: "TYPE", description: "duckdb (default), postgres or bigquery" },
       force: { type: "boolean", description: "overwrite an existing config file" },
     },
-    run: (context, values) =>
-      initCommand(context, {
+    run: async (context, values) =>
+      (await import("./init-command.ts")).initCommand(context, {
         ...config(values),
         sources: list(values.source),
         sink: text(values.sink) ?? "duckdb",
@@ -153,8 +152,8 @@ export const commands: readonly CommandSpec[] = [
       "write-config": { type: "string", value: "FILE", description: "config to write (default parley.sandbox.yaml)" },
     },
     stopMessage: "sandbox stopped",
-    run: (context, values) =>
-      sandboxCommand(context, {
+    run: async (context, values) =>
+      (await import("./sandbox-command.ts")).sandboxCommand(context, {
         port: Number(text(values.port) ?? 8790),
         size: Number(text(values.size) ?? 1),
         configPath: text(values["write-config"]) ?? "parley.sandbox.yaml",
@@ -169,8 +168,8 @@ export const commands: readonly CommandSpec[] = [
       source: { type: "string", value: "NAME", description: "the source to export (when several)" },
       since: { type: "string", value: "TIME", description: "only conversations updated since then" },
     },
-    run: (context, values, [type]) =>
-      exportCommand(context, {
+    run: async (context, values, [type]) =>
+      (await import("./export-command.ts")).exportCommand(context, {
         ...config(values),
         type,
         source: text(values.source),
@@ -195,8 +194,8 @@ export const commands: readonly CommandSpec[] = [
         description: "freshness error after N hours (default per connector)",
       },
     },
-    run: (context, values) =>
-      dbtSourcesCommand(context, {
+    run: async (context, values) =>
+      (await import("./dbt-command.ts")).dbtSourcesCommand(context, {
         ...config(values),
         output: text(values.output),
         warnAfterHours: text(values["warn-after-hours"]),
@@ -207,10 +206,7 @@ export const commands: readonly CommandSpec[] = [
     words: ["schema"],
     summary: "print the JSON Schema of parley.yaml (for editor completion)",
     options: {},
-    run: async (context) => {
-      context.stdout.write(`${JSON.stringify(configJsonSchema(context.registry), null, 2)}\n`);
-      return 0;
-    },
+    run: async (context) => (await import("./schema-command.ts")).schemaCommand(context),
   },
 ];
 

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { ConfigError, type Sink } from "@parley/core";
 import { z } from "zod";
+import { everyPlugin, loadPlugins, mergeRegistries } from "../registry.ts";
 import { type CommandContext, type GlobalOptions, loggerFor, openConfig, openSink } from "./command-context.ts";
 
 /** The export's state in `_parley_state` (stream `export` of the source): where the next incremental run starts. */
@@ -36,15 +37,19 @@ export async function exportCommand(
     readonly since: string | undefined;
   },
 ): Promise<number> {
-  const available = Object.keys(context.registry.exports ?? {});
-  const run = options.type === undefined ? undefined : context.registry.exports?.[options.type];
-  if (run === undefined)
+  const run =
+    options.type === undefined
+      ? undefined
+      : mergeRegistries(await loadPlugins({ sources: [options.type] }), context.registry).exports?.[options.type];
+  if (run === undefined) {
+    const available = Object.keys((await everyPlugin(context.registry)).exports ?? {});
     throw new ConfigError([
       {
         path: "TYPE",
         message: `name a connector with a native export: parley export ${available.join(" | ") || "(none)"}`,
       },
     ]);
+  }
   const config = await openConfig(context, options);
   const candidates = config.sources.filter(
     (source) => source.type === options.type && (options.source === undefined || source.name === options.source),

@@ -2,6 +2,7 @@ import { writeFile } from "node:fs/promises";
 import { ConfigError } from "@parley/core";
 import { starterConfig } from "../config/starter-config.ts";
 import { parleyCommand } from "../output/command-hint.ts";
+import { everyPlugin } from "../registry.ts";
 import type { CommandContext, GlobalOptions } from "./command-context.ts";
 
 /** `parley init --source TYPE ... [--sink TYPE]`: writes a commented starter config, refusing to overwrite one. */
@@ -9,28 +10,29 @@ export async function initCommand(
   context: CommandContext,
   options: GlobalOptions & { readonly sources: readonly string[]; readonly sink: string; readonly force: boolean },
 ): Promise<number> {
+  const registry = await everyPlugin(context.registry);
   const known = (table: Readonly<Record<string, unknown>>) => Object.keys(table).join(", ");
   const issues = [
     ...(options.sources.length === 0
-      ? [{ path: "--source", message: `name at least one connector type: ${known(context.registry.sources)}` }]
+      ? [{ path: "--source", message: `name at least one connector type: ${known(registry.sources)}` }]
       : []),
     ...options.sources
-      .filter((type) => context.registry.sources[type] === undefined)
+      .filter((type) => registry.sources[type] === undefined)
       .map((type) => ({
         path: "--source",
-        message: `unknown connector type "${type}" (available: ${known(context.registry.sources)})`,
+        message: `unknown connector type "${type}" (available: ${known(registry.sources)})`,
       })),
-    ...(context.registry.sinks[options.sink] === undefined
+    ...(registry.sinks[options.sink] === undefined
       ? [
           {
             path: "--sink",
-            message: `unknown sink type "${options.sink}" (available: ${known(context.registry.sinks)})`,
+            message: `unknown sink type "${options.sink}" (available: ${known(registry.sinks)})`,
           },
         ]
       : []),
   ];
   if (issues.length > 0) throw new ConfigError(issues, { subject: "command line" });
-  const text = starterConfig(context.registry, [...new Set(options.sources)], options.sink);
+  const text = starterConfig(registry, [...new Set(options.sources)], options.sink);
   try {
     await writeFile(options.config, text, { flag: options.force ? "w" : "wx" });
   } catch (error) {

@@ -1,8 +1,6 @@
 import { ConfigError } from "@parley/core";
-import { type RowFormat, renderRows, rowFormats } from "../output/row-formats.ts";
+import { type RowFormat, renderRows } from "../output/row-formats.ts";
 import { type CommandContext, type GlobalOptions, openConfig, openSink } from "./command-context.ts";
-
-export const queryFormats = rowFormats;
 
 /** `parley query "SQL" [--format F]`: runs a query in the sink and prints the rows. */
 export async function queryCommand(

@@ -3,10 +3,17 @@ import { ConfigError, type ConfigIssue, parseConfig, type SinkFactory, type Sour
 import { parse as parseYaml, YAMLParseError } from "yaml";
 import { piiPolicyIssues } from "../pii/pii-checks.ts";
 import type { PiiPolicy } from "../pii/pii-config.ts";
-import { loadPlugins, mergeRegistries, pluginPackage, pluginVersionIssue, type Registry } from "../registry.ts";
+import {
+  everyPlugin,
+  loadPlugins,
+  mergeRegistries,
+  pluginPackage,
+  pluginVersionIssue,
+  type Registry,
+} from "../registry.ts";
 import { interpolateEnv } from "./interpolate-env.ts";
 import { resolveRelativePaths } from "./relative-paths.ts";
-import { type RunnerConfigFile, runnerConfigSchema, runnerOwnSourceKeys } from "./runner-config.ts";
+import { defaultSinkType, type RunnerConfigFile, runnerConfigSchema, runnerOwnSourceKeys } from "./runner-config.ts";
 import { checkTableNames } from "./table-names.ts";
 
 export interface ConfiguredSource {
@@ -154,7 +161,10 @@ export async function loadConfig(
   return config;
 }
 
-/** The registry plus any plugin the document names that is not in it yet, imported by its package name. */
+/**
+ * The registry plus every plugin the document names that is not in it yet, imported by its package name. A type
+ * that is not installed is reported with the list of installed ones, so then every installed plugin is imported.
+ */
 async function withPluginsNamedIn(document: unknown, registry: Registry): Promise<Registry> {
   const typeOf = (entry: unknown): string[] => {
     const type = (entry as { type?: unknown } | null)?.type;
@@ -164,7 +174,12 @@ async function withPluginsNamedIn(document: unknown, registry: Registry): Promis
   const sources = Object.values(root.sources ?? {})
     .flatMap(typeOf)
     .filter((type) => registry.sources[type] === undefined);
-  const sinks = typeOf(root.sink).filter((type) => registry.sinks[type] === undefined);
+  const sinks = typeOf(root.sink ?? { type: defaultSinkType }).filter((type) => registry.sinks[type] === undefined);
   if (sources.length === 0 && sinks.length === 0) return registry;
-  return mergeRegistries(await loadPlugins({ sources, sinks }), registry);
+  const found = mergeRegistries(await loadPlugins({ sources, sinks }), registry);
+  const missing = [
+    ...sources.filter((type) => found.sources[type] === undefined),
+    ...sinks.filter((type) => found.sinks[type] === undefined),
+  ];
+  return missing.length === 0 ? found : everyPlugin(registry);
 }

@@ -1,6 +1,9 @@
 import { z } from "zod";
 import { piiPolicySchema } from "../pii/pii-config.ts";
 
+/** The sink of a config without a `sink:` entry. */
+export const defaultSinkType = "duckdb";
+
 const identifier = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** A source entry: the runner's own keys; everything else belongs to the connector and is checked by its schema. */
@@ -21,7 +24,7 @@ const sourceEntrySchema = z.looseObject({
 export const runnerConfigSchema = z.strictObject({
   sink: z
     .looseObject({ type: z.string({ error: "expected the sink type, e.g. duckdb, postgres or bigquery" }) })
-    .default({ type: "duckdb" })
+    .default({ type: defaultSinkType })
     .meta({ description: "Where data goes; the other keys belong to the sink (see its README)." }),
   sources: z
     .record(z.string().regex(identifier, { error: "source names must be plain identifiers" }), sourceEntrySchema)
