@@ -6,13 +6,13 @@ import {
   type CallRow,
   callIdField,
   callIdFrom,
-  dtmfEvent,
+  dtmfEvents,
   floatField,
   integerField,
   type MappedCall,
-  marker,
+  markers,
   stringField,
-  wordCloudItem,
+  wordCloud,
 } from "./voicegain-values.ts";
 
 type Cells = (name: string) => string | undefined;
@@ -86,15 +86,15 @@ function rowFrom(cell: Cells, zone: string, hint: CsvTimeHint): CallRow {
     call_resolved: booleanField("isCallResolved", cell("isCallResolved")),
     incidents: integerField("incidents", cell("incidents")),
     // wordCloud and dtmfEvents encodings are undocumented; read like markers (`a,b|a,b`), phrase first.
-    word_cloud:
-      split(cell("wordCloud"))?.map((item, index) => {
+    word_cloud: wordCloud(
+      split(cell("wordCloud"))?.map((item) => {
         const comma = item.lastIndexOf(",");
-        return wordCloudItem(
-          `wordCloud[${index}]`,
-          comma === -1 ? item : item.slice(0, comma),
-          comma === -1 ? undefined : item.slice(comma + 1),
-        );
+        return {
+          phrase: comma === -1 ? item : item.slice(0, comma),
+          freq: comma === -1 ? undefined : item.slice(comma + 1),
+        };
       }) ?? null,
+    ),
     num_audio_channels: integerField("numAudioChannels", cell("numAudioChannels")),
     num_spk_channels: integerField("numSpkChannels", cell("numSpkChannels")),
     version: integerField("version", cell("version")),
@@ -105,18 +105,20 @@ function rowFrom(cell: Cells, zone: string, hint: CsvTimeHint): CallRow {
     aivr_transfer_dest_type: stringField("aivrTransferDestType", cell("aivrTransferDestType")),
     call_center_call_id: stringField("callCenterCallId", cell("callCenterCallId")),
     language: stringField("language", cell("language")),
-    dtmf_events:
-      split(cell("dtmfEvents"))?.map((item, index) => {
+    dtmf_events: dtmfEvents(
+      split(cell("dtmfEvents"))?.map((item) => {
         const [timestamp, dtmf, channel] = parts(item, 3);
-        return dtmfEvent(`dtmfEvents[${index}]`, dtmf, timestamp, channel);
+        return { dtmf, timestamp, channel };
       }) ?? null,
+    ),
     daily_repeat_calls: integerField("dailyRepeatCalls", cell("dailyRepeatCalls")),
     // Seed 002: `201897,CC_AGENT_ANSWER,null|179162,CC_ANSWER,null`; the literal `null` is a missing note.
-    markers:
-      split(cell("markers"))?.map((item, index) => {
+    markers: markers(
+      split(cell("markers"))?.map((item) => {
         const [time, type, note] = parts(item, 3);
-        return marker(`markers[${index}]`, time, type, note === "null" ? undefined : note);
+        return { time, type, note: note === "null" ? undefined : note };
       }) ?? null,
+    ),
   };
   for (const column of voicegainJsonOnlyColumns) row[column] = null;
   return row;
@@ -152,7 +154,7 @@ export function createCsvMapper(
       return {
         ok: false,
         callId,
-        reason: `callId: ${JSON.stringify(fields[callIdAt] ?? "")} is not a numeric call id`,
+        reason: `callId: ${JSON.stringify(fields[callIdAt] ?? "")} is not a numeric id`,
       };
     current = fields;
     try {

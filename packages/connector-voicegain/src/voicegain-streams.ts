@@ -1,4 +1,5 @@
 import type { ColumnDefinition, MergeStreamDefinition } from "@parley/core";
+import { jsonCallMapping } from "./voicegain-mapping.ts";
 
 /** Columns both exports carry (seed 002's CSV column list), in that order. */
 const sharedColumns = [
@@ -128,6 +129,8 @@ export const callsStream = {
   primaryKey: ["call_id"],
   eventTimeColumn: "start_time",
   columns: [...sharedColumns, ...jsonOnlyColumns],
+  // How JSON pages map (CSV pages are mapped by hand, with the same readings: voicegain-csv-records.ts).
+  mapping: jsonCallMapping,
 } as const satisfies MergeStreamDefinition;
 
 export const voicegainStreams = [callsStream] as const;

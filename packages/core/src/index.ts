@@ -31,6 +31,20 @@ export {
   silentLogger,
 } from "./logging/logger.ts";
 export {
+  expectedValues,
+  type FieldReader,
+  fieldReaders,
+  numberField,
+  numericIdField,
+  objectField,
+  objectListReader,
+  textListField,
+  textOrNullField,
+  trueOrFalseField,
+  utcTimeField,
+  wholeNumberField,
+} from "./mapping/field-readers.ts";
+export {
   ElementSplitter,
   type FileElement,
   type FilePiece,
@@ -45,10 +59,12 @@ export {
 } from "./mapping/record-mapper.ts";
 export type {
   FieldMapping,
+  ItemKey,
   RawRecordPart,
   RawRecords,
   RecordContext,
   RecordMapping,
+  ScalarReading,
   ValueReading,
 } from "./mapping/record-mapping.ts";
 export { valueReadings } from "./mapping/record-mapping.ts";
@@ -59,8 +75,14 @@ export {
   toBoolean,
   toCount,
   toJson,
+  toNumber,
+  toNumericId,
   toText,
+  toTextOrNull,
   toTimestamp,
+  toTrueOrFalse,
+  toUtcTime,
+  toWholeNumber,
 } from "./mapping/value-readings.ts";
 export {
   checkJsonValue,

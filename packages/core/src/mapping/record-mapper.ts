@@ -1,8 +1,12 @@
 import { describeValue } from "../schema/json-value.ts";
+import { createExactRecordMapper } from "./exact-record-mapper.ts";
 import type { RecordContext, RecordMapping, ValueReading } from "./record-mapping.ts";
 import { invalid, type Reading, toBoolean, toCount, toJson, toText, toTimestamp } from "./value-readings.ts";
 
-const readers: Readonly<Record<ValueReading, (value: unknown) => unknown>> = {
+/** The readings keys of any case can use; the others need `keys: "exact"`. */
+type AnyCaseReading = "text" | "timestamp" | "count" | "boolean" | "json";
+
+const readers: Readonly<Record<AnyCaseReading, (value: unknown) => unknown>> = {
   text: toText,
   timestamp: toTimestamp,
   count: toCount,
@@ -10,7 +14,7 @@ const readers: Readonly<Record<ValueReading, (value: unknown) => unknown>> = {
   json: toJson,
 };
 
-const readingNames: Readonly<Record<ValueReading, string>> = {
+const readingNames: Readonly<Record<AnyCaseReading, string>> = {
   text: "a text",
   timestamp: "a timestamp",
   count: "a whole-number count",
@@ -30,7 +34,7 @@ interface Target {
   readonly column: string;
   readonly vendorName: string;
   readonly read: (value: unknown) => unknown;
-  readonly reading: ValueReading;
+  readonly reading: AnyCaseReading;
   readonly nameColumn: string | undefined;
 }
 
@@ -45,16 +49,21 @@ export function createRecordMapper(
   columns: readonly string[],
   requiredColumns: readonly string[],
 ): (raw: unknown, context: RecordContext) => MappedRecord {
+  if (mapping.keys === "exact") return createExactRecordMapper(mapping, columns, requiredColumns);
+  const anyCase = (reading: ValueReading): reading is AnyCaseReading => reading in readers;
   const nameColumns = new Map((mapping.fieldNameColumns ?? []).map((entry) => [entry.of, entry.column]));
   // Exact, lower- and upper-case spellings are looked up directly, so the usual record needs one map lookup per key.
   const targets = new Map<string, Target>();
   for (const field of mapping.fields) {
+    const reading = field.reading;
+    if (!anyCase(reading) || field.within !== undefined)
+      throw new Error(`column ${field.column}: reading "${reading}" and within need a mapping with keys: "exact"`);
     for (const vendorName of field.from) {
       const target: Target = {
         column: field.column,
         vendorName,
-        read: readers[field.reading],
-        reading: field.reading,
+        read: readers[reading],
+        reading,
         nameColumn: nameColumns.get(field.column),
       };
       for (const spelling of [vendorName, vendorName.toLowerCase(), vendorName.toUpperCase()])
@@ -118,8 +127,10 @@ export function mapRecordText(
   try {
     value = JSON.parse(text);
   } catch (error) {
-    return { ok: false, raw: text, reason: `${context.where}: not valid JSON (${(error as Error).message})` };
+    const reason = `not valid JSON (${(error as Error).message})`;
+    return { ok: false, raw: text, reason: context.where === "" ? reason : `${context.where}: ${reason}` };
   }
   const mapped = mapper(value, context);
-  return mapped.ok ? mapped : { ok: false, raw: value, reason: `${context.where}: ${mapped.reason}` };
+  if (mapped.ok) return mapped;
+  return { ok: false, raw: value, reason: context.where === "" ? mapped.reason : `${context.where}: ${mapped.reason}` };
 }

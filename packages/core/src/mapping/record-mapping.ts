@@ -13,11 +13,48 @@
  *   milliseconds (numbers or digits); `""` is null.
  * - `boolean`: true/false, also as text `"true"`, `"TRUE"`, `"True"` (and false alike); `""` is null.
  * - `json`: any JSON value; text that holds a JSON object or list (`"[1,2]"`) is parsed, other text is kept.
+ * Readings for vendors that send `""` for an absent value in every field (Voicegain):
+ * - `text or null`: a string as sent, `""` is null; a number or boolean as its text.
+ * - `number`: a finite number, also sent as its text (`"87.5"`).
+ * - `whole number`: a number that is a whole one (`7.0` is 7).
+ * - `numeric id`: a non-negative whole number of up to 15 digits, sent as a number or its digits.
+ * - `true or false`: true/false, also as text in any case.
+ * - `utc time`: RFC 3339, converted to UTC; without an offset read as UTC.
+ * - `json as sent`: any JSON value, kept as it is (text stays text).
+ * - `text list`: a list whose items are read as `text or null`, a null item becoming `""`.
+ * - `numeric id list`: a list of texts, each read as a `numeric id`.
+ * - `object list`: a list of objects, each becoming an object of the field's `itemKeys` (in that order, null when
+ *   absent); a null item is an object of nulls.
  * A value that cannot be read is a reject naming the vendor field, never a silent null.
  */
-export const valueReadings = ["text", "count", "timestamp", "boolean", "json"] as const;
+export const valueReadings = [
+  "text",
+  "count",
+  "timestamp",
+  "boolean",
+  "json",
+  "text or null",
+  "number",
+  "whole number",
+  "numeric id",
+  "true or false",
+  "utc time",
+  "json as sent",
+  "text list",
+  "numeric id list",
+  "object list",
+] as const;
 
 export type ValueReading = (typeof valueReadings)[number];
+
+/** The readings of one value (not a list of them): the ones an object list's item keys may use. */
+export type ScalarReading = Exclude<ValueReading, "text list" | "numeric id list" | "object list">;
+
+/** One key of an `object list` item. */
+export interface ItemKey {
+  readonly key: string;
+  readonly reading: ScalarReading;
+}
 
 /** One column read from the record. */
 export interface FieldMapping {
@@ -31,6 +68,13 @@ export interface FieldMapping {
   readonly reading: ValueReading;
   /** When the record has no value, the column takes the record's context value (e.g. the bot whose file held it). */
   readonly contextFallback?: boolean;
+  /**
+   * The field lies inside an object the record holds under this key (`agent` for `agent.agentId`); absent or null,
+   * the column is null; anything but an object is a reject. Only with `keys: "exact"`.
+   */
+  readonly within?: string;
+  /** For the `object list` reading: the keys each item becomes. */
+  readonly itemKeys?: readonly ItemKey[];
 }
 
 /**
@@ -39,6 +83,12 @@ export interface FieldMapping {
  */
 export interface RecordMapping {
   readonly fields: readonly FieldMapping[];
+  /**
+   * `exact`: vendor keys match only as spelled and keys the mapping does not name are left out; fields are read in
+   * the declared order, the first unreadable one giving the reject's reason (`duration: "long" is not a number`).
+   * Default: keys match in any case, and the reason reads `field duration: cannot read "long" as ...`.
+   */
+  readonly keys?: "exact";
   /** Columns whose value comes from where the record was read (the file's day, the API generation). */
   readonly contextColumns?: readonly string[];
   /** The column that keeps every field the mapping does not name, as an object under the names sent; null when none. */
@@ -55,6 +105,7 @@ export interface RecordMapping {
  */
 export interface RecordContext {
   readonly values: Readonly<Record<string, string | null>>;
+  /** Empty when the reasons name no place (the row path of the same source names none either). */
   readonly where: string;
 }
 

@@ -83,3 +83,59 @@ export function toJson(value: unknown): unknown {
     return value;
   }
 }
+
+// The readings below treat `""` like an absent value everywhere, as Voicegain's exports do (vendor-apis §2.8).
+const blank = (value: unknown): boolean => value === undefined || value === null || value === "";
+
+/** Text; `""` is null; a number or boolean is its text. */
+export function toTextOrNull(value: unknown): Reading<string> {
+  if (blank(value)) return null;
+  if (typeof value === "string") return value;
+  return typeof value === "number" || typeof value === "boolean" ? String(value) : invalid;
+}
+
+const numberPattern = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+
+/** A finite number, also as its text (`" 87.5"`, `"1e3"`). */
+export function toNumber(value: unknown): Reading<number> {
+  if (blank(value)) return null;
+  const number =
+    typeof value === "number"
+      ? value
+      : typeof value === "string" && numberPattern.test(value.trim())
+        ? Number(value)
+        : Number.NaN;
+  return Number.isFinite(number) ? number : invalid;
+}
+
+/** A number that is a safe integer (`"7.0"` is 7). */
+export function toWholeNumber(value: unknown): Reading<number> {
+  const number = toNumber(value);
+  return number === null || number === invalid || Number.isSafeInteger(number) ? number : invalid;
+}
+
+/** A non-negative id of up to 15 digits, sent as a number or as its digits (`"14603"`). */
+export function toNumericId(value: unknown): Reading<number> {
+  if (blank(value)) return null;
+  if (typeof value === "number") return Number.isSafeInteger(value) && value >= 0 ? value : invalid;
+  if (typeof value === "string" && /^\d{1,15}$/.test(value.trim())) return Number(value.trim());
+  return invalid;
+}
+
+/** true/false, also as text in any case (`" TRUE"`). */
+export function toTrueOrFalse(value: unknown): Reading<boolean> {
+  if (blank(value)) return null;
+  if (typeof value === "boolean") return value;
+  if (typeof value === "string" && /^(true|false)$/i.test(value.trim())) return value.trim().toLowerCase() === "true";
+  return invalid;
+}
+
+const rfc3339Pattern = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?([Zz]|[+-]\d{2}:?\d{2})?$/;
+
+/** An RFC 3339 date-time, as ISO text in UTC (milliseconds); one without an offset is read as UTC. */
+export function toUtcTime(value: unknown): Reading<string> {
+  if (blank(value)) return null;
+  const match = typeof value === "string" ? rfc3339Pattern.exec(value) : null;
+  const epoch = match === null ? Number.NaN : Date.parse(match[1] === undefined ? `${value}Z` : (value as string));
+  return Number.isNaN(epoch) ? invalid : new Date(epoch).toISOString();
+}

@@ -1,0 +1,84 @@
+import { describeValue } from "../schema/json-value.ts";
+import { expectedValues, type FieldReader, fieldReaders, objectField, objectListReader } from "./field-readers.ts";
+import type { MappedRecord } from "./record-mapper.ts";
+import type { FieldMapping, RecordContext, RecordMapping } from "./record-mapping.ts";
+import { shownValue, ValueProblem } from "./value-problem.ts";
+
+interface Step {
+  readonly column: string;
+  readonly names: readonly string[];
+  /** The vendor field as a reason names it (`agent.agentId`), one per name. */
+  readonly paths: readonly string[];
+  readonly within: string | undefined;
+  readonly read: FieldReader;
+  readonly expected: string;
+}
+
+export function readerOf(field: FieldMapping): FieldReader {
+  if (field.reading !== "object list") return fieldReaders[field.reading];
+  if (field.itemKeys === undefined) throw new Error(`column ${field.column}: an object list needs itemKeys`);
+  return objectListReader(field.itemKeys);
+}
+
+/**
+ * `createRecordMapper` for a mapping with `keys: "exact"`: keys as spelled, read in this order: the primary key's
+ * fields (a record without one is a reject saying so), then whether each object a field lies within is an object,
+ * then the fields as declared. The first unreadable value gives the reason.
+ */
+export function createExactRecordMapper(
+  mapping: RecordMapping,
+  columns: readonly string[],
+  requiredColumns: readonly string[],
+): (raw: unknown, context: RecordContext) => MappedRecord {
+  if (mapping.extraFieldsColumn !== undefined || mapping.fieldNameColumns !== undefined)
+    throw new Error("a mapping with exact keys leaves unnamed fields out: no extraFieldsColumn or fieldNameColumns");
+  const steps: Step[] = mapping.fields.map((field) => ({
+    column: field.column,
+    names: field.from,
+    paths: field.from.map((name) => (field.within === undefined ? name : `${field.within}.${name}`)),
+    within: field.within,
+    read: readerOf(field),
+    expected: expectedValues[field.reading],
+  }));
+  const required = steps.filter((step) => requiredColumns.includes(step.column));
+  const containers = [...new Set(steps.flatMap((step) => (step.within === undefined ? [] : [step.within])))];
+  const fallbacks = mapping.fields.filter((field) => field.contextFallback === true).map((field) => field.column);
+  const contextColumns = mapping.contextColumns ?? [];
+  const empty: Record<string, null> = Object.fromEntries(columns.map((column) => [column, null]));
+
+  const read = (step: Step, record: Record<string, unknown>): unknown => {
+    const source = step.within === undefined ? record : objectField(step.within, record[step.within]);
+    for (const [index, name] of step.names.entries()) {
+      const value = step.read(step.paths[index] as string, source?.[name]);
+      if (value !== null) return value;
+    }
+    return null;
+  };
+  return (raw, context) => {
+    if (typeof raw !== "object" || raw === null || Array.isArray(raw))
+      return { ok: false, reason: `expected a record (a JSON object), got ${describeValue(raw)}` };
+    const record = raw as Record<string, unknown>;
+    const row: Record<string, unknown> = { ...empty };
+    for (const column of contextColumns) row[column] = context.values[column] ?? null;
+    try {
+      for (const step of required) {
+        const value = read(step, record);
+        if (value === null || value === "") {
+          const sent = step.within === undefined ? record[step.names[0] as string] : undefined;
+          const shown = sent === undefined ? "missing" : shownValue(sent);
+          throw new ValueProblem(`${step.paths[0]}: ${shown} is not ${step.expected}`);
+        }
+      }
+      for (const within of containers) objectField(within, record[within]);
+      for (const step of steps) row[step.column] = read(step, record);
+    } catch (error) {
+      if (error instanceof ValueProblem) return { ok: false, reason: error.message };
+      throw error;
+    }
+    for (const column of fallbacks) row[column] ??= context.values[column] ?? null;
+    const day = mapping.dayFallback;
+    if (day !== undefined && row[day.column] === null && typeof row[day.from] === "string")
+      row[day.column] = (row[day.from] as string).slice(0, 10);
+    return { ok: true, row };
+  };
+}
