@@ -1,4 +1,4 @@
-import type { ColumnDefinition, FieldMapping, RecordContext, RecordMapping } from "@parley/core";
+import type { ColumnDefinition, FieldMapping, RecordContext, RecordMapping, ScalarReading } from "@parley/core";
 import { duckdbColumnTypes, quoteIdentifier, quoteLiteral } from "./duckdb-types.ts";
 
 /** Which staged file (and so which context) a record came from: its index in the batch's contexts. */
@@ -6,23 +6,63 @@ export const fileColumn = "_parley_file";
 
 /**
  * Value readings of `RecordMapping` in DuckDB SQL, over what DuckDB's typed JSON reader gives: `json` fields as
- * JSON, the others as text (a string as sent, `true`/`false` for booleans). Only records in the usual forms reach
- * it (`duckdb-usual-scan.ts` checks each before it is staged), so each reading is a plain cast.
+ * JSON, the others as text (a string as sent, `true`/`false` for booleans, a number as written). Only records in the
+ * usual forms reach it (`duckdb-usual-scan.ts` checks each before it is staged), so each reading is a plain cast.
  */
-const readings: Readonly<Record<FieldMapping["reading"], (v: string) => string>> = {
+const scalarReadings: Readonly<Record<ScalarReading, (v: string) => string>> = {
   text: (v) => v,
   count: (v) => `CAST(NULLIF(${v}, '') AS BIGINT)`,
   timestamp: (v) => `CAST(NULLIF(${v}, '') AS TIMESTAMPTZ)`,
   boolean: (v) => `(NULLIF(${v}, '') = 'true')`,
   json: (v) => v,
+  "text or null": (v) => `NULLIF(${v}, '')`,
+  number: (v) => `CAST(NULLIF(${v}, '') AS DOUBLE)`,
+  "whole number": (v) => `CAST(NULLIF(${v}, '') AS BIGINT)`,
+  "numeric id": (v) => `CAST(NULLIF(${v}, '') AS BIGINT)`,
+  "true or false": (v) => `(NULLIF(${v}, '') = 'true')`,
+  "utc time": (v) => `CAST(NULLIF(${v}, '') AS TIMESTAMPTZ)`,
+  "json as sent": (v) => v,
 };
+
+/** A key of a JSON object, as text (JSON path; declared keys hold no quote or backslash). */
+function keyText(object: string, key: string): string {
+  if (/["\\]/.test(key)) throw new Error(`mapping key ${key}: a quote or backslash cannot be read in SQL`);
+  return `json_extract_string(${object}, ${quoteLiteral(`$."${key}"`)})`;
+}
+
+function readingSql(field: FieldMapping, v: string): string {
+  switch (field.reading) {
+    case "text list":
+      return v;
+    case "numeric id list":
+      return `to_json(list_transform(CAST(${v} AS VARCHAR[]), item -> ${scalarReadings["numeric id"]("item")}))`;
+    case "object list": {
+      const keys = (field.itemKeys ?? []).map(
+        ({ key, reading }) => `${quoteLiteral(key)}: ${scalarReadings[reading](keyText("item", key))}`,
+      );
+      return `to_json(list_transform(CAST(${v} AS JSON[]), item -> {${keys.join(", ")}}))`;
+    }
+    default:
+      return scalarReadings[field.reading](v);
+  }
+}
+
+const readAsJson = new Set<FieldMapping["reading"]>([
+  "json",
+  "json as sent",
+  "text list",
+  "numeric id list",
+  "object list",
+]);
 
 /** The vendor fields the reader extracts, with the type it reads each as: `read_json(..., columns = {...})`. */
 export function readerColumns(mapping: RecordMapping): string {
-  const readingOf = new Map(mapping.fields.flatMap((field) => field.from.map((name) => [name, field.reading])));
-  return [...readingOf]
-    .map(([name, reading]) => `${quoteLiteral(name)}: ${reading === "json" ? "'JSON'" : "'VARCHAR'"}`)
-    .join(", ");
+  const typeOf = new Map<string, string>();
+  for (const field of mapping.fields) {
+    if (field.within !== undefined) typeOf.set(field.within, "JSON");
+    else for (const name of field.from) typeOf.set(name, readAsJson.has(field.reading) ? "JSON" : "VARCHAR");
+  }
+  return [...typeOf].map(([name, type]) => `${quoteLiteral(name)}: '${type}'`).join(", ");
 }
 
 /**
@@ -36,14 +76,15 @@ export function mappingSelectSql(
   contexts: readonly RecordContext[],
   relation: string,
 ): string {
-  const value = (name: string): string => quoteIdentifier(name);
+  const value = (name: string, within?: string): string =>
+    within === undefined ? quoteIdentifier(name) : keyText(quoteIdentifier(within), name);
   const contextValue = (name: string): string =>
     contexts.length === 1
       ? literal(contexts[0]?.values[name])
       : `[${contexts.map((context) => literal(context.values[name])).join(", ")}][${fileColumn} + 1]`;
   const expressions = new Map<string, string>();
   for (const field of mapping.fields) {
-    const read = field.from.map((name) => readings[field.reading](value(name)));
+    const read = field.from.map((name) => readingSql(field, value(name, field.within)));
     let expression = read.length === 1 ? (read[0] as string) : `COALESCE(${read.join(", ")})`;
     if (field.contextFallback === true) expression = `COALESCE(${expression}, ${contextValue(field.column)})`;
     expressions.set(field.column, expression);

@@ -29,23 +29,37 @@ export function createUsualFormScanner(
   end: number,
   context: Readonly<Record<string, string | null>>,
 ) => Record<string, unknown> | undefined {
-  const names = [...new Set(mapping.fields.flatMap((field) => field.from))];
-  const byLength = new Map<number, { index: number; bytes: Buffer }[]>();
-  for (const [index, name] of names.entries()) {
-    const bytes = Buffer.from(name);
-    byLength.set(bytes.length, [...(byLength.get(bytes.length) ?? []), { index, bytes }]);
-  }
+  // Fields inside an object the record holds (`agent.agentId`) are looked up in that object's own table.
+  const topFields = mapping.fields.filter((field) => field.within === undefined);
+  const containers = new Map<string, FieldMapping[]>();
+  for (const field of mapping.fields)
+    if (field.within !== undefined) containers.set(field.within, [...(containers.get(field.within) ?? []), field]);
+  const names = [...new Set(topFields.flatMap((field) => field.from)), ...containers.keys()];
+  const byLength = keyTable(names);
   const shapeOf = new Map(columns.map((column) => [column.name, column.shape]));
-  const fields = mapping.fields.map((field) => ({
+  const fields = topFields.map((field) => ({
     names: field.from.map((name) => names.indexOf(name)),
     required: primaryKey.includes(field.column),
   }));
   const fieldOf = names.map((_, index) => fields.findIndex((field) => field.names.includes(index)));
-  const readingOf = names.map(
-    (_, index) => mapping.fields[fieldOf[index] as number]?.reading as FieldMapping["reading"],
-  );
-  const shapeOfName = names.map((_, index) => shapeOf.get(mapping.fields[fieldOf[index] as number]?.column as string));
-  const keyFields = primaryKey.map((column) => fields[mapping.fields.findIndex((field) => field.column === column)]);
+  const readingOf = names.map((_, index) => topFields[fieldOf[index] as number]?.reading as FieldMapping["reading"]);
+  const shapeOfName = names.map((_, index) => {
+    const field = topFields[fieldOf[index] as number];
+    return field?.reading === "text list" ? "list of strings" : shapeOf.get(field?.column as string);
+  });
+  const nestedOf = names.map((name, index): Nested | undefined => {
+    const inside = containers.get(name);
+    if (inside !== undefined)
+      return {
+        kind: "object",
+        members: memberTable(inside.map((field) => ({ key: field.from[0] as string, reading: field.reading }))),
+      };
+    const field = topFields[fieldOf[index] as number];
+    if (field?.reading === "object list") return { kind: "objects", members: memberTable(field.itemKeys ?? []) };
+    if (field?.reading === "numeric id list") return { kind: "ids" };
+    return undefined;
+  });
+  const keyFields = primaryKey.map((column) => fields[topFields.findIndex((field) => field.column === column)]);
   const sent = new Int32Array(names.length);
   const valueStart = new Int32Array(names.length);
   const valueEnd = new Int32Array(names.length);
@@ -71,9 +85,11 @@ export function createUsualFormScanner(
         at = scan.space(keyEnd);
         if (bytes[at] !== colon) return undefined;
         at = scan.space(at + 1);
-        const kind = scan.value(at, shapeOfName[index], depthLimit);
+        const nested = nestedOf[index];
+        const kind = nested === undefined ? scan.value(at, shapeOfName[index], depthLimit) : scan.nested(at, nested);
         if (kind === unusual) return undefined;
-        if (!usualKind(kind, readingOf[index] as FieldMapping["reading"], bytes, at, scan)) return undefined;
+        if (nested === undefined && !usualKind(kind, readingOf[index] as FieldMapping["reading"], bytes, at, scan))
+          return undefined;
         sent[index] = kind;
         valueStart[index] = at;
         valueEnd[index] = scan.end;
@@ -118,12 +134,36 @@ const { quote, backslash, comma, colon, openBrace, closeBrace, openBracket, clos
 const unusual = -2;
 const kinds = { null: 0, literal: 1, string: 2, emptyString: 3, object: 4, list: 5, number: 6 } as const;
 
-function lookup(
-  byLength: Map<number, { index: number; bytes: Buffer }[]>,
-  bytes: Uint8Array,
-  from: number,
-  to: number,
-) {
+type KeyTable = Map<number, { index: number; bytes: Buffer }[]>;
+
+/** Keys by their UTF-8 length, for finding a key's index from its bytes without decoding it. */
+function keyTable(names: readonly string[]): KeyTable {
+  const byLength: KeyTable = new Map();
+  for (const [index, name] of names.entries()) {
+    const bytes = Buffer.from(name);
+    byLength.set(bytes.length, [...(byLength.get(bytes.length) ?? []), { index, bytes }]);
+  }
+  return byLength;
+}
+
+/** The keys of a nested object (one a field lies within, or an object list's item) and how each is read. */
+interface Members {
+  readonly keys: KeyTable;
+  readonly readings: readonly FieldMapping["reading"][];
+}
+
+function memberTable(members: readonly { key: string; reading: FieldMapping["reading"] }[]): Members {
+  if (members.length > 31) throw new Error("the usual-form scanner reads nested objects of at most 31 keys");
+  return { keys: keyTable(members.map((member) => member.key)), readings: members.map((member) => member.reading) };
+}
+
+/** A value the scanner reads member by member: an object of known keys, a list of such objects, a list of ids. */
+type Nested =
+  | { readonly kind: "object"; readonly members: Members }
+  | { readonly kind: "objects"; readonly members: Members }
+  | { readonly kind: "ids" };
+
+function lookup(byLength: KeyTable, bytes: Uint8Array, from: number, to: number) {
   const candidates = byLength.get(to - from);
   if (candidates === undefined) return -1;
   outer: for (const candidate of candidates) {
@@ -136,6 +176,16 @@ function lookup(
 
 const countPattern = /^[0-9]{1,15}$/;
 const timestampPattern = /^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,6})?(\+00:00|Z)$/;
+// Times JavaScript reads to the millisecond (Date), so that DuckDB's microseconds cannot differ.
+const utcTimePattern = /^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,3})?(\+00:00|Z)$/;
+const wholeNumberPattern = /^-?(0|[1-9][0-9]{0,14})$/;
+const idNumberPattern = /^(0|[1-9][0-9]{0,14})$/;
+const numberPattern = /^-?(0|[1-9][0-9]{0,14})(\.[0-9]{1,15})?$/;
+
+/** A number's text as written (ASCII). */
+function numberText(bytes: Uint8Array, at: number, scan: Scan): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset + at, scan.end - at).toString("latin1");
+}
 /** The string's content as ASCII text, for the short readings (counts, timestamps, booleans); undefined if escaped. */
 function plain(bytes: Uint8Array, at: number, scan: Scan): string | undefined {
   if (scan.escaped) return undefined;
@@ -159,9 +209,13 @@ function keyValue(
   const value: unknown = sent[index] === kinds.literal ? text : JSON.parse(text);
   switch (readingOf[index]) {
     case "count":
+    case "whole number":
+    case "numeric id":
+    case "number":
       return Number(value);
     case "boolean":
-      return value === "true";
+    case "true or false":
+      return value === "true" || value === true;
     default:
       return value;
   }
@@ -189,7 +243,34 @@ function usualKind(kind: number, reading: FieldMapping["reading"], bytes: Uint8A
       return text === "true" || text === "false";
     }
     case "json":
+    case "json as sent":
       return kind === kinds.object || kind === kinds.list;
+    case "text or null":
+      return kind === kinds.string || kind === kinds.emptyString || kind === kinds.literal;
+    case "number":
+      return kind === kinds.emptyString || (kind === kinds.number && numberPattern.test(numberText(bytes, at, scan)));
+    case "whole number":
+      return (
+        kind === kinds.emptyString || (kind === kinds.number && wholeNumberPattern.test(numberText(bytes, at, scan)))
+      );
+    case "numeric id": {
+      if (kind === kinds.emptyString) return true;
+      if (kind === kinds.number) return idNumberPattern.test(numberText(bytes, at, scan));
+      const text = kind === kinds.string ? plain(bytes, at, scan) : undefined;
+      return text !== undefined && countPattern.test(text);
+    }
+    case "true or false":
+      return kind === kinds.emptyString || kind === kinds.literal;
+    case "utc time": {
+      if (kind === kinds.emptyString) return true;
+      const text = kind === kinds.string ? plain(bytes, at, scan) : undefined;
+      return text !== undefined && utcTimePattern.test(text) && isRealDate(text);
+    }
+    case "text list":
+      return kind === kinds.list;
+    default:
+      // Lists read item by item are scanned by `Scan.nested`.
+      return false;
   }
 }
 
@@ -275,6 +356,70 @@ class Scan {
     }
     this.end = index;
     return index === at ? unusual : kinds.number;
+  }
+
+  /**
+   * A value read member by member: null, or an object of known keys (each once, each value usual for its reading),
+   * or a list of such objects, or a list of ids. Unknown or escaped keys are unusual.
+   */
+  nested(at: number, nested: Nested): number {
+    const bytes = this.bytes;
+    if (bytes[at] === 110) return this.value(at, undefined, 1) === kinds.null ? kinds.null : unusual;
+    if (nested.kind === "object") return this.#members(at, nested.members) ? kinds.object : unusual;
+    if (bytes[at] !== openBracket) return unusual;
+    let index = this.space(at + 1);
+    if (bytes[index] === closeBracket) {
+      this.end = index + 1;
+      return kinds.list;
+    }
+    for (;;) {
+      if (nested.kind === "objects") {
+        if (!this.#members(index, nested.members)) return unusual;
+      } else {
+        const kind = this.value(index, undefined, 1);
+        if (kind === unusual || !usualKind(kind, "numeric id", bytes, index, this)) return unusual;
+      }
+      index = this.space(this.end);
+      if (bytes[index] === closeBracket) {
+        this.end = index + 1;
+        return kinds.list;
+      }
+      if (bytes[index] !== comma) return unusual;
+      index = this.space(index + 1);
+    }
+  }
+
+  #members(at: number, members: Members): boolean {
+    const bytes = this.bytes;
+    if (bytes[at] !== openBrace) return false;
+    // Which keys were seen, one bit each (`memberTable` allows at most 31 keys).
+    let seen = 0;
+    let index = this.space(at + 1);
+    if (bytes[index] === closeBrace) {
+      this.end = index + 1;
+      return true;
+    }
+    for (;;) {
+      if (bytes[index] !== quote) return false;
+      const keyEnd = this.string(index);
+      if (keyEnd === -1 || this.escaped) return false;
+      const member = lookup(members.keys, bytes, index + 1, keyEnd - 1);
+      if (member === -1 || (seen & (1 << member)) !== 0) return false;
+      seen |= 1 << member;
+      index = this.space(keyEnd);
+      if (bytes[index] !== colon) return false;
+      index = this.space(index + 1);
+      const kind = this.value(index, undefined, 1);
+      if (kind === unusual || !usualKind(kind, members.readings[member] as FieldMapping["reading"], bytes, index, this))
+        return false;
+      index = this.space(this.end);
+      if (bytes[index] === closeBrace) {
+        this.end = index + 1;
+        return true;
+      }
+      if (bytes[index] !== comma) return false;
+      index = this.space(index + 1);
+    }
   }
 
   #nested(at: number, shape: JsonShape | undefined, depthLimit: number): number {
