@@ -1,4 +1,4 @@
-import { Agent, type Dispatcher, request as undiciRequest } from "undici";
+import type { Dispatcher } from "undici";
 import { redact, redactUrl } from "../config/redactor.ts";
 import { Secret } from "../config/secret.ts";
 import { AuthError } from "../errors/auth-error.ts";
@@ -125,13 +125,23 @@ function flattenHeaders(headers: Record<string, string | string[] | undefined>):
   return out;
 }
 
+// Imported on the first request, not with core: a process that sends none (local export files) never loads it.
+let undici: Promise<typeof import("undici")> | undefined;
+const loadUndici = () => {
+  undici ??= import("undici");
+  return undici;
+};
+
 /** The shared HTTP client every connector uses: timeouts, keep-alive, retries with backoff, pacing and redaction. */
 export function createHttpClient(options: HttpClientOptions): HttpClient {
   const retry: RetryOptions = { ...defaultRetryOptions, ...options.retry };
   const timeoutMs = options.timeoutMs ?? 60_000;
-  const ownedAgent =
-    options.dispatcher === undefined ? new Agent({ keepAliveTimeout: 30_000, connections: 16 }) : undefined;
-  const dispatcher = options.dispatcher ?? (ownedAgent as Agent);
+  let ownedAgent: Promise<Dispatcher> | undefined;
+  const dispatcher = (): Promise<Dispatcher> => {
+    if (options.dispatcher !== undefined) return Promise.resolve(options.dispatcher);
+    ownedAgent ??= loadUndici().then(({ Agent }) => new Agent({ keepAliveTimeout: 30_000, connections: 16 }));
+    return ownedAgent;
+  };
   const budget =
     options.budget !== undefined && options.budget.length > 0 ? new RequestBudget(options.budget) : undefined;
   const random = options.random ?? Math.random;
@@ -153,13 +163,14 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       await pause(budget.delayFor(Date.now()), "rate limit pacing", { signal: input.signal, onWait: options.onWait });
       budget.recordSent(Date.now());
     }
+    const [{ request }, agent] = await Promise.all([loadUndici(), dispatcher()]);
     let response: Dispatcher.ResponseData;
     try {
-      response = await undiciRequest(url, {
+      response = await request(url, {
         method,
         headers,
         body: body ?? null,
-        dispatcher,
+        dispatcher: agent,
         headersTimeout: timeoutMs,
         bodyTimeout: timeoutMs,
         signal: input.signal ?? null,
@@ -279,7 +290,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       });
     },
     async close() {
-      await ownedAgent?.close();
+      await (await ownedAgent)?.close();
     },
   };
 }

@@ -1,12 +1,12 @@
 import { spawnSync } from "node:child_process";
-import { readFile } from "node:fs/promises";
+import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, expect, test } from "vitest";
 import { workspace } from "../support/cli-harness.ts";
 
 // Each plugin (and its clients: DuckDB's bindings, pg, the BigQuery library) costs process start, so `parley`
-// imports only those its config or command names. Observed in a real process, by the packages it loaded.
+// imports only those its config or command names, and keeps compiled code between runs. Observed in real processes.
 const cli = fileURLToPath(new URL("../../apps/runner/src/cli.ts", import.meta.url));
 const recorder = fileURLToPath(new URL("../support/record-packages.ts", import.meta.url));
 
@@ -53,11 +53,13 @@ async function ultimateConfig(sink: Record<string, unknown>) {
   });
 }
 
-test("parley sync imports only the connector and the sink its config names", async () => {
+test("parley sync imports only the connector and the sink its config names, and no HTTP client for local files", async () => {
   const sync = await packagesLoadedBy(["sync", "-c", await ultimateConfig({ type: "duckdb", path: "parley.duckdb" })]);
   expect(sync.status, sync.stderr).toBe(0);
   expect(sync.stdout).toMatch(/bot\/conversations\s+ultimate_conversations\s+1\s+0/);
   expect(plugins(sync.packages)).toEqual(["@parley/connector-ultimate", "@parley/sink-duckdb"]);
+  // Local export files: no request is sent, so the HTTP client's library is never loaded.
+  expect(sync.packages).not.toContain("undici");
   expect(sync.packages).not.toContain("pg");
   expect(sync.packages).not.toContain("@google-cloud/bigquery");
 });
@@ -78,4 +80,18 @@ test("a type that cannot end a package name is an unknown type of that field, no
   expect(check.status, check.stderr).toBe(2);
   expect(check.stderr).toContain('sink.type: unknown sink type "../x"');
   expect(check.stderr).toContain('sources.a.type: unknown source type "x/y"');
+});
+
+test("parley keeps the code it compiled in the temp folder's compile cache, for the next start", async () => {
+  const space = await workspace();
+  cleanups.push(space.cleanup);
+  const { NODE_COMPILE_CACHE: _folder, NODE_DISABLE_COMPILE_CACHE: _off, ...environment } = process.env;
+  const run = spawnSync(process.execPath, ["--conditions=@parley/source", cli, "--help"], {
+    encoding: "utf8",
+    env: { ...environment, TMPDIR: space.directory },
+  });
+  expect(run.status, run.stderr).toBe(0);
+  const cached = await readdir(join(space.directory, "node-compile-cache"), { recursive: true, withFileTypes: true });
+  // One entry per module compiled after the cache was turned on: the runner's own modules at least.
+  expect(cached.filter((entry) => entry.isFile()).length).toBeGreaterThan(5);
 });
