@@ -1,6 +1,7 @@
 import { type BudgetWindow, createHttpClient, type HttpClient, Secret, WaitRelay } from "@parley/core";
 import type { VoicegainConfig } from "./voicegain-config.ts";
 import { type PageEntry, readCsvBody, readJsonBody } from "./voicegain-page.ts";
+import { type RawCalls, readRawJsonBody } from "./voicegain-raw-page.ts";
 
 /** What one request of `GET /sa/call` asks for, beyond the configured format and filters. */
 export interface CallQuery {
@@ -10,10 +11,17 @@ export interface CallQuery {
   /** RFC 3339 UTC. */
   readonly fromTime?: string | undefined;
   readonly toTime?: string | undefined;
+  /** A JSON page's calls as the bytes they arrived in (`raw`), for a sink's bulk path; CSV pages are always mapped. */
+  readonly rawRecords?: boolean;
 }
 
 export interface CallPage {
+  /** The page's calls mapped (empty when they came as `raw`). */
   readonly entries: PageEntry[];
+  /** The page's calls as the vendor's bytes, when asked for (`CallQuery.rawRecords`, JSON pages). */
+  readonly raw: RawCalls[];
+  /** How many calls the page holds. */
+  readonly calls: number;
   /** `X-Total-Count`: calls matching the query (in consecutive mode, up to the first call still processing). */
   readonly total: number | undefined;
   /** Whether the `Link` header names a next page; undefined without a Link header. */
@@ -89,7 +97,9 @@ export class VoicegainClient {
       const parsed =
         format === "csv"
           ? await readCsvBody(response.body, this.#config.timeZone ?? "UTC", this.csvTimeHint)
-          : await readJsonBody(response.body);
+          : query.rawRecords === true
+            ? await readRawJsonBody(response.body)
+            : await readJsonBody(response.body);
       const total = Number(response.headers["x-total-count"]);
       const link = response.headers.link;
       return {

@@ -1,6 +1,7 @@
-import { HttpError, type ReadContext, type SourceMessage } from "@parley/core";
+import { HttpError, type ReadContext, rawRecordTexts, type SourceMessage } from "@parley/core";
 import { type CallPage, PageFetcher, type VoicegainClient } from "./voicegain-client.ts";
 import type { VoicegainConfig } from "./voicegain-config.ts";
+import { callContext, mapJsonCall } from "./voicegain-records.ts";
 import { idFilters, type VoicegainState } from "./voicegain-state.ts";
 import { callsStream } from "./voicegain-streams.ts";
 
@@ -42,6 +43,8 @@ export async function* readConsecutive(
     context.logger.warn(message);
     context.progress({ kind: "note", stream, message });
   }
+  // A sink that loads raw records gets a JSON page's calls as the bytes they arrived in; the cursor moves the same.
+  const rawRecords = context.rawRecords === true && config.format === "json";
   let afterCallId = position?.afterCallId ?? 0;
   let exported = 0;
   let checkpointed = false;
@@ -54,6 +57,7 @@ export async function* readConsecutive(
       afterCallId,
       fromTime: bounds.fromTime,
       toTime: bounds.toTime,
+      rawRecords,
     });
     while (next !== undefined) {
       const page = await next;
@@ -62,20 +66,22 @@ export async function* readConsecutive(
         kind: "page",
         stream,
         bytes: page.bytes,
-        detail: `afterCallId=${afterCallId}, ${page.entries.length} call(s)`,
+        detail: `afterCallId=${afterCallId}, ${page.calls} call(s)`,
       });
-      if (page.entries.length === 0) break;
+      if (page.calls === 0) break;
       let highest = afterCallId;
       for (const entry of page.entries)
         if (entry.callId !== undefined && entry.callId > highest) highest = entry.callId;
+      for (const part of page.raw)
+        if (part.highestCallId !== undefined && part.highestCallId > highest) highest = part.highestCallId;
       if (highest <= afterCallId) {
         throw new HttpError(
-          `The consecutive export returned ${page.entries.length} call(s) but none with a callId above ${afterCallId}, so it cannot advance; the unreadable rows: ${page.entries.map((entry) => (entry.kind === "reject" ? entry.reason : "")).join("; ")}`,
+          `The consecutive export returned ${page.calls} call(s) but none with a callId above ${afterCallId}, so it cannot advance; the unreadable rows: ${rejectReasons(page).join("; ")}`,
           { method: "GET", url: "/sa/call", attempts: 1, isRetryable: false },
         );
       }
       // A short page is where the export stops for now (end of data, or a call still processing); the next run goes on.
-      const more = page.total !== undefined ? page.total > page.entries.length : page.entries.length >= config.perPage;
+      const more = page.total !== undefined ? page.total > page.calls : page.calls >= config.perPage;
       if (more)
         next = prefetch.start({
           page: 1,
@@ -83,14 +89,16 @@ export async function* readConsecutive(
           afterCallId: highest,
           fromTime: bounds.fromTime,
           toTime: bounds.toTime,
+          rawRecords,
         });
       for (const entry of page.entries) {
         yield entry.kind === "call"
           ? { kind: "record", stream, record: entry.row }
           : { kind: "reject", stream, raw: entry.raw, reason: entry.reason };
       }
+      for (const part of page.raw) yield { kind: "raw", stream, records: part.records, context: callContext };
       afterCallId = highest;
-      exported += page.entries.length;
+      exported += page.calls;
       // Checkpoint after each page: the state covers exactly the calls emitted so far.
       yield { kind: "checkpoint", stream, state: { consecutive: { afterCallId, filters }, window: state.window } };
       checkpointed = true;
@@ -106,4 +114,22 @@ export async function* readConsecutive(
     stream,
     message: `consecutive export: ${exported} call(s), now after callId ${afterCallId}; calls still being processed come in a later run`,
   });
+}
+
+/** Why a page's calls could not be read, for the message of a page that cannot move the cursor (rare: parsed here). */
+function rejectReasons(page: CallPage): string[] {
+  const entries = [
+    ...page.entries,
+    ...page.raw.flatMap((part) => rawRecordTexts(part.records).map((text) => readableCall(text))),
+  ];
+  return entries.map((entry) => (entry.kind === "reject" ? entry.reason : ""));
+}
+
+function readableCall(text: string): { kind: "call" } | { kind: "reject"; reason: string } {
+  try {
+    const mapped = mapJsonCall(JSON.parse(text));
+    return mapped.ok ? { kind: "call" } : { kind: "reject", reason: mapped.reason };
+  } catch (error) {
+    return { kind: "reject", reason: `not valid JSON (${(error as Error).message})` };
+  }
 }

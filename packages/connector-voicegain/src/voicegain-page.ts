@@ -10,6 +10,8 @@ export type PageEntry =
 
 export interface ParsedBody {
   readonly entries: PageEntry[];
+  readonly raw: [];
+  readonly calls: number;
   readonly bytes: number;
 }
 
@@ -37,7 +39,7 @@ export async function readJsonBody(body: AsyncIterable<Buffer>): Promise<ParsedB
       ? { kind: "call", callId: mapped.callId, row: mapped.row }
       : { kind: "reject", callId: mapped.callId, raw: item, reason: mapped.reason };
   });
-  return { entries, bytes };
+  return { entries, raw: [], calls: entries.length, bytes };
 }
 
 /**
@@ -94,5 +96,5 @@ export async function readCsvBody(body: AsyncIterable<Buffer>, zone: string, hin
   if (cut !== undefined && header !== undefined)
     throw new UnreadableBody("the CSV body breaks off inside a row (the page was cut short)");
   take(last);
-  return { entries, bytes };
+  return { entries, raw: [], calls: entries.length, bytes };
 }

@@ -34,6 +34,7 @@ function startingWindow(
  * `X-Total-Count`/`Link` headers (vendor-apis §2.4). For backfills and for picking up calls changed after export
  * (QA review, recompute): rows merge on call_id. It never changes the consecutive position. Calls still being
  * processed are left for the consecutive export (or a later window run), as the vendor's consecutive mode does.
+ * Its pages are always mapped here, never handed on as raw records: leaving those calls out needs each one's phase.
  */
 export async function* readWindow(
   client: VoicegainClient,
@@ -61,7 +62,7 @@ export async function* readWindow(
         kind: "page",
         stream,
         bytes: page.bytes,
-        detail: `window page ${pageNumber}, ${page.entries.length} call(s)`,
+        detail: `window page ${pageNumber}, ${page.calls} call(s)`,
       });
       const more =
         page.entries.length > 0 &&

@@ -145,7 +145,7 @@ async function insertRows(
   const names = columns.map((column) => quoteIdentifier(column.name)).join(", ");
   try {
     await connection.run(
-      `INSERT INTO ${table} (${names}) SELECT ${names} FROM read_json(${quoteLiteral(path)}, format = 'newline_delimited', columns = {${types.join(", ")}}, maximum_object_size = ${maximumObjectSize})`,
+      `INSERT INTO ${table} (${names}) SELECT ${names} FROM read_json(${quoteLiteral(path)}, format = 'newline_delimited', records = true, columns = {${types.join(", ")}}, maximum_object_size = ${maximumObjectSize})`,
     );
   } finally {
     await rm(path, { force: true });
@@ -192,7 +192,7 @@ async function insertMapped(
   const names = [positionColumn, ...columns.map((column) => quoteIdentifier(column.name))].join(", ");
   try {
     await connection.run(
-      `INSERT INTO ${table} SELECT ${names} FROM read_json(${quoteLiteral(path)}, format = 'newline_delimited', columns = {${types.join(", ")}}, maximum_object_size = ${maximumObjectSize})`,
+      `INSERT INTO ${table} SELECT ${names} FROM read_json(${quoteLiteral(path)}, format = 'newline_delimited', records = true, columns = {${types.join(", ")}}, maximum_object_size = ${maximumObjectSize})`,
     );
   } finally {
     await rm(path, { force: true });

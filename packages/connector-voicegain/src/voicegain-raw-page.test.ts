@@ -1,0 +1,62 @@
+import { rawRecordTexts } from "@parley/core";
+import { describe, expect, test } from "vitest";
+import { UnreadableBody } from "./voicegain-page.ts";
+import { callIdOf, readRawJsonBody } from "./voicegain-raw-page.ts";
+import { callIdFrom } from "./voicegain-values.ts";
+
+async function* chunks(text: string, size: number): AsyncIterable<Buffer> {
+  const bytes = Buffer.from(text);
+  for (let at = 0; at < bytes.length; at += size) yield bytes.subarray(at, at + size);
+}
+
+const calls = [
+  '{"callId":"14603","duration":30}',
+  '{"duration":30,"callId":14604}',
+  '{"callId":"1","callId":"99"}',
+  '{"callId":"99","callId":"1"}',
+  '{"agent":{"callId":"500"},"callId":"7"}',
+  '{"agent":{"callId":"500"}}',
+  '{"notes":"\\"callId\\":\\"800\\"","callId":"8"}',
+  '{"call\\u0049d":"77"}',
+  '{"callId":"\\u0037\\u0038"}',
+  '{ "callId" : " 12 " }',
+  '{"callId":-3}',
+  '{"callId":7.0}',
+  '{"callId":1e3}',
+  '{"callId":null}',
+  '{"callId":true}',
+  '{"callId":"abc"}',
+  '{"callId":["9"]}',
+  '{"tags":["callId"],"callId":"10"}',
+  '{"x":"a\\\\","callId":"11"}',
+  "[1]",
+  '"callId"',
+];
+
+describe("raw JSON pages", () => {
+  test("each call's callId is read from its bytes as JSON.parse reads it, whatever the spelling", () => {
+    for (const text of calls) {
+      const bytes = Buffer.from(`  ${text} `);
+      const parsed = JSON.parse(text) as { callId?: unknown } | null;
+      const expected = typeof parsed === "object" && parsed !== null ? callIdFrom(parsed.callId) : undefined;
+      expect(callIdOf(bytes, 2, 2 + Buffer.byteLength(text)), text).toBe(expected);
+    }
+  });
+
+  test("a page is cut into its calls as sent, with the highest callId, across any chunking", async () => {
+    const body = `[${calls.slice(0, 19).join(",\n ")}]`;
+    for (const size of [1, 7, 64, 100_000]) {
+      const page = await readRawJsonBody(chunks(body, size));
+      expect(page.calls).toBe(19);
+      expect(page.raw.flatMap((part) => rawRecordTexts(part.records))).toEqual(calls.slice(0, 19));
+      expect(Math.max(...page.raw.map((part) => part.highestCallId ?? -1))).toBe(14604);
+    }
+    expect((await readRawJsonBody(chunks("[]", 1))).calls).toBe(0);
+  });
+
+  test("a body that is not a whole JSON list is unreadable, as on the row path", async () => {
+    for (const body of ['{"callId":"1"}', "", '[{"callId":"1"}', '[{"callId":"1"}] x', "nope"]) {
+      await expect(readRawJsonBody(chunks(body, 3)), body).rejects.toBeInstanceOf(UnreadableBody);
+    }
+  });
+});

@@ -1,0 +1,120 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createVoicegainSource } from "@parley/connector-voicegain";
+import { type Source, type SourceMessage, silentLogger } from "@parley/core";
+import { runSync } from "@parley/runner";
+import { createVoicegainEmulator, type VoicegainEmulator } from "@parley/sandbox/voicegain";
+import { createDuckdbSink } from "@parley/sink-duckdb";
+import { afterEach, expect, test } from "vitest";
+import { queryDuckdb } from "../support/cli-harness.ts";
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0)) await cleanup();
+});
+
+/** The source, counting the raw messages it sends (JSON pages handed on as the vendor's bytes). */
+function countingRaw(source: Source): { source: Source; raw: () => number } {
+  let raw = 0;
+  async function* counted(messages: AsyncIterable<SourceMessage>): AsyncIterable<SourceMessage> {
+    for await (const message of messages) {
+      if (message.kind === "raw") raw += message.records.count;
+      yield message;
+    }
+  }
+  return { source: { ...source, read: (context) => counted(source.read(context)) }, raw: () => raw };
+}
+
+async function load(emulator: VoicegainEmulator, database: string, bulk: boolean) {
+  const sink = createDuckdbSink({ path: database, mapInSql: bulk });
+  const { source, raw } = countingRaw(
+    createVoicegainSource({ baseUrl: emulator.apiUrl, token: emulator.token, perPage: 70, rateLimit: false }),
+  );
+  try {
+    const result = await runSync({
+      sourceName: "voicegain",
+      source,
+      sink,
+      tablePrefix: "voicegain",
+      batchRows: 100,
+      // Several raw batches per run (the bulk path counts bytes, the row path rows).
+      rawBatchBytes: 60_000,
+      bulk,
+      logger: silentLogger,
+    });
+    expect(result.status, String(result.error)).toBe("succeeded");
+    return { stream: result.streams[0], raw: raw() };
+  } finally {
+    await sink.close();
+    await source.close();
+  }
+}
+
+/** Finished calls changed into what the emulator never generates: values each path must read alike. */
+function craft(emulator: VoicegainEmulator): void {
+  const done = emulator.calls().filter((call) => call.progressPhase === "DONE");
+  const changes: Record<string, unknown>[] = [
+    { score: "high" },
+    { duration: 7.5 },
+    { agent: "someone" },
+    { sentiments: "[1]" },
+    { markers: [{ time: "12", type: "HOLD" }, null] },
+    { spawnedCalls: [12345, ""] },
+    { unknownField: { a: 1 } },
+    { score: "87.5", callResolved: "TRUE" },
+    { startTime: "2024-05-01T14:00:00+02:00" },
+    { notes: 'line one\nline "two" é \u0000 nul' },
+    { tags: ["a", 5, null] },
+    { wordCloud: [{ phrase: "x", freq: 2, extra: true }] },
+    { queue: { queueId: 77, name: "" } },
+  ];
+  for (const [index, change] of changes.entries()) {
+    const call = done[index * 7 + 3];
+    if (call === undefined) throw new Error("not enough finished calls");
+    emulator.reviewCall(call.callId, change as never);
+  }
+}
+
+test("Voicegain JSON pages: the bulk path (raw calls, SQL from the calls mapping) and the row path give identical tables and rejects", async () => {
+  const directory = await mkdtemp(join(tmpdir(), "parley-vg-bulk-"));
+  cleanups.push(() => rm(directory, { recursive: true, force: true }));
+  const emulator = await createVoicegainEmulator({
+    callCount: 400,
+    rateLimits: false,
+    firstStartTime: "2024-08-02T00:00:00Z",
+  });
+  cleanups.push(() => emulator.close());
+  craft(emulator);
+  const databases = { bulk: join(directory, "bulk.duckdb"), rows: join(directory, "rows.duckdb") };
+
+  const bulk = await load(emulator, databases.bulk, true);
+  const rows = await load(emulator, databases.rows, false);
+  expect(bulk.raw).toBeGreaterThan(300);
+  expect(rows.raw).toBe(0);
+  expect(bulk.stream?.records).toBe(rows.stream?.records);
+  expect(bulk.stream?.rejects).toBe(rows.stream?.rejects);
+
+  // More calls arrive, some finished ones are reviewed: a second consecutive run of each path.
+  emulator.completeInFlight();
+  emulator.addCalls(150, { inFlight: false });
+  await load(emulator, databases.bulk, true);
+  await load(emulator, databases.rows, false);
+
+  const table = "SELECT * EXCLUDE (_parley_load_id, _parley_loaded_at) FROM voicegain_calls ORDER BY call_id";
+  const bulkRows = await queryDuckdb(databases.bulk, table);
+  expect(bulkRows.length).toBeGreaterThan(500);
+  expect(bulkRows).toEqual(await queryDuckdb(databases.rows, table));
+
+  const rejects = "SELECT stream, reason, payload FROM _parley_rejects ORDER BY reason";
+  const bulkRejects = await queryDuckdb(databases.bulk, rejects);
+  expect(bulkRejects).toEqual(await queryDuckdb(databases.rows, rejects));
+  expect(bulkRejects.map((reject) => reject.reason)).toEqual([
+    "agent: expected an object",
+    'column "sentiments": expected a list of objects, got string "[1]"',
+    "duration: 7.5 is not a whole number",
+    'score: "high" is not a number',
+  ]);
+  const read = (field: string) => bulkRows.filter((row) => row[field] !== null);
+  expect(read("markers").some((row) => JSON.stringify(row.markers).includes('"time":12'))).toBe(true);
+});
