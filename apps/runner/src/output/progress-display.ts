@@ -1,5 +1,6 @@
 import type { Logger } from "@parley/core";
 import type { SyncProgress } from "../engine/sync-engine.ts";
+import { groupDigits } from "./digit-groups.ts";
 import type { LiveRegion } from "./live-region.ts";
 
 interface StreamFigures {
@@ -31,7 +32,7 @@ function line(source: string, stream: string, figures: StreamFigures, now: numbe
     figures.waitingUntil > now
       ? `  waiting ${Math.ceil((figures.waitingUntil - now) / 1000)}s (${figures.waitReason})`
       : "";
-  return `${source}/${stream}: ${figures.records.toLocaleString("en-US")} records (${rate.toLocaleString("en-US")}/s), ${figures.rejects} rejected, ${formatBytes(figures.bytes)}, ${figures.pages} pages${waiting}`;
+  return `${source}/${stream}: ${groupDigits(figures.records)} records (${groupDigits(rate)}/s), ${figures.rejects} rejected, ${formatBytes(figures.bytes)}, ${figures.pages} pages${waiting}`;
 }
 
 /**

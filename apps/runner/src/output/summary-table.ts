@@ -1,5 +1,6 @@
 import { type JsonValue, redact } from "@parley/core";
 import type { SyncResult } from "../engine/sync-engine.ts";
+import { groupDigits } from "./digit-groups.ts";
 
 function shortState(value: JsonValue | null): string {
   if (value === null) return "-";
@@ -64,7 +65,7 @@ export function formatSummary(outcome: RunOutcome): string {
       rows.push([
         `${result.sourceName}/${stream.stream}`,
         stream.table,
-        stream.records.toLocaleString("en-US"),
+        groupDigits(stream.records),
         String(stream.rejects),
         (stream.durationMs / 1000).toFixed(1),
         shortState(stream.stateBefore),
