@@ -6,6 +6,9 @@ if (Number(found.split(".")[0]) < 22) {
   process.stderr.write(`Parley needs Node.js 22 or newer (found ${found}).\n`);
   process.exit(2);
 }
+// As the CLI does first thing: here too, so that in a clone the CLI's own TypeScript entry is served from the cache.
+const { default: module } = await import("node:module");
+module.enableCompileCache?.();
 try {
   await import("@parley/runner/cli");
 } catch (error) {
