@@ -1,0 +1,87 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { once } from "node:events";
+import { fileURLToPath } from "node:url";
+import { createVoicegainEmulator, type VoicegainEmulator } from "@parley/sandbox/voicegain";
+import { afterEach, expect, test } from "vitest";
+import { queryDuckdb, workspace } from "../support/cli-harness.ts";
+
+const child = fileURLToPath(new URL("../support/voicegain-sync-child.ts", import.meta.url));
+
+/** Runs one sync in a child process; with `killAtFlush`, SIGKILLs it once that many batches were written. */
+async function sync(options: object, killAtFlush?: number): Promise<{ killed: boolean; output: string }> {
+  const process_: ChildProcess = spawn(
+    process.execPath,
+    ["--conditions=@parley/source", child, JSON.stringify(options)],
+    { stdio: ["ignore", "pipe", "pipe"] },
+  );
+  let output = "";
+  let killed = false;
+  const onData = (chunk: Buffer) => {
+    output += chunk.toString();
+    if (killAtFlush !== undefined && !killed && (output.match(/^flushed /gm) ?? []).length >= killAtFlush) {
+      killed = true;
+      process_.kill("SIGKILL");
+    }
+  };
+  process_.stdout?.on("data", onData);
+  process_.stderr?.on("data", onData);
+  const [code, signal] = (await once(process_, "exit")) as [number | null, NodeJS.Signals | null];
+  if (killAtFlush === undefined && code !== 0) throw new Error(`sync failed (${code}): ${output}`);
+  return { killed: killed && signal === "SIGKILL" && !output.includes("done "), output };
+}
+
+let emulator: VoicegainEmulator | undefined;
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  await emulator?.close();
+  for (const cleanup of cleanups.splice(0)) await cleanup();
+});
+
+test.each([
+  ["the bulk path (DuckDB reads the raw calls)", true],
+  ["the row path (calls mapped in JavaScript)", false],
+])(
+  "a Voicegain consecutive export killed mid-run, then re-run from its stored state, ends with each call exactly once: %s",
+  async (_path, bulk) => {
+    emulator = await createVoicegainEmulator({
+      seed: 5,
+      callCount: 3000,
+      inFlight: 0,
+      rateLimits: false,
+      firstStartTime: "2024-08-02T00:00:00Z",
+    });
+    const space = await workspace();
+    cleanups.push(space.cleanup);
+    const settings = { baseUrl: emulator.apiUrl, token: emulator.token, perPage: 150, rateLimit: false };
+    const options = { settings, databasePath: space.databasePath, batchRows: 200, bulk };
+    const expected = emulator.calls().map((call) => Number(call.callId));
+
+    for (const killAt of [2, 7]) {
+      const run = await sync(options, killAt);
+      expect(run.killed, run.output).toBe(true);
+      const [rows] = await queryDuckdb(
+        space.databasePath,
+        "SELECT COUNT(*) AS n, COUNT(DISTINCT call_id) AS keys FROM voicegain_calls",
+      );
+      expect(rows?.n).toBe(rows?.keys);
+      expect(Number(rows?.n)).toBeLessThan(expected.length);
+      // State never runs ahead of the data: every call at or below the stored cursor is stored.
+      const [state] = await queryDuckdb(space.databasePath, "SELECT state FROM _parley_state WHERE stream = 'calls'");
+      const after = (state?.state as { consecutive?: { afterCallId: number } } | undefined)?.consecutive?.afterCallId;
+      const covered = expected.filter((callId) => callId <= (after ?? 0)).length;
+      const [stored] = await queryDuckdb(
+        space.databasePath,
+        `SELECT COUNT(*) AS n FROM voicegain_calls WHERE call_id <= ${after ?? 0}`,
+      );
+      expect(stored?.n).toBe(covered);
+    }
+    await sync(options);
+    const [final] = await queryDuckdb(
+      space.databasePath,
+      "SELECT COUNT(*) AS n, COUNT(DISTINCT call_id) AS keys, MAX(call_id) AS highest FROM voicegain_calls",
+    );
+    expect(final).toEqual({ n: expected.length, keys: expected.length, highest: Math.max(...expected) });
+    const stored = await queryDuckdb(space.databasePath, "SELECT call_id FROM voicegain_calls ORDER BY call_id");
+    expect(stored.map((row) => row.call_id)).toEqual(expected);
+  },
+);
