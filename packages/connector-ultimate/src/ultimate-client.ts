@@ -1,4 +1,5 @@
 import {
+  bodyChunks,
   createHttpClient,
   type HttpClientOptions,
   HttpError,
@@ -10,11 +11,18 @@ import type { UltimateApiConfig } from "./ultimate-config.ts";
 
 /** What a signed download link answered. */
 export type DownloadAnswer =
-  | { readonly kind: "body"; readonly body: AsyncIterable<Buffer> }
+  /** The file's bytes from the requested offset on, in batches of the chunks received (read ahead of the reader). */
+  | { readonly kind: "body"; readonly body: AsyncIterable<readonly Buffer[]> }
   /** The link is no longer honoured (400 ExpiredToken, or 403 for a retired signature): ask for new links. */
   | { readonly kind: "refused"; readonly detail: string }
   /** 416: nothing is left past the requested offset. */
   | { readonly kind: "ended" };
+
+/**
+ * How far a download reads ahead of the splitter, and how much it hands over at once: the storage host keeps sending
+ * while a batch is being written, and a batch of chunks is split in about a millisecond.
+ */
+const readAhead = { aheadBytes: 8 * 1024 * 1024, batchBytes: 1024 * 1024 };
 
 export interface UltimateClient {
   /** The signed file links for one bot and export day; undefined when the API has no export for it (404). */
@@ -102,11 +110,9 @@ export function createUltimateClient(
         ...(signal === undefined ? {} : { signal }),
       });
       if (response.status === 200 || response.status === 206) {
+        const body = bodyChunks(response.body, readAhead);
         // A host that ignores Range sends the whole file: skip what was already read.
-        return {
-          kind: "body",
-          body: response.status === 200 && offset > 0 ? skipBytes(response.body, offset) : response.body,
-        };
+        return { kind: "body", body: response.status === 200 && offset > 0 ? skipBytes(body, offset) : body };
       }
       const text = (await response.body.text().catch(() => "")).slice(0, 300);
       if (response.status === 416) return { kind: "ended" };
@@ -130,14 +136,17 @@ export function createUltimateClient(
   };
 }
 
-async function* skipBytes(body: AsyncIterable<Buffer>, bytes: number): AsyncGenerator<Buffer> {
+async function* skipBytes(body: AsyncIterable<readonly Buffer[]>, bytes: number): AsyncGenerator<readonly Buffer[]> {
   let remaining = bytes;
-  for await (const chunk of body) {
-    if (remaining >= chunk.length) {
-      remaining -= chunk.length;
-      continue;
+  for await (const batch of body) {
+    const kept: Buffer[] = [];
+    for (const chunk of batch) {
+      if (remaining >= chunk.length) remaining -= chunk.length;
+      else {
+        kept.push(remaining > 0 ? chunk.subarray(remaining) : chunk);
+        remaining = 0;
+      }
     }
-    yield remaining > 0 ? chunk.subarray(remaining) : chunk;
-    remaining = 0;
+    if (kept.length > 0) yield kept;
   }
 }

@@ -30,7 +30,7 @@ const maxStalledAttempts = 5;
 const backoff = { ...defaultRetryOptions, initialDelayMs: 100, maxDelayMs: 5_000 };
 
 /**
- * Streams one export file as elements, a list per received chunk (one await per chunk, not per record). An expired link is replaced by a fresh one (vendor-apis §3.4:
+ * Streams one export file as elements, a list per batch of received chunks (one await per batch, not per record). An expired link is replaced by a fresh one (vendor-apis §3.4:
  * ExpiredToken) and a broken connection is retried; both resume with `Range` from the end of the last
  * element handed out, so no element is produced twice and nothing is downloaded twice in full. A body that ends
  * before the file does (an array without its `]`, a last line cut mid-value) is asked for again the same way; if it
@@ -60,9 +60,11 @@ export async function* downloadElements(download: FileDownload): AsyncGenerator<
     }
     if (answer.kind === "body") {
       try {
-        for await (const chunk of answer.body) {
-          download.onBytes(chunk.length);
-          const elements = download.raw ? splitter.pushRecords(chunk) : splitter.push(chunk);
+        for await (const chunks of answer.body) {
+          let bytes = 0;
+          for (const chunk of chunks) bytes += chunk.length;
+          download.onBytes(bytes);
+          const elements = download.raw ? splitter.pushRecords(chunks) : splitter.push(chunks);
           if (elements.length > 0) yield elements;
         }
       } catch (error) {

@@ -2,6 +2,7 @@ export { formatPath, type ParsedConfig, parseConfig, parseConfigOrThrow } from "
 export { redact, redactedMarker, redactUrl, registerSecret } from "./config/redactor.ts";
 export { Secret, secretString } from "./config/secret.ts";
 export * from "./errors/index.ts";
+export { type BodyChunksOptions, bodyChunks } from "./http/body-chunks.ts";
 export {
   createHttpClient,
   type HttpClient,

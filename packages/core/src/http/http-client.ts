@@ -1,3 +1,4 @@
+import type { Readable } from "node:stream";
 import type { Dispatcher } from "undici";
 import { redact, redactUrl } from "../config/redactor.ts";
 import { Secret } from "../config/secret.ts";
@@ -38,8 +39,9 @@ export interface HttpRequest {
 export interface HttpResponse {
   readonly status: number;
   readonly headers: Readonly<Record<string, string | undefined>>;
-  /** The body as a stream; read it fully, or call `dump()`, to free the connection. */
-  readonly body: AsyncIterable<Buffer> & { text(): Promise<string>; json(): Promise<unknown>; dump(): Promise<void> };
+  /** The body as a stream (`bodyChunks` reads it ahead in batches); read it fully, or call `dump()`, to free the connection. */
+  readonly body: AsyncIterable<Buffer> &
+    Readable & { text(): Promise<string>; json(): Promise<unknown>; dump(): Promise<void> };
 }
 
 export interface HttpClientOptions {

@@ -109,3 +109,58 @@ describe("ElementSplitter.cutShort", () => {
     expect(whole(text)).toBe(problem);
   });
 });
+
+describe("ElementSplitter.pushRecords", () => {
+  const many = Array.from({ length: 40_000 }, (_, index) => ({
+    id: index,
+    text: `record ${index} with "quotes", \\ and ] } , in it`.repeat(1 + (index % 7)),
+  }));
+  const layouts = { array: JSON.stringify(many), ndjson: many.map((record) => JSON.stringify(record)).join("\n") };
+
+  for (const [layout, text] of Object.entries(layouts)) {
+    test(`${layout}: records handed out keep their bytes while more chunks (several MiB) arrive, in lists or one by one`, () => {
+      const bytes = Buffer.from(text);
+      expect(bytes.length).toBeGreaterThan(8 * 1024 * 1024);
+      const splitter = new ElementSplitter();
+      const handedOut: { bytes: Uint8Array; spans: Uint32Array }[] = [];
+      const take = (pieces: ReturnType<ElementSplitter["pushRecords"]>) => {
+        for (const piece of pieces) {
+          expect(piece.kind).toBe("records");
+          if (piece.kind === "records")
+            handedOut.push({ bytes: piece.records.bytes, spans: piece.records.spans as Uint32Array });
+        }
+      };
+      // Chunks of uneven sizes, some pushed as a list at once.
+      let at = 0;
+      for (let round = 0; at < bytes.length; round++) {
+        const sizes = [65_536, 1_000, 300_001, 7][round % 4] as number;
+        const list = Array.from({ length: 1 + (round % 3) }, () => {
+          const chunk = bytes.subarray(at, at + sizes);
+          at += chunk.length;
+          return chunk;
+        });
+        take(splitter.pushRecords(round % 2 === 0 ? list : (list[0] ?? Buffer.alloc(0))));
+        if (round % 2 === 1) for (const chunk of list.slice(1)) take(splitter.pushRecords(chunk));
+      }
+      take(splitter.finishRecords());
+      const texts = handedOut.flatMap(({ bytes: run, spans }) =>
+        Array.from({ length: spans.length / 2 }, (_, index) =>
+          Buffer.from(run.buffer, run.byteOffset, run.byteLength).toString(
+            "utf8",
+            spans[index * 2],
+            spans[index * 2 + 1],
+          ),
+        ),
+      );
+      expect(texts.length).toBe(many.length);
+      expect(texts.map((record) => JSON.parse(record))).toEqual(many);
+    });
+  }
+
+  test("text after the array that starts with a quote is a broken element, not dropped", () => {
+    const splitter = new ElementSplitter();
+    const pieces = [...splitter.pushRecords(Buffer.from('[{"id":"a"}]\n"stray" text\n')), ...splitter.finishRecords()];
+    expect(pieces.map((piece) => piece.kind)).toEqual(["records", "broken"]);
+    expect(pieces[1]).toEqual({ kind: "broken", text: '"stray" text' });
+  });
+});
