@@ -1,4 +1,9 @@
+import { type ArrayScan, isSpace, jsonBytes, type Span, scanArray, startArrayScan } from "./json-array-scan.ts";
 import type { RawRecords } from "./record-mapping.ts";
+
+export { jsonBytes } from "./json-array-scan.ts";
+
+const { newline, openBracket } = jsonBytes;
 
 /** One top-level element of a JSON array or NDJSON file, as text, not yet parsed. */
 export interface FileElement {
@@ -16,37 +21,6 @@ export type FilePiece =
   | { readonly kind: "broken"; readonly text: string };
 
 type Format = "unknown" | "array" | "ndjson";
-
-/** Where an element lies in the buffer being split. */
-interface Span {
-  readonly start: number;
-  readonly end: number;
-  readonly complete: boolean;
-}
-
-/** The bytes JSON's structure is made of, for scanners that read JSON without decoding it. */
-export const jsonBytes = {
-  newline: 10,
-  quote: 34,
-  backslash: 92,
-  comma: 44,
-  colon: 58,
-  openBrace: 123,
-  closeBrace: 125,
-  openBracket: 91,
-  closeBracket: 93,
-} as const;
-
-const { newline, quote, backslash, comma, openBrace, closeBrace, openBracket, closeBracket } = jsonBytes;
-
-/** 1 for the bytes that are neither JSON structure nor blank: inside a number, `true`, `false` or `null`. */
-const valueBytes = new Uint8Array(256).fill(1);
-for (const byte of [quote, comma, openBrace, closeBrace, openBracket, closeBracket, 32, newline, 13, 9])
-  valueBytes[byte] = 0;
-
-function isSpace(byte: number): boolean {
-  return byte === 32 || byte === newline || byte === 13 || byte === 9;
-}
 
 /** Bytes the splitter keeps room for ahead: chunks are copied into blocks of this size, not joined one by one. */
 const blockBytes = 4 * 1024 * 1024;
@@ -74,14 +48,8 @@ export class ElementSplitter {
   #block: Buffer = Buffer.alloc(0);
   #start = 0;
   #end = 0;
-  /** Scanner state at block offset `#scanned` (array format only). */
-  #scanned = 0;
-  #depth = 0;
-  #inString = false;
-  /** The last byte scanned was a backslash inside a string: the next byte is escaped. */
-  #escaped = false;
-  #elementStart = -1;
-  #garbage = false;
+  /** The array scanner's state; its offsets are the block's. */
+  #scan: ArrayScan = startArrayScan();
 
   /** NDJSON when the caller knows it is; otherwise the first byte that is not blank says which (`[`: an array). */
   constructor(format?: "ndjson") {
@@ -123,7 +91,14 @@ export class ElementSplitter {
     let consumed = this.#start;
     if (this.#format === "unknown") consumed = this.#detect(buffer, consumed);
     if (this.#format === "ndjson") consumed = this.#lines(buffer, consumed, spans, false);
-    else if (this.#format === "array") consumed = this.#scan(buffer, consumed, spans);
+    else if (this.#format === "array") {
+      const from = consumed;
+      consumed = scanArray(buffer, from, this.#scan, spans);
+      if (consumed !== from) {
+        this.#committed += consumed - from;
+        this.#committedDepth = this.#scan.settledDepth;
+      }
+    }
     this.#start = consumed;
     return { buffer, spans };
   }
@@ -137,8 +112,8 @@ export class ElementSplitter {
     const block = Buffer.allocUnsafeSlow(needed <= blockBytes ? blockBytes : 2 * needed);
     this.#block.copy(block, 0, this.#start, this.#end);
     this.#block = block;
-    this.#scanned -= this.#start;
-    if (this.#elementStart !== -1) this.#elementStart -= this.#start;
+    this.#scan.scanned -= this.#start;
+    if (this.#scan.elementStart !== -1) this.#scan.elementStart -= this.#start;
     this.#start = 0;
     this.#end = pending;
   }
@@ -178,7 +153,7 @@ export class ElementSplitter {
    */
   cutShort(): string | undefined {
     if (this.#format === "array") {
-      if (this.#depth === 0 && !this.#inString) return undefined;
+      if (this.#scan.depth === 0 && !this.#scan.inString) return undefined;
       return "the JSON array ends without its closing ] (the file was cut short)";
     }
     if (this.#format !== "ndjson") return undefined;
@@ -211,8 +186,8 @@ export class ElementSplitter {
     else if (this.#end > this.#start) spans.push({ start: this.#start, end: this.#end, complete: false });
     this.#commit(this.#end - this.#start);
     this.#start = this.#end;
-    this.#scanned = this.#end;
-    this.#elementStart = -1;
+    this.#scan.scanned = this.#end;
+    this.#scan.elementStart = -1;
     return { buffer, spans };
   }
 
@@ -220,18 +195,13 @@ export class ElementSplitter {
   rewind(): void {
     this.#end = this.#start;
     this.#format = this.#committedFormat;
-    this.#depth = this.#committedDepth;
-    this.#scanned = this.#start;
-    this.#inString = false;
-    this.#escaped = false;
-    this.#elementStart = -1;
-    this.#garbage = false;
+    this.#scan = { ...startArrayScan(), depth: this.#committedDepth, scanned: this.#start };
   }
 
   #commit(bytes: number): void {
     this.#committed += bytes;
     this.#committedFormat = this.#format;
-    this.#committedDepth = this.#depth;
+    this.#committedDepth = this.#scan.depth;
   }
 
   /** Skips a byte-order mark and blank space; the first byte then says which format this is. */
@@ -248,7 +218,7 @@ export class ElementSplitter {
     if (index === length) return index;
     this.#format = buffer[index] === openBracket ? "array" : "ndjson";
     this.#committedFormat = this.#format;
-    this.#scanned = index;
+    this.#scan.scanned = index;
     return index;
   }
 
@@ -269,138 +239,6 @@ export class ElementSplitter {
     }
     return start;
   }
-
-  /**
-   * The array scanner: element boundaries are the commas and brackets at depth 1 outside strings. Strings are
-   * skipped byte by byte in JavaScript (their texts are short: a native indexOf call per string cost more). The
-   * state lives in locals that no closure captures while the loop runs, and most bytes take the one table look-up
-   * of `valueBytes`: this loop is most of the splitter's cost on a JSON array day.
-   */
-  #scan(buffer: Buffer, from: number, spans: Span[]): number {
-    let consumed = from;
-    let index = Math.max(this.#scanned, from);
-    const length = buffer.length;
-    let depth = this.#depth;
-    let inString = this.#inString;
-    let escaped = this.#escaped;
-    let elementStart = this.#elementStart;
-    let garbage = this.#garbage;
-    if (inString) {
-      const after = stringEnd(buffer, escaped ? index + 1 : index);
-      inString = after < 0;
-      escaped = after === escapedAtEnd;
-      index = after < 0 ? length : after;
-    }
-    while (index < length) {
-      if (garbage) {
-        // Text outside any element runs to the end of its line: one broken element.
-        const lineEnd = buffer.indexOf(newline, index);
-        if (lineEnd === -1) {
-          index = length;
-          break;
-        }
-        spans.push({ start: elementStart, end: lineEnd, complete: false });
-        garbage = false;
-        elementStart = -1;
-        this.#committed += lineEnd - consumed;
-        this.#committedDepth = depth;
-        consumed = lineEnd;
-        index = lineEnd + 1;
-        continue;
-      }
-      const byte = buffer[index++] as number;
-      if (valueBytes[byte] === 1) {
-        if (elementStart === -1 && depth <= 1) {
-          elementStart = index - 1;
-          garbage = depth === 0;
-        }
-        continue;
-      }
-      // Where an element just ended, and up to where the bytes are settled (handed out or structure).
-      let end = -1;
-      let settled = -1;
-      if (byte === quote) {
-        if (elementStart === -1 && depth <= 1) elementStart = index - 1;
-        if (depth === 0) garbage = true;
-        else {
-          const after = stringEnd(buffer, index);
-          if (after < 0) {
-            inString = true;
-            escaped = after === escapedAtEnd;
-            index = length;
-          } else index = after;
-        }
-      } else if (byte === openBrace || byte === openBracket) {
-        if (depth === 0 && byte === openBracket) {
-          depth = 1;
-          settled = index;
-        } else if (depth === 0) {
-          garbage = true;
-          elementStart = index - 1;
-        } else {
-          if (depth === 1 && elementStart === -1) elementStart = index - 1;
-          depth++;
-        }
-      } else if (byte === closeBrace || byte === closeBracket) {
-        depth--;
-        if (depth === 1 && byte === closeBrace && elementStart !== -1) end = index;
-        else if (depth === 0) {
-          if (elementStart !== -1) end = index - 1;
-          settled = index;
-        } else if (depth < 0) {
-          depth = 0;
-          garbage = true;
-          elementStart = index - 1;
-        }
-      } else if (byte === comma) {
-        if (depth === 1) {
-          if (elementStart !== -1) end = index - 1;
-          settled = index;
-        } else if (depth === 0) {
-          garbage = true;
-          elementStart = index - 1;
-        }
-      }
-      if (end !== -1) {
-        spans.push({ start: elementStart, end, complete: true });
-        elementStart = -1;
-        if (settled < end) settled = end;
-      }
-      if (settled !== -1) {
-        this.#committed += settled - consumed;
-        this.#committedDepth = depth;
-        consumed = settled;
-      }
-    }
-    this.#scanned = index;
-    this.#depth = depth;
-    this.#inString = inString;
-    this.#escaped = escaped;
-    this.#elementStart = elementStart;
-    this.#garbage = garbage;
-    return consumed;
-  }
-}
-
-const cutInString = -1;
-const escapedAtEnd = -2;
-
-/**
- * Where the string whose opening quote is before `index` ends (the index after its closing quote), or, when the
- * buffer ends first, `cutInString` (or `escapedAtEnd`: its last byte is a backslash, so the next byte is escaped).
- */
-function stringEnd(buffer: Buffer, from: number): number {
-  const length = buffer.length;
-  let index = from;
-  while (index < length) {
-    const byte = buffer[index++] as number;
-    if (byte === quote) return index;
-    if (byte === backslash) {
-      if (index === length) return escapedAtEnd;
-      index++;
-    }
-  }
-  return cutInString;
 }
 
 /** Each span's text, trimmed; blank ones (space between elements) left out. */
