@@ -157,6 +157,17 @@ describe("ElementSplitter.pushRecords", () => {
     });
   }
 
+  test("a small body (a page) holds on to about its own size, not to a block of MiB", () => {
+    const page = Buffer.from(JSON.stringify(many.slice(0, 100)));
+    const splitter = new ElementSplitter();
+    const held = new Set<ArrayBufferLike>();
+    for (let at = 0; at < page.length; at += 1024)
+      for (const piece of splitter.pushRecords(page.subarray(at, at + 1024)))
+        if (piece.kind === "records") held.add(piece.records.bytes.buffer);
+    const heldBytes = [...held].reduce((sum, buffer) => sum + buffer.byteLength, 0);
+    expect(heldBytes).toBeLessThanOrEqual(3 * page.length);
+  });
+
   test("text after the array that starts with a quote is a broken element, not dropped", () => {
     const splitter = new ElementSplitter();
     const pieces = [...splitter.pushRecords(Buffer.from('[{"id":"a"}]\n"stray" text\n')), ...splitter.finishRecords()];

@@ -22,7 +22,7 @@ export type FilePiece =
 
 type Format = "unknown" | "array" | "ndjson";
 
-/** Bytes the splitter keeps room for ahead: chunks are copied into blocks of this size, not joined one by one. */
+/** Chunks are copied into blocks of up to this size, not joined one by one. */
 const blockBytes = 4 * 1024 * 1024;
 
 /**
@@ -31,8 +31,9 @@ const blockBytes = 4 * 1024 * 1024;
  * parsing fails past ~512 MB and streaming JSON parsers cost 3-5x more than scanning for element
  * boundaries and calling JSON.parse per element (perf-notes).
  *
- * Incoming chunks are copied once into a block of a few MiB, and what is handed out are views of that block:
- * an element cut between two chunks costs no extra copy, and a download's many small chunks no allocation each.
+ * Incoming chunks are copied once into a block (of a few MiB once the file is large), and what is handed out are
+ * views of that block: an element cut between two chunks costs no extra copy, and a download's many small chunks no
+ * allocation each.
  * A handed-out view is never written again (new bytes only go after the ones not handed out yet).
  *
  * `committed` is the byte offset just after the last element handed out; after a broken connection,
@@ -107,9 +108,12 @@ export class ElementSplitter {
   #makeRoom(incoming: number): void {
     if (this.#end + incoming <= this.#block.length) return;
     const pending = this.#end - this.#start;
-    // Doubling keeps one huge element arriving in small chunks from being copied again with every chunk.
     const needed = pending + incoming;
-    const block = Buffer.allocUnsafeSlow(needed <= blockBytes ? blockBytes : 2 * needed);
+    // Blocks double from the first push's size up to `blockBytes`: a small body (a page) holds on to about its own
+    // size, not to a whole block. Past that, doubling keeps one huge element arriving in small chunks from being
+    // copied again with every chunk.
+    const size = needed > blockBytes ? 2 * needed : Math.max(needed, Math.min(blockBytes, 2 * this.#block.length));
+    const block = Buffer.allocUnsafeSlow(size);
     this.#block.copy(block, 0, this.#start, this.#end);
     this.#block = block;
     this.#scan.scanned -= this.#start;
