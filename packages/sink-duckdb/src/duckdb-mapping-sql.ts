@@ -24,12 +24,6 @@ const scalarReadings: Readonly<Record<ScalarReading, (v: string) => string>> = {
   "json as sent": (v) => v,
 };
 
-/** A key of a JSON object, as text (JSON path; declared keys hold no quote or backslash). */
-function keyText(object: string, key: string): string {
-  if (/["\\]/.test(key)) throw new Error(`mapping key ${key}: a quote or backslash cannot be read in SQL`);
-  return `json_extract_string(${object}, ${quoteLiteral(`$."${key}"`)})`;
-}
-
 function readingSql(field: FieldMapping, v: string): string {
   switch (field.reading) {
     case "text list":
@@ -37,10 +31,11 @@ function readingSql(field: FieldMapping, v: string): string {
     case "numeric id list":
       return `to_json(list_transform(CAST(${v} AS VARCHAR[]), item -> ${scalarReadings["numeric id"]("item")}))`;
     case "object list": {
+      // Read as a list of structs of text (`readerColumns`), each key then read as the item key declares.
       const keys = (field.itemKeys ?? []).map(
-        ({ key, reading }) => `${quoteLiteral(key)}: ${scalarReadings[reading](keyText("item", key))}`,
+        ({ key, reading }) => `${quoteLiteral(key)}: ${scalarReadings[reading](`item.${quoteIdentifier(key)}`)}`,
       );
-      return `to_json(list_transform(CAST(${v} AS JSON[]), item -> {${keys.join(", ")}}))`;
+      return `to_json(list_transform(${v}, item -> {${keys.join(", ")}}))`;
     }
     default:
       return scalarReadings[field.reading](v);
@@ -58,11 +53,19 @@ const readAsJson = new Set<FieldMapping["reading"]>([
 /** The vendor fields the reader extracts, with the type it reads each as: `read_json(..., columns = {...})`. */
 export function readerColumns(mapping: RecordMapping): string {
   const typeOf = new Map<string, string>();
+  const inside = new Map<string, string[]>();
+  for (const field of mapping.fields)
+    if (field.within !== undefined)
+      inside.set(field.within, [...(inside.get(field.within) ?? []), `${quoteIdentifier(field.from[0])} VARCHAR`]);
+  for (const [within, keys] of inside) typeOf.set(within, `STRUCT(${keys.join(", ")})`);
   for (const field of mapping.fields) {
-    if (field.within !== undefined) typeOf.set(field.within, "JSON");
-    else for (const name of field.from) typeOf.set(name, readAsJson.has(field.reading) ? "JSON" : "VARCHAR");
+    if (field.within !== undefined) continue;
+    if (field.reading === "object list") {
+      const keys = (field.itemKeys ?? []).map(({ key }) => `${quoteIdentifier(key)} VARCHAR`);
+      for (const name of field.from) typeOf.set(name, `STRUCT(${keys.join(", ")})[]`);
+    } else for (const name of field.from) typeOf.set(name, readAsJson.has(field.reading) ? "JSON" : "VARCHAR");
   }
-  return [...typeOf].map(([name, type]) => `${quoteLiteral(name)}: '${type}'`).join(", ");
+  return [...typeOf].map(([name, type]) => `${quoteLiteral(name)}: ${quoteLiteral(type)}`).join(", ");
 }
 
 /**
@@ -76,8 +79,9 @@ export function mappingSelectSql(
   contexts: readonly RecordContext[],
   relation: string,
 ): string {
+  // A field inside a nested object is a key of the struct the reader gives for that object (`readerColumns`).
   const value = (name: string, within?: string): string =>
-    within === undefined ? quoteIdentifier(name) : keyText(quoteIdentifier(within), name);
+    within === undefined ? quoteIdentifier(name) : `${quoteIdentifier(within)}.${quoteIdentifier(name)}`;
   const contextValue = (name: string): string =>
     contexts.length === 1
       ? literal(contexts[0]?.values[name])
