@@ -43,6 +43,16 @@ describe("raw JSON pages", () => {
     }
   });
 
+  test("a page's highest callId is each call's callId as JSON.parse reads it, for a call on its own", async () => {
+    for (const text of calls.slice(0, 19)) {
+      const expected = callIdFrom((JSON.parse(text) as { callId?: unknown }).callId);
+      for (const page of [`[${text}]`, `[${text},{"callId":"0"}]`]) {
+        const parts = (await readRawJsonBody(chunks(page, 100_000))).raw;
+        expect(parts[0]?.highestCallId, page).toBe(expected ?? (page.endsWith('"0"}]') ? 0 : undefined));
+      }
+    }
+  });
+
   test("a page is cut into its calls as sent, with the highest callId, across any chunking", async () => {
     const body = `[${calls.slice(0, 19).join(",\n ")}]`;
     for (const size of [1, 7, 64, 100_000]) {

@@ -50,12 +50,38 @@ function highestCallId(records: RawRecords): number | undefined {
   const bytes = Buffer.from(records.bytes.buffer, records.bytes.byteOffset, records.bytes.byteLength);
   const spans = records.spans as Uint32Array;
   const escapedBefore = backslashes(bytes);
+  // Where `"callId"` occurs next in the buffer: searched again only once passed.
+  let next = -2;
   let highest: number | undefined;
   for (let index = 0; index < spans.length; index += 2) {
-    const callId = callIdOf(bytes, spans[index] as number, spans[index + 1] as number, escapedBefore);
+    const start = spans[index] as number;
+    const end = spans[index + 1] as number;
+    if (next !== -1 && next < start) next = bytes.indexOf(callIdKey, start);
+    let callId: number | undefined;
+    // The usual call: it opens with its callId, and no other `"callId"` follows in it (none repeated, none nested).
+    const first = next !== -1 && next < end && bytes[start] === openBrace ? next : -1;
+    if (first !== -1 && onlySpaceBetween(bytes, start + 1, first)) {
+      next = bytes.indexOf(callIdKey, first + callIdKey.length);
+      if (next === -1 || next >= end) {
+        const read = valueAt(bytes, colonAfter(bytes, first + callIdKey.length, end) + 1, end, escapedBefore);
+        callId = read === escaped ? callIdOf(bytes, start, end, escapedBefore) : callIdFrom(read);
+      } else callId = callIdOf(bytes, start, end, escapedBefore);
+    } else callId = callIdOf(bytes, start, end, escapedBefore);
     if (callId !== undefined && (highest === undefined || callId > highest)) highest = callId;
   }
   return highest;
+}
+
+function onlySpaceBetween(bytes: Buffer, from: number, to: number): boolean {
+  for (let at = from; at < to; at++) if (!isSpace(bytes[at] as number)) return false;
+  return true;
+}
+
+/** The colon after a key ending at `from` (blanks allowed before it); `end - 1` when there is none. */
+function colonAfter(bytes: Buffer, from: number, end: number): number {
+  let at = from;
+  while (at < end && isSpace(bytes[at] as number)) at++;
+  return bytes[at] === colon ? at : end - 1;
 }
 
 /**
