@@ -130,3 +130,50 @@ test.each([
     expect(loads.map((load) => load.status)).toEqual(["running", "running", "succeeded", "succeeded"]);
   },
 );
+
+test.each([
+  ["the bulk path", true],
+  ["the row path", false],
+])(
+  "a sink write that fails in the middle of a download ends the run as failed with its error (the download is let go, nothing hangs), and a re-run stores each conversation once: %s",
+  async (_path, bulk) => {
+    const now = "2024-06-20T09:00:00Z";
+    emulator = await createUltimateEmulator({ seed: 5, now, conversationsPerDay: 1500, fileFormat: "array-pretty" });
+    const space = await workspace();
+    cleanups.push(space.cleanup);
+    const botId = emulator.bots[0]?.id as string;
+    const settings = {
+      organizationId: emulator.organizationId,
+      botIds: [botId],
+      token: emulator.apiKey,
+      baseUrl: emulator.url,
+      startDate: "2024-06-19",
+    };
+    const options = { settings, databasePath: space.databasePath, now, batchRows: 200, bulk };
+    const failing = spawn(
+      process.execPath,
+      ["--conditions=@parley/source", child, JSON.stringify({ ...options, failAtWrite: 3 })],
+      { stdio: ["ignore", "pipe", "pipe"] },
+    );
+    let output = "";
+    failing.stdout?.on("data", (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    failing.stderr?.on("data", (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    const hung = setTimeout(() => failing.kill("SIGKILL"), 30_000);
+    const [code] = (await once(failing, "exit")) as [number | null];
+    clearTimeout(hung);
+    expect(output).toContain("done failed: Error: write 3 failed on purpose");
+    expect(code).toBe(1);
+    await sync(options);
+    const served = new Set([...emulator.records(botId, "2024-06-19")].map((record) => record.conversation_id)).size;
+    expect(
+      await queryDuckdb(
+        space.databasePath,
+        "SELECT COUNT(*) AS n, COUNT(DISTINCT conversation_id) AS keys FROM ultimate_conversations",
+      ),
+    ).toEqual([{ n: served, keys: served }]);
+  },
+);

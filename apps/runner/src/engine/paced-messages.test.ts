@@ -70,3 +70,31 @@ test("a message is not kept alive once it was handed on (a long read must not ho
   expect(run.stderr).toBe("");
   expect(Number(run.stdout)).toBeGreaterThanOrEqual(145);
 });
+
+test("a reader that stops early ends the source's read: the source's cleanup runs, also after an abort mid-wait", async () => {
+  const cleaned: string[] = [];
+  async function* holding(name: string, pauseMs: number): AsyncGenerator<number> {
+    try {
+      for (let index = 0; ; index += 1) {
+        if (pauseMs > 0) await sleep(pauseMs);
+        yield index;
+      }
+    } finally {
+      cleaned.push(name);
+    }
+  }
+  for await (const paced of pacedMessages(holding("stopped at a message", 0), 1_000, new AbortController().signal))
+    if (paced.kind === "message" && paced.value === 2) break;
+  expect(cleaned).toEqual(["stopped at a message"]);
+
+  const controller = new AbortController();
+  setTimeout(() => controller.abort(new Error("stopped")), 20);
+  await expect(
+    (async () => {
+      for await (const _ of pacedMessages(holding("aborted while reading", 200), 1_000, controller.signal));
+    })(),
+  ).rejects.toThrow("stopped");
+  // The source was mid-read when the abort came: its read ends once that message is in.
+  await sleep(300);
+  expect(cleaned).toEqual(["stopped at a message", "aborted while reading"]);
+});

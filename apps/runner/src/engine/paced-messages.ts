@@ -29,12 +29,19 @@ export async function* pacedMessages<T>(
       timer.refresh();
       next.then(resolve, reject);
     });
+  let reading = false;
   try {
     for (;;) {
       signal.throwIfAborted();
+      reading = true;
       const next = iterator.next();
       // May settle after an abort, when nobody waits for it any more: not an unhandled rejection.
-      next.catch(() => undefined);
+      next.then(
+        () => {
+          reading = false;
+        },
+        () => undefined,
+      );
       let result: IteratorResult<T> | "tick";
       do {
         result = await wait(next);
@@ -46,5 +53,11 @@ export async function* pacedMessages<T>(
   } finally {
     clearTimeout(timer);
     signal.removeEventListener("abort", onAbort);
+    // A reader that stops early ends the source's read too, so it lets go of what it holds (a download's body,
+    // which an HTTP agent's close would otherwise wait for forever). While a message is still being read, the
+    // source ends after it; waiting for that could take as long as the source does not watch the abort.
+    const ended = iterator.return?.();
+    if (reading) ended?.catch(() => undefined);
+    else await ended;
   }
 }
