@@ -85,6 +85,7 @@ export {
   toUtcTime,
   toWholeNumber,
 } from "./mapping/value-readings.ts";
+export { MainThreadTurns } from "./scheduling/main-thread-turns.ts";
 export {
   checkJsonValue,
   type JsonShape,

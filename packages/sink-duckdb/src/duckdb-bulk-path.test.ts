@@ -123,3 +123,67 @@ test("an append batch is read straight from the staged bytes and keeps every rec
     { id: "b", n: 7 },
   ]);
 });
+
+test("a batch read directly whose records are all rejects, or all mapped in JavaScript, stores exactly those rows", async () => {
+  work = await mkdtemp(join(tmpdir(), "parley-duckdb-bulk-"));
+  sink = createDuckdbSink({ path: join(work, "db.duckdb"), mapInSql: true });
+  const things = target(stream, "things");
+  await sink.prepare([things]);
+  const rejected = await sink.writeBatch({
+    ...batch({ target: things, rows: [] }),
+    raw: [part("ndjson", ['{"id":"a","n":"many"}', '{"id":"b","n":[1]}'])],
+  });
+  expect(rejected?.rejected).toBe(2);
+  expect(await loaded()).toEqual([]);
+  // Unusual forms only (a number as the name, keys in another case): JavaScript maps each.
+  const unusual = ['{"ID":"c","name":7,"n":3}', '{"Id":"d","NAME":"dee","n":"4"}'];
+  const mapped = await sink.writeBatch({ ...batch({ target: things, rows: [] }), raw: [part("ndjson", unusual)] });
+  expect(mapped?.rejected ?? 0).toBe(0);
+  expect(await loaded()).toEqual([
+    { id: "c", name: "7", n: 3 },
+    { id: "d", name: "dee", n: 4 },
+  ]);
+});
+
+test("context values are typed as their columns in the generated SQL: a file's day beside the day of a timestamp", async () => {
+  work = await mkdtemp(join(tmpdir(), "parley-duckdb-bulk-"));
+  sink = createDuckdbSink({ path: join(work, "db.duckdb"), mapInSql: true });
+  const days = target(
+    {
+      name: "days",
+      writeDisposition: "merge",
+      primaryKey: ["id"],
+      columns: [
+        { name: "id", type: "string" },
+        { name: "ended", type: "timestamp" },
+        { name: "day", type: "date" },
+      ],
+      mapping: {
+        fields: [
+          { column: "id", from: ["id"], reading: "text" },
+          { column: "ended", from: ["ended"], reading: "timestamp" },
+        ],
+        contextColumns: ["day"],
+        dayFallback: { column: "day", from: "ended" },
+      },
+    },
+    "days",
+  );
+  await sink.prepare([days]);
+  const file = (day: string | null, lines: readonly string[]): RawRecordPart => ({
+    context: { values: { day }, where: `file of ${day}` },
+    records: { layout: "ndjson", bytes: Buffer.from(lines.join("\n")), count: lines.length },
+  });
+  const outcome = await sink.writeBatch({
+    ...batch({ target: days, rows: [] }),
+    raw: [
+      file("2024-06-19", ['{"id":"a","ended":"2024-06-18T23:30:00Z"}']),
+      file(null, ['{"id":"b","ended":"2024-06-18T12:00:00Z"}']),
+    ],
+  });
+  expect(outcome?.rejected ?? 0).toBe(0);
+  expect(await sink.query('SELECT id, CAST("day" AS VARCHAR) AS "day" FROM main."days" ORDER BY id')).toEqual([
+    { id: "a", day: "2024-06-19" },
+    { id: "b", day: "2024-06-18" },
+  ]);
+});

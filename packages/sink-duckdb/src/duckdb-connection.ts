@@ -29,8 +29,7 @@ export class DuckdbSession {
       if (this.#config.threads !== undefined) options.threads = String(this.#config.threads);
       // DuckDB's own choice for an in-memory database is `.tmp` in whatever folder the run started in.
       if (this.#config.path === ":memory:") options.temp_directory = await this.#spillDirectory();
-      const instance = await openDatabase(this.#config.path, options);
-      const connection = await instance.connect();
+      const { instance, connection } = await openDatabase(this.#config, options);
       // Results render timestamps in the session zone; UTC keeps them identical on every machine.
       await connection.run("SET TimeZone = 'UTC'");
       // DuckDB checkpoints the file whenever the WAL passes 16 MB, which made every large batch's COMMIT
@@ -54,21 +53,21 @@ export class DuckdbSession {
     return next;
   }
 
-  /** Runs `work` inside BEGIN/COMMIT, rolling back on any error; with `threads`, DuckDB uses that many meanwhile. */
-  transaction<T>(work: (connection: DuckDBConnection) => Promise<T>, threads?: number): Promise<T> {
+  /**
+   * Runs `statements` as one transaction, sent to DuckDB in one call: each call's result comes back through the
+   * main thread, which the next batch's preparation keeps busy, so a dozen small calls cost more than the work.
+   * Any error rolls back. With `threads`, DuckDB uses that many meanwhile.
+   */
+  transaction(statements: readonly string[], threads?: number): Promise<void> {
     return this.exclusive(async (connection) => {
-      if (threads !== undefined) await connection.run(`SET threads = ${Math.floor(threads)}`);
-      await connection.run("BEGIN TRANSACTION");
+      const restore = `SET threads = ${this.#config.threads ?? availableParallelism()}`;
+      const during = threads === undefined ? [] : [`SET threads = ${Math.floor(threads)}`];
+      const after = threads === undefined ? [] : [restore];
       try {
-        const result = await work(connection);
-        await connection.run("COMMIT");
-        return result;
+        await connection.run([...during, "BEGIN TRANSACTION", ...statements, "COMMIT", ...after].join(";\n"));
       } catch (error) {
-        await connection.run("ROLLBACK").catch(() => undefined);
+        await connection.run(["ROLLBACK", ...after].join(";\n")).catch(() => undefined);
         throw error;
-      } finally {
-        if (threads !== undefined)
-          await connection.run(`SET threads = ${this.#config.threads ?? availableParallelism()}`);
       }
     });
   }
@@ -106,12 +105,34 @@ export class DuckdbSession {
   }
 }
 
-/** Opens the database file, creating its folder; a failure names `sink.path` and the file. */
-async function openDatabase(path: string, options: Record<string, string>): Promise<DuckDBInstance> {
+/**
+ * Opens the database. A file is attached to an in-memory instance rather than opened directly, because only
+ * ATTACH takes a row group size (`rowGroupSize`); it keeps the name DuckDB gives a directly opened file, so
+ * views and `current_database()` read the same either way. A failure names `sink.path` and the file.
+ */
+async function openDatabase(
+  config: DuckdbConfig,
+  options: Record<string, string>,
+): Promise<{ instance: DuckDBInstance; connection: DuckDBConnection }> {
+  const path = config.path;
+  if (path === ":memory:") {
+    const instance = await DuckDBInstance.create(path, options);
+    return { instance, connection: await instance.connect() };
+  }
+  let instance: DuckDBInstance | undefined;
   try {
-    if (path !== ":memory:") await mkdir(dirname(path), { recursive: true });
-    return await DuckDBInstance.create(path, options);
+    await mkdir(dirname(path), { recursive: true });
+    // A file database spills beside its file, as DuckDB does when it opens the file itself.
+    instance = await DuckDBInstance.create(":memory:", { temp_directory: `${path}.tmp`, ...options });
+    const connection = await instance.connect();
+    await connection.run(`ATTACH ${quoteLiteral(path)} (ROW_GROUP_SIZE ${config.rowGroupSize})`);
+    const attached = await connection.runAndReadAll("SELECT database_name FROM duckdb_databases() WHERE path = $1", [
+      path,
+    ]);
+    await connection.run(`USE ${quoteIdentifier(String(attached.getRows()[0]?.[0]))}`);
+    return { instance, connection };
   } catch (cause) {
+    instance?.closeSync();
     const reason = cause instanceof Error ? cause.message : String(cause);
     const why = /Conflicting lock/.test(reason)
       ? " (another process has the file open, such as a running parley sync: DuckDB allows one process per file)"

@@ -11,7 +11,7 @@ import {
 } from "@parley/core/warehouse";
 import type { DuckdbConfig } from "./duckdb-config.ts";
 import { DuckdbSession } from "./duckdb-connection.ts";
-import { loadRawBatch, readRawBatchDirectly } from "./duckdb-raw-load.ts";
+import { loadRawBatch, readerRefused, readRawBatchDirectly } from "./duckdb-raw-load.ts";
 import { prepareRawBatch } from "./duckdb-raw-prepare.ts";
 import { duckdbColumnTypes, quoteIdentifier, quoteLiteral, sameDuckdbType } from "./duckdb-types.ts";
 
@@ -70,19 +70,25 @@ export function createDuckdbDriver(config: DuckdbConfig): WarehouseDriver {
       return { ...mapped, release: () => session.exclusive(() => mapped.drop()).finally(removeFiles) };
     };
     try {
-      await after;
       const read = batch.read;
-      if (read.kind === "ranked") return await copied();
-      const direct = await session.exclusive((connection) =>
-        readRawBatchDirectly(connection, stream, batch, read.keys, area.directory),
-      );
+      if (read.kind === "ranked") {
+        await after;
+        return await copied();
+      }
+      // Written now, while the previous batch loads; DuckDB reads them only in this batch's write.
+      const direct = await readRawBatchDirectly(stream, batch, read.keys, area.directory);
+      await after.catch(async (error: unknown) => {
+        await direct.remove();
+        throw error;
+      });
       return {
         relation: direct.relation,
         ...(direct.uniqueKeys === undefined ? {} : { uniqueKeys: direct.uniqueKeys }),
         rejects: direct.rejects,
-        release: () => session.exclusive(() => direct.drop()).finally(removeFiles),
-        fallback: async () => {
-          await session.exclusive(() => direct.drop());
+        release: () => direct.remove().finally(removeFiles),
+        fallback: async (failure) => {
+          if (!readerRefused(failure)) throw failure;
+          await direct.remove();
           return copied();
         },
       };
@@ -139,10 +145,7 @@ export function createDuckdbDriver(config: DuckdbConfig): WarehouseDriver {
       };
       try {
         const result = await work(transaction);
-        if (statements.length > 0)
-          await session.transaction(async (connection) => {
-            for (const statement of statements) await connection.run(statement);
-          }, config.loadThreads);
+        if (statements.length > 0) await session.transaction(statements, config.loadThreads);
         return result;
       } finally {
         if (files.length > 0) await (await stagingArea()).remove(files);

@@ -82,10 +82,13 @@ export function mappingSelectSql(
   // A field inside a nested object is a key of the struct the reader gives for that object (`readerColumns`).
   const value = (name: string, within?: string): string =>
     within === undefined ? quoteIdentifier(name) : `${quoteIdentifier(within)}.${quoteIdentifier(name)}`;
-  const contextValue = (name: string): string =>
-    contexts.length === 1
-      ? literal(contexts[0]?.values[name])
-      : `[${contexts.map((context) => literal(context.values[name])).join(", ")}][${fileColumn} + 1]`;
+  // Typed as its column: a context value meets typed expressions in COALESCE (a day next to a DATE).
+  const contextValue = (name: string): string => {
+    const type = columns.find((column) => column.name === name)?.type ?? "string";
+    const typed = (context: RecordContext | undefined) =>
+      `CAST(${literal(context?.values[name])} AS ${duckdbColumnTypes[type]})`;
+    return contexts.length === 1 ? typed(contexts[0]) : `[${contexts.map(typed).join(", ")}][${fileColumn} + 1]`;
+  };
   const expressions = new Map<string, string>();
   for (const field of mapping.fields) {
     const read = field.from.map((name) => readingSql(field, value(name, field.within)));

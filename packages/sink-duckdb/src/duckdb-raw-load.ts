@@ -28,6 +28,14 @@ export interface MappedRawRecords {
 }
 
 const maximumObjectSize = 16_777_216;
+
+/**
+ * DuckDB's reader refusing a record (malformed JSON, a key sent twice) or a cast failing: the JavaScript mapper
+ * handles both. Anything else (a fault in the generated SQL, the disk) must fail the write, not hide behind it.
+ */
+export function readerRefused(error: unknown): boolean {
+  return /^(Invalid Input|Conversion) Error:/.test(error instanceof Error ? error.message : String(error));
+}
 let tableCounter = 0;
 
 /**
@@ -60,7 +68,8 @@ export async function loadRawBatch(
     try {
       for (const run of layoutRuns(batch.files))
         await connection.run(`INSERT INTO ${table} ${selectStaged(stream, batch.contexts, run)}`);
-    } catch {
+    } catch (error) {
+      if (!readerRefused(error)) throw error;
       await connection.run(`DELETE FROM ${table}`);
       const all: RejectedRecord[] = [];
       const mapInJavaScript = javaScriptMapper(stream, all);
@@ -84,72 +93,76 @@ export async function loadRawBatch(
 
 /**
  * Maps a prepared batch without a temporary copy (`read.kind` "direct": an append, or a merge whose keys do not
- * repeat): the relation reads the staged files itself, inside the write's transaction, and for a merge the batch's
- * keys (staged by JavaScript) say what to delete. Only JavaScript's rows are loaded here. DuckDB's reader may still
+ * repeat): the relation reads the staged files itself, inside the write's transaction, together with the rows
+ * JavaScript mapped and, for a merge, the batch's keys (what to delete), both written as NDJSON files here. Nothing
+ * touches the database before the write, whose statements then go to DuckDB in one call. DuckDB's reader may still
  * refuse a file in the transaction (a key repeated inside one object); the caller then falls back to `loadRawBatch`.
  */
 export async function readRawBatchDirectly(
-  connection: DuckDBConnection,
   stream: MappedStream,
   batch: PreparedRawBatch,
   keys: readonly Record<string, unknown>[],
   directory: string,
-): Promise<MappedRawRecords & { readonly uniqueKeys?: string }> {
+): Promise<{ relation: string; uniqueKeys?: string; rejects: readonly RejectedRecord[]; remove(): Promise<void> }> {
   const id = `${process.pid}_${++tableCounter}`;
-  const mappedTable = quoteIdentifier(`_parley_raw_${id}_js`);
-  const keysTable = quoteIdentifier(`_parley_raw_${id}_keys`);
   const columns = stream.columns;
-  const merge = stream.writeDisposition === "merge";
-  const names = columns.map((column) => quoteIdentifier(column.name)).join(", ");
-  const typed = (of: readonly ColumnDefinition[]) =>
-    of.map((column) => `${quoteIdentifier(column.name)} ${duckdbColumnTypes[column.type]}`).join(", ");
-  const keyColumns = (stream.primaryKey ?? []).map(
-    (name) => columns.find((column) => column.name === name) as ColumnDefinition,
-  );
-  await connection.run(`CREATE TEMP TABLE ${mappedTable} (${positionColumn} DOUBLE, ${typed(columns)})`);
-  if (merge) await connection.run(`CREATE TEMP TABLE ${keysTable} (${typed(keyColumns)})`);
-  const drop = async () => {
-    await connection.run(`DROP TABLE IF EXISTS ${mappedTable}`);
-    await connection.run(`DROP TABLE IF EXISTS ${keysTable}`);
-  };
+  const files: string[] = [];
+  const remove = () => Promise.all(files.map((file) => rm(file, { force: true }))).then(() => undefined);
   try {
-    if (batch.rows.length > 0) await insertMapped(connection, mappedTable, columns, batch.rows, directory, id);
-    if (merge && keys.length > 0)
-      await insertRows(connection, keysTable, keyColumns, keys, join(directory, `_parley_raw_${id}_keys.ndjson`));
-    const staged = layoutRuns(batch.files).map((run) => selectStaged(stream, batch.contexts, run));
-    const relation = `(${[...staged, `SELECT ${names} FROM ${mappedTable}`].join(" UNION ALL ")})`;
-    return { relation, ...(merge ? { uniqueKeys: keysTable } : {}), rejects: batch.rejects, drop };
+    const selects = layoutRuns(batch.files).map((run) => selectStaged(stream, batch.contexts, run));
+    if (batch.rows.length > 0) {
+      const path = join(directory, `_parley_raw_${id}_js.ndjson`);
+      files.push(path);
+      await writeRowsFile(
+        path,
+        batch.rows.map(({ row }) => row),
+      );
+      selects.push(selectRowsFile(path, columns));
+    }
+    const relation = `(${selects.length === 0 ? selectNothing(columns) : selects.join(" UNION ALL ")})`;
+    if (stream.writeDisposition !== "merge") return { relation, rejects: batch.rejects, remove };
+    const keyColumns = (stream.primaryKey ?? []).map(
+      (name) => columns.find((column) => column.name === name) as ColumnDefinition,
+    );
+    let uniqueKeys = `(${selectNothing(keyColumns)})`;
+    if (keys.length > 0) {
+      const path = join(directory, `_parley_raw_${id}_keys.ndjson`);
+      files.push(path);
+      await writeRowsFile(path, keys);
+      uniqueKeys = `(${selectRowsFile(path, keyColumns)})`;
+    }
+    return { relation, uniqueKeys, rejects: batch.rejects, remove };
   } catch (error) {
-    await drop().catch(() => undefined);
+    await remove();
     throw error;
   }
 }
 
-/** Loads rows (values as `ValidatedRow` holds them) into `table` through an NDJSON file DuckDB's typed reader reads. */
-async function insertRows(
-  connection: DuckDBConnection,
-  table: string,
-  columns: readonly ColumnDefinition[],
-  rows: readonly Record<string, unknown>[],
-  path: string,
-): Promise<void> {
+/** Rows (values as `ValidatedRow` holds them) as an NDJSON file that `selectRowsFile` reads. */
+async function writeRowsFile(path: string, rows: readonly Record<string, unknown>[]): Promise<void> {
   const file = await open(path, "w", 0o600);
   try {
     await file.writeFile(rows.map((row) => JSON.stringify(row, bigints)).join("\n"));
   } finally {
     await file.close();
   }
+}
+
+/** A SELECT of `columns` from an NDJSON file of rows, through DuckDB's typed reader. */
+function selectRowsFile(path: string, columns: readonly ColumnDefinition[]): string {
   const types = columns.map(
     (column) => `${quoteLiteral(column.name)}: ${quoteLiteral(duckdbColumnTypes[column.type])}`,
   );
   const names = columns.map((column) => quoteIdentifier(column.name)).join(", ");
-  try {
-    await connection.run(
-      `INSERT INTO ${table} (${names}) SELECT ${names} FROM read_json(${quoteLiteral(path)}, format = 'newline_delimited', records = true, columns = {${types.join(", ")}}, maximum_object_size = ${maximumObjectSize})`,
-    );
-  } finally {
-    await rm(path, { force: true });
-  }
+  return `SELECT ${names} FROM read_json(${quoteLiteral(path)}, format = 'newline_delimited', records = true, columns = {${types.join(", ")}}, maximum_object_size = ${maximumObjectSize})`;
+}
+
+/** A SELECT of `columns` with no rows. */
+function selectNothing(columns: readonly ColumnDefinition[]): string {
+  const nulls = columns.map(
+    (column) => `CAST(NULL AS ${duckdbColumnTypes[column.type]}) AS ${quoteIdentifier(column.name)}`,
+  );
+  return `SELECT ${nulls.join(", ")} WHERE false`;
 }
 
 /** The SELECT mapping a run of staged files of one layout (DuckDB's typed reader, then the mapping's casts). */
@@ -177,23 +190,13 @@ async function insertMapped(
   id: string,
 ): Promise<void> {
   const path = join(directory, `_parley_raw_${id}_js.ndjson`);
-  const file = await open(path, "w", 0o600);
   try {
-    await file.writeFile(
-      rows.map(({ position, row }) => JSON.stringify({ [positionColumn]: position, ...row }, bigints)).join("\n"),
+    await writeRowsFile(
+      path,
+      rows.map(({ position, row }) => ({ [positionColumn]: position, ...row })),
     );
-  } finally {
-    await file.close();
-  }
-  const types = [
-    `${quoteLiteral(positionColumn)}: 'DOUBLE'`,
-    ...columns.map((column) => `${quoteLiteral(column.name)}: ${quoteLiteral(duckdbColumnTypes[column.type])}`),
-  ];
-  const names = [positionColumn, ...columns.map((column) => quoteIdentifier(column.name))].join(", ");
-  try {
-    await connection.run(
-      `INSERT INTO ${table} SELECT ${names} FROM read_json(${quoteLiteral(path)}, format = 'newline_delimited', records = true, columns = {${types.join(", ")}}, maximum_object_size = ${maximumObjectSize})`,
-    );
+    const positioned: ColumnDefinition[] = [{ name: positionColumn, type: "float" }, ...columns];
+    await connection.run(`INSERT INTO ${table} ${selectRowsFile(path, positioned)}`);
   } finally {
     await rm(path, { force: true });
   }

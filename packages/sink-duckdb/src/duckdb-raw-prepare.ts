@@ -3,6 +3,7 @@ import { join } from "node:path";
 import {
   createRecordMapper,
   createRecordValidator,
+  MainThreadTurns,
   mapRecordText,
   type RawRecordPart,
   type RawRecords,
@@ -103,6 +104,8 @@ export async function prepareRawBatch(
   const rejects: RejectedRecord[] = [];
   const mapInJavaScript = javaScriptMapper(stream, rejects);
   const rows: { position: number; row: ValidatedRow }[] = [];
+  // The previous batch's statements complete through this thread; a whole batch scanned in one go stalls them.
+  const turns = new MainThreadTurns();
   const groups: { layout: RawRecords["layout"]; context: RecordContext; buffers: Uint8Array[]; bytes: number }[] = [];
   let staged = 0;
   let slot = 0;
@@ -128,6 +131,7 @@ export async function prepareRawBatch(
         runStart = -1;
       };
       for (let index = 0; index < spans.length; index += 2) {
+        if (turns.due()) await turns.give();
         const start = spans[index] as number;
         const end = spans[index + 1] as number;
         const key = usualKey(bytes, start, end, part.context.values);

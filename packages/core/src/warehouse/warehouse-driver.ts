@@ -104,9 +104,10 @@ export interface MappedRawRecords {
   /**
    * For a relation the warehouse reads only inside the write's transaction, where its reader may still refuse a
    * record: the same batch mapped the slower, sure way, which the protocol applies instead (the fallback releases
-   * what this mapping held; the protocol releases the fallback's).
+   * what this mapping held; the protocol releases the fallback's). Given the write's error, it fails with that error
+   * when the error is not such a refusal (a fault the sure way would not avoid must not be hidden by it).
    */
-  fallback?(): Promise<MappedRawRecords>;
+  fallback?(failure: unknown): Promise<MappedRawRecords>;
 }
 
 export interface TableShape {

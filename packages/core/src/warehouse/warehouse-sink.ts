@@ -194,7 +194,7 @@ class WarehouseSink implements Sink {
       } catch (error) {
         const fallback = mapped.fallback;
         if (fallback === undefined) throw error;
-        mapped = await fallback();
+        mapped = await fallback(error);
         await this.#applyMapped(batch, mapped, staging);
       }
     } finally {

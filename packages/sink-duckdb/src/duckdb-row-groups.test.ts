@@ -1,0 +1,59 @@
+import { mkdtemp, rm, stat } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { batch, target } from "@parley/core/testing";
+import { afterEach, expect, test } from "vitest";
+import { createDuckdbSink } from "./duckdb-sink.ts";
+
+let work: string | undefined;
+afterEach(async () => {
+  if (work !== undefined) await rm(work, { recursive: true, force: true });
+});
+
+const events = target({
+  name: "events",
+  writeDisposition: "append",
+  columns: [
+    { name: "id", type: "string" },
+    { name: "text", type: "string" },
+  ],
+});
+const rows = (from: number, count: number) =>
+  Array.from({ length: count }, (_, index) => ({ id: `e${from + index}`, text: `${from + index} `.repeat(40) }));
+const walBytes = (path: string) =>
+  stat(`${path}.wal`).then(
+    (file) => file.size,
+    () => 0,
+  );
+
+test("a batch of at least rowGroupSize rows is written straight into the file, not through the WAL; a smaller one goes through the WAL", async () => {
+  work = await mkdtemp(join(tmpdir(), "parley-duckdb-row-groups-"));
+  const path = join(work, "db.duckdb");
+  const sink = createDuckdbSink({ path, rowGroupSize: 8192 });
+  try {
+    await sink.prepare([events]);
+    // The first rows into an empty table go straight into the file whatever their number: the second batch tells.
+    await sink.writeBatch(batch({ target: events, rows: rows(0, 100) }));
+    const before = await walBytes(path);
+    await sink.writeBatch(batch({ target: events, rows: rows(100, 9000) }));
+    const afterLarge = await walBytes(path);
+    // 9,000 rows of ~200 bytes: through the WAL they would add about 1.8 MB to it.
+    expect(afterLarge - before).toBeLessThan(200_000);
+    await sink.writeBatch(batch({ target: events, rows: rows(9100, 1000) }));
+    expect((await walBytes(path)) - afterLarge).toBeGreaterThan(150_000);
+  } finally {
+    await sink.close();
+  }
+  const reopened = createDuckdbSink({ path });
+  try {
+    expect(
+      await reopened.query(`SELECT count(*)::INTEGER AS n, count(DISTINCT id)::INTEGER AS ids FROM ${events.table}`),
+    ).toEqual([{ n: 10_100, ids: 10_100 }]);
+  } finally {
+    await reopened.close();
+  }
+});
+
+test("rowGroupSize must be a multiple of DuckDB's vector size (2048)", async () => {
+  expect(() => createDuckdbSink({ path: ":memory:", rowGroupSize: 5000 })).toThrow(/rowGroupSize/);
+});
