@@ -1,4 +1,5 @@
 import type { Readable } from "node:stream";
+import { MainThreadTurns } from "../scheduling/main-thread-turns.ts";
 
 export interface BodyChunksOptions {
   /** Bytes read off the connection before the reader waits for its consumer (the body is paused there). */
@@ -6,9 +7,6 @@ export interface BodyChunksOptions {
   /** At most about this many bytes handed out at once, so one batch is never a long synchronous stretch to process. */
   readonly batchBytes: number;
 }
-
-/** Time after which the reader lets the event loop turn before it hands out more of what it already holds. */
-const turnAfterMs = 4;
 
 /**
  * A response body as batches of the chunks received so far, read ahead of the consumer up to `aheadBytes`.
@@ -49,14 +47,11 @@ export async function* bodyChunks(body: Readable, options: BodyChunksOptions): A
   body.on("end", onEnd);
   body.on("error", onError);
   body.on("close", onClose);
-  let turned = performance.now();
+  let turns = new MainThreadTurns();
   try {
     for (;;) {
       if (queue.length > 0) {
-        if (performance.now() - turned > turnAfterMs) {
-          await new Promise(setImmediate);
-          turned = performance.now();
-        }
+        if (turns.due()) await turns.give();
         const batch = takeBatch(queue, options.batchBytes);
         for (const chunk of batch) queued -= chunk.length;
         if (queued < options.aheadBytes && body.isPaused()) body.resume();
@@ -68,7 +63,8 @@ export async function* bodyChunks(body: Readable, options: BodyChunksOptions): A
       await new Promise<void>((resolve) => {
         wake = resolve;
       });
-      turned = performance.now();
+      // Data arrives in an I/O callback: the event loop has just turned.
+      turns = new MainThreadTurns();
     }
   } finally {
     body.off("data", onData);
