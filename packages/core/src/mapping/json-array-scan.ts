@@ -52,10 +52,10 @@ for (const byte of [quote, comma, openBrace, closeBrace, openBracket, closeBrack
 /**
  * Scans `buffer` from `state.scanned` on, pushing a span for each element it completes; returns the offset up to which
  * the bytes are settled (elements handed out, brackets, commas), at least `from`. Element boundaries are the commas and
- * brackets at depth 1 outside strings. Strings are
- * skipped byte by byte in JavaScript (their texts are short: a native indexOf call per string cost more). The
- * state lives in locals that no closure captures while the loop runs, and most bytes take the one table look-up
- * of `valueBytes`: this loop is most of the splitter's cost on a JSON array day.
+ * brackets at depth 1 outside strings. Strings are skipped in JavaScript, a word at a time where the buffer allows
+ * (their texts are short: a native indexOf call per string cost more). The state lives in locals that no closure
+ * captures while the loop runs, and most other bytes take the one table look-up of `valueBytes`: this loop is most
+ * of the splitter's cost on a JSON array day.
  */
 export function scanArray(buffer: Buffer, from: number, state: ArrayScan, spans: Span[]): number {
   let consumed = from;
@@ -66,8 +66,10 @@ export function scanArray(buffer: Buffer, from: number, state: ArrayScan, spans:
   let escaped = state.escaped;
   let elementStart = state.elementStart;
   let garbage = state.garbage;
-  if (inString) {
-    const after = stringEnd(buffer, escaped ? index + 1 : index);
+  const words =
+    buffer.byteOffset % 4 === 0 ? new Uint32Array(buffer.buffer, buffer.byteOffset, length >>> 2) : undefined;
+  if (inString && index < length) {
+    const after = stringEnd(buffer, words, escaped ? index + 1 : index);
     inString = after < 0;
     escaped = after === escapedAtEnd;
     index = after < 0 ? length : after;
@@ -103,7 +105,7 @@ export function scanArray(buffer: Buffer, from: number, state: ArrayScan, spans:
       if (elementStart === -1 && depth <= 1) elementStart = index - 1;
       if (depth === 0) garbage = true;
       else {
-        const after = stringEnd(buffer, index);
+        const after = stringEnd(buffer, words, index);
         if (after < 0) {
           inString = true;
           escaped = after === escapedAtEnd;
@@ -164,13 +166,28 @@ const cutInString = -1;
 const escapedAtEnd = -2;
 
 /**
- * Where the string whose opening quote is before `index` ends (the index after its closing quote), or, when the
+ * Where the string whose opening quote is before `from` ends (the index after its closing quote), or, when the
  * buffer ends first, `cutInString` (or `escapedAtEnd`: its last byte is a backslash, so the next byte is escaped).
+ * `words` (the same bytes four at a time, when the buffer starts on a multiple of 4) lets runs of string bytes
+ * holding neither a quote nor a backslash be skipped a word at a time: about a third less time on a day's file.
  */
-function stringEnd(buffer: Buffer, from: number): number {
+function stringEnd(buffer: Uint8Array, words: Uint32Array | undefined, from: number): number {
   const length = buffer.length;
   let index = from;
   while (index < length) {
+    if (words !== undefined && (index & 3) === 0) {
+      let word = index >>> 2;
+      while (word < words.length) {
+        const value = words[word] as number;
+        const quotes = value ^ 0x22222222;
+        const backslashes = value ^ 0x5c5c5c5c;
+        // Non-zero when a byte of `quotes` or `backslashes` is zero, i.e. a byte of the word is `"` or `\`.
+        if ((((quotes - 0x01010101) & ~quotes) | ((backslashes - 0x01010101) & ~backslashes)) & 0x80808080) break;
+        word++;
+      }
+      index = word << 2;
+      if (index >= length) break;
+    }
     const byte = buffer[index++] as number;
     if (byte === quote) return index;
     if (byte === backslash) {

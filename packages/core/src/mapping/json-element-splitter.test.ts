@@ -175,3 +175,31 @@ describe("ElementSplitter.pushRecords", () => {
     expect(pieces[1]).toEqual({ kind: "broken", text: '"stray" text' });
   });
 });
+
+describe("ElementSplitter on strings full of escapes", () => {
+  test("random texts of quotes, backslashes and brackets, in random chunk sizes, give every element once", () => {
+    let seed = 7;
+    const random = (below: number) => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
+      return seed % below;
+    };
+    const alphabet = ['"', "\\", "}", "]", "{", "[", ",", "a", "bb", "é", "\n", " ", "\\\\", '\\"'];
+    const records = Array.from({ length: 400 }, (_, id) => ({
+      id,
+      text: Array.from({ length: random(40) }, () => alphabet[random(alphabet.length)]).join(""),
+      list: [Array.from({ length: random(9) }, () => alphabet[random(alphabet.length)]).join("")],
+    }));
+    const bytes = Buffer.from(JSON.stringify(records));
+    for (let round = 0; round < 20; round++) {
+      const splitter = new ElementSplitter();
+      const out: FileElement[] = [];
+      for (let at = 0; at < bytes.length; ) {
+        const size = 1 + random(round < 10 ? 16 : 4096);
+        out.push(...splitter.push(bytes.subarray(at, at + size)));
+        at += size;
+      }
+      out.push(...splitter.finish());
+      expect(out.map((element) => JSON.parse(element.text))).toEqual(records);
+    }
+  });
+});
