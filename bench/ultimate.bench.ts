@@ -1,7 +1,8 @@
 // Ultimate day file -> DuckDB, whole processes side by side in one run:
 //   - the limit: DuckDB's own read_json over the day file on disk (a user's one-line script);
 //   - Parley: `parley sync -c <config>` reading the same day from the emulator (signed URL, streaming download),
-//     the emulator running in a process of its own;
+//     the emulator running in a process of its own; and once from the day file on disk (local-files mode), which
+//     shows what the download costs;
 //   - the peer: a plain dlt pipeline loading the same day file into DuckDB (bench/dlt/ultimate_pipeline.py).
 // Sizes: BENCH_ULTIMATE_MB (comma-separated, default 100,300,1000; BENCH_QUICK: 10). The dlt pipeline runs for days up
 // to BENCH_DLT_MAX_MB (default 100): it took ~3 minutes and 2.5 GB at 100 MB here, and grows with the day.
@@ -69,6 +70,16 @@ try {
           const variant = `parley sync, emulator${mapInSql ? "" : ", mapInSql: false"} (${loaded} rows)`;
           add({ work, variant, records, megabytes, figures: parley, limit });
         }
+        // The default again, reading the same day file from disk (the connector's local-files mode): its difference
+        // to the emulator row is what the download costs.
+        const localDatabase = join(directory, `parley-${sizeMb}-${format}-local.duckdb`);
+        const local = await parleySync(join(directory, "parley-ultimate-local.yaml"), {
+          sink: { type: "duckdb", path: localDatabase },
+          sources: { ultimate: { type: "ultimate", files: [file] } },
+        });
+        const localRows = await countRows(localDatabase, "ultimate_conversations");
+        const localVariant = `parley sync, file on disk (${localRows} rows)`;
+        add({ work, variant: localVariant, records, megabytes, figures: local, limit });
 
         if (sizeMb > dltMaxMb) {
           console.log(`  ${work} | dlt pipeline: skipped above BENCH_DLT_MAX_MB=${dltMaxMb}`);
