@@ -1,34 +1,13 @@
-import { type ChildProcess, spawn } from "node:child_process";
-import { once } from "node:events";
 import { fileURLToPath } from "node:url";
 import { createUltimateEmulator, type UltimateEmulator } from "@parley/sandbox/ultimate";
 import { afterEach, expect, test } from "vitest";
 import { queryDuckdb, workspace } from "../support/cli-harness.ts";
+import { syncInChild } from "../support/sync-in-child.ts";
 
 const child = fileURLToPath(new URL("../support/ultimate-sync-child.ts", import.meta.url));
 
-/** Runs one sync in a child process; with `killAtFlush`, SIGKILLs it once that many batches were written. */
-async function sync(options: object, killAtFlush?: number): Promise<{ killed: boolean; output: string }> {
-  const process_: ChildProcess = spawn(
-    process.execPath,
-    ["--conditions=@parley/source", child, JSON.stringify(options)],
-    { stdio: ["ignore", "pipe", "pipe"] },
-  );
-  let output = "";
-  let killed = false;
-  const onData = (chunk: Buffer) => {
-    output += chunk.toString();
-    if (killAtFlush !== undefined && !killed && (output.match(/^flushed /gm) ?? []).length >= killAtFlush) {
-      killed = true;
-      process_.kill("SIGKILL");
-    }
-  };
-  process_.stdout?.on("data", onData);
-  process_.stderr?.on("data", onData);
-  const [code, signal] = (await once(process_, "exit")) as [number | null, NodeJS.Signals | null];
-  if (killAtFlush === undefined && code !== 0) throw new Error(`sync failed (${code}): ${output}`);
-  return { killed: killed && signal === "SIGKILL" && !output.includes("done "), output };
-}
+const sync = (options: object, killAtFlush?: number) =>
+  syncInChild(child, options, killAtFlush === undefined ? {} : { killAtFlush });
 
 let emulator: UltimateEmulator | undefined;
 const cleanups: (() => Promise<void>)[] = [];
@@ -150,23 +129,9 @@ test.each([
       startDate: "2024-06-19",
     };
     const options = { settings, databasePath: space.databasePath, now, batchRows: 200, bulk };
-    const failing = spawn(
-      process.execPath,
-      ["--conditions=@parley/source", child, JSON.stringify({ ...options, failAtWrite: 3 })],
-      { stdio: ["ignore", "pipe", "pipe"] },
-    );
-    let output = "";
-    failing.stdout?.on("data", (chunk: Buffer) => {
-      output += chunk.toString();
-    });
-    failing.stderr?.on("data", (chunk: Buffer) => {
-      output += chunk.toString();
-    });
-    const hung = setTimeout(() => failing.kill("SIGKILL"), 30_000);
-    const [code] = (await once(failing, "exit")) as [number | null];
-    clearTimeout(hung);
-    expect(output).toContain("done failed: Error: write 3 failed on purpose");
-    expect(code).toBe(1);
+    const failed = await syncInChild(child, { ...options, failAtWrite: 3 }, { mayFail: true, timeoutMs: 30_000 });
+    expect(failed.output).toContain("done failed: Error: write 3 failed on purpose");
+    expect(failed.code).toBe(1);
     await sync(options);
     const served = new Set([...emulator.records(botId, "2024-06-19")].map((record) => record.conversation_id)).size;
     expect(

@@ -1,34 +1,13 @@
-import { type ChildProcess, spawn } from "node:child_process";
-import { once } from "node:events";
 import { fileURLToPath } from "node:url";
 import { createVoicegainEmulator, type VoicegainEmulator } from "@parley/sandbox/voicegain";
 import { afterEach, expect, test } from "vitest";
 import { queryDuckdb, workspace } from "../support/cli-harness.ts";
+import { syncInChild } from "../support/sync-in-child.ts";
 
 const child = fileURLToPath(new URL("../support/voicegain-sync-child.ts", import.meta.url));
 
-/** Runs one sync in a child process; with `killAtFlush`, SIGKILLs it once that many batches were written. */
-async function sync(options: object, killAtFlush?: number): Promise<{ killed: boolean; output: string }> {
-  const process_: ChildProcess = spawn(
-    process.execPath,
-    ["--conditions=@parley/source", child, JSON.stringify(options)],
-    { stdio: ["ignore", "pipe", "pipe"] },
-  );
-  let output = "";
-  let killed = false;
-  const onData = (chunk: Buffer) => {
-    output += chunk.toString();
-    if (killAtFlush !== undefined && !killed && (output.match(/^flushed /gm) ?? []).length >= killAtFlush) {
-      killed = true;
-      process_.kill("SIGKILL");
-    }
-  };
-  process_.stdout?.on("data", onData);
-  process_.stderr?.on("data", onData);
-  const [code, signal] = (await once(process_, "exit")) as [number | null, NodeJS.Signals | null];
-  if (killAtFlush === undefined && code !== 0) throw new Error(`sync failed (${code}): ${output}`);
-  return { killed: killed && signal === "SIGKILL" && !output.includes("done "), output };
-}
+const sync = (options: object, killAtFlush?: number) =>
+  syncInChild(child, options, killAtFlush === undefined ? {} : { killAtFlush });
 
 let emulator: VoicegainEmulator | undefined;
 const cleanups: (() => Promise<void>)[] = [];
