@@ -125,10 +125,17 @@ async function openDatabase(
     // A file database spills beside its file, as DuckDB does when it opens the file itself.
     instance = await DuckDBInstance.create(":memory:", { temp_directory: `${path}.tmp`, ...options });
     const connection = await instance.connect();
-    await connection.run(`ATTACH ${quoteLiteral(path)} (ROW_GROUP_SIZE ${config.rowGroupSize})`);
-    const attached = await connection.runAndReadAll("SELECT database_name FROM duckdb_databases() WHERE path = $1", [
-      path,
-    ]);
+    const attach = (alias: string) =>
+      connection.run(`ATTACH ${quoteLiteral(path)}${alias} (ROW_GROUP_SIZE ${config.rowGroupSize})`);
+    // A file named memory.* would take the name of the instance's own catalog: DuckDB's way for such names (main_db).
+    await attach("").catch((error: unknown) => {
+      if (!/database with name "memory" already exists/.test(String(error))) throw error;
+      return attach(" AS memory_db");
+    });
+    // Found as the catalog that is not the instance's own: DuckDB lists the path resolved (symlinks, `..`, cwd).
+    const attached = await connection.runAndReadAll(
+      "SELECT database_name FROM duckdb_databases() WHERE NOT internal AND database_name <> current_database()",
+    );
     await connection.run(`USE ${quoteIdentifier(String(attached.getRows()[0]?.[0]))}`);
     return { instance, connection };
   } catch (cause) {

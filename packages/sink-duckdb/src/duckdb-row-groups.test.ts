@@ -1,4 +1,4 @@
-import { mkdtemp, rm, stat } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, stat, symlink } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { batch, target } from "@parley/core/testing";
@@ -56,4 +56,26 @@ test("a batch of at least rowGroupSize rows is written straight into the file, n
 
 test("rowGroupSize must be a multiple of DuckDB's vector size (2048)", async () => {
   expect(() => createDuckdbSink({ path: ":memory:", rowGroupSize: 5000 })).toThrow(/rowGroupSize/);
+});
+
+test("the file opens however its path is written: through a symlinked folder, with `..`, or named like DuckDB's in-memory catalog", async () => {
+  work = await mkdtemp(join(tmpdir(), "parley-duckdb-paths-"));
+  await mkdir(join(work, "real"));
+  await symlink(join(work, "real"), join(work, "link"));
+  const paths = [join(work, "link", "a.duckdb"), `${work}/real/../real/b.duckdb`, join(work, "memory.duckdb")];
+  for (const path of paths) {
+    const sink = createDuckdbSink({ path });
+    try {
+      await sink.prepare([events]);
+      await sink.writeBatch(batch({ target: events, rows: rows(0, 3) }));
+    } finally {
+      await sink.close();
+    }
+    const reopened = createDuckdbSink({ path });
+    try {
+      expect(await reopened.query(`SELECT count(*)::INTEGER AS n FROM ${events.table}`), path).toEqual([{ n: 3 }]);
+    } finally {
+      await reopened.close();
+    }
+  }
 });
