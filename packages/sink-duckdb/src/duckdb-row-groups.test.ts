@@ -1,6 +1,6 @@
 import { mkdir, mkdtemp, rm, stat, symlink } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import { batch, target } from "@parley/core/testing";
 import { afterEach, expect, test } from "vitest";
 import { createDuckdbSink } from "./duckdb-sink.ts";
@@ -58,11 +58,16 @@ test("rowGroupSize must be a multiple of DuckDB's vector size (2048)", async () 
   expect(() => createDuckdbSink({ path: ":memory:", rowGroupSize: 5000 })).toThrow(/rowGroupSize/);
 });
 
-test("the file opens however its path is written: through a symlinked folder, with `..`, or named like DuckDB's in-memory catalog", async () => {
+test("the file opens however its path is written: relative (as the default ./parley.duckdb), through a symlinked folder, with `..`, or named like DuckDB's in-memory catalog", async () => {
   work = await mkdtemp(join(tmpdir(), "parley-duckdb-paths-"));
   await mkdir(join(work, "real"));
   await symlink(join(work, "real"), join(work, "link"));
-  const paths = [join(work, "link", "a.duckdb"), `${work}/real/../real/b.duckdb`, join(work, "memory.duckdb")];
+  const paths = [
+    relative(process.cwd(), join(work, "relative.duckdb")),
+    join(work, "link", "a.duckdb"),
+    `${work}/real/../real/b.duckdb`,
+    join(work, "memory.duckdb"),
+  ];
   for (const path of paths) {
     const sink = createDuckdbSink({ path });
     try {
