@@ -1,6 +1,8 @@
+import { spawnSync } from "node:child_process";
 import { mkdir, mkdtemp, rm, stat, symlink } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
+import { fileURLToPath } from "node:url";
 import { batch, target } from "@parley/core/testing";
 import { afterEach, expect, test } from "vitest";
 import { createDuckdbSink } from "./duckdb-sink.ts";
@@ -82,5 +84,36 @@ test("the file opens however its path is written: relative (as the default ./par
     } finally {
       await reopened.close();
     }
+  }
+});
+
+test("rows committed straight into the file, and their state, survive a SIGKILL before any checkpoint", async () => {
+  work = await mkdtemp(join(tmpdir(), "parley-duckdb-row-groups-kill-"));
+  const path = join(work, "db.duckdb");
+  // A process that commits two batches (the second of more than rowGroupSize rows, with its state) and is killed.
+  const child = `
+    import { createDuckdbSink } from "@parley/sink-duckdb";
+    import { batch, state, target } from "@parley/core/testing";
+    const events = target(${JSON.stringify({ name: "events", writeDisposition: "append", columns: events.stream.columns })});
+    const rows = (from, count) => Array.from({ length: count }, (_, i) => ({ id: "e" + (from + i), text: "x".repeat(200) }));
+    const sink = createDuckdbSink({ path: ${JSON.stringify(path)}, rowGroupSize: 8192 });
+    await sink.prepare([events]);
+    await sink.writeBatch(batch({ target: events, rows: rows(0, 100) }));
+    await sink.writeBatch(batch({ target: events, rows: rows(100, 9000), state: state("events", { upTo: 9100 }) }));
+    process.kill(process.pid, "SIGKILL");
+  `;
+  const run = spawnSync(process.execPath, ["--conditions=@parley/source", "--input-type=module", "-e", child], {
+    cwd: fileURLToPath(new URL("..", import.meta.url)),
+    encoding: "utf8",
+  });
+  expect(run.signal, run.stderr).toBe("SIGKILL");
+  const reopened = createDuckdbSink({ path });
+  try {
+    expect(
+      await reopened.query(`SELECT count(*)::INTEGER AS n, count(DISTINCT id)::INTEGER AS ids FROM ${events.table}`),
+    ).toEqual([{ n: 9100, ids: 9100 }]);
+    expect((await reopened.readState("conformance")).map((stored) => stored.value)).toEqual([{ upTo: 9100 }]);
+  } finally {
+    await reopened.close();
   }
 });
