@@ -338,6 +338,13 @@ const exactRecords: readonly [string, boolean][] = [
   ['{"id":"34","markers":[{"note":"\\u00e9 \\" ok"}],"name":"\\t"}', true],
   ['{"id":"35","agent":{"agentId":"\\u0000"}}', false],
   ['{"id":"36","score":0.1,"duration":-42}', true],
+  ['{"id":"37","started":"2024-05-12T25:15:45Z"}', false],
+  ['{"id":"38","started":"2023-02-29T08:10:01Z"}', false],
+  ['{"id":"39","started":"2024-05-12T23:15:45.1234Z"}', false],
+  ['{"id":"40","started":"2024-05-12T23:15:45.12+00:00","parent":"007","duration":-0}', true],
+  ['{"id":"41","score":12345678901234567}', false],
+  ['{"id":"42","started":"2024-05-12T23:60:45Z"}', false],
+  ['{"id":"43","score":1.5e2,"duration":1E3}', false],
 ];
 const exactContext = { values: {}, where: "" };
 

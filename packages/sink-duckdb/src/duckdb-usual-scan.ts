@@ -176,20 +176,82 @@ function lookup(byLength: KeyTable, bytes: Uint8Array, from: number, to: number)
 
 const countPattern = /^[0-9]{1,15}$/;
 const timestampPattern = /^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,6})?(\+00:00|Z)$/;
-// Times JavaScript reads to the millisecond (Date), so that DuckDB's microseconds cannot differ.
-const utcTimePattern = /^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,3})?(\+00:00|Z)$/;
-const wholeNumberPattern = /^-?(0|[1-9][0-9]{0,14})$/;
-const idNumberPattern = /^(0|[1-9][0-9]{0,14})$/;
-const numberPattern = /^-?(0|[1-9][0-9]{0,14})(\.[0-9]{1,15})?$/;
-
-/** A number's text as written (ASCII). */
-function numberText(bytes: Uint8Array, at: number, scan: Scan): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset + at, scan.end - at).toString("latin1");
-}
 /** The string's content as ASCII text, for the short readings (counts, timestamps, booleans); undefined if escaped. */
 function plain(bytes: Uint8Array, at: number, scan: Scan): string | undefined {
   if (scan.escaped) return undefined;
   return Buffer.from(bytes.buffer, bytes.byteOffset + at + 1, scan.end - at - 2).toString("latin1");
+}
+
+/**
+ * The usual forms of the exact-key readings, checked on the bytes (no text made): whole numbers of at most 15 digits
+ * without a leading zero (`-` only where allowed), numbers with at most 15 digits after the point (no exponent), and
+ * UTC times as `YYYY-MM-DDTHH:MM:SS`, at most milliseconds, then `Z` or `+00:00` (JavaScript reads them to the
+ * millisecond, so DuckDB's microseconds cannot differ), naming a real day and time.
+ */
+function digitsAt(bytes: Uint8Array, from: number, to: number): boolean {
+  for (let at = from; at < to; at++) {
+    const byte = bytes[at] as number;
+    if (byte < 48 || byte > 57) return false;
+  }
+  return true;
+}
+
+/** Where the whole digits starting at `from` end (at most 15, no leading zero), or -1. */
+function wholeDigitsEnd(bytes: Uint8Array, from: number, to: number): number {
+  let at = from;
+  while (at < to && at - from < 16 && (bytes[at] as number) >= 48 && (bytes[at] as number) <= 57) at++;
+  const count = at - from;
+  return count === 0 || count > 15 || (count > 1 && bytes[from] === 48) ? -1 : at;
+}
+
+function isWholeNumber(bytes: Uint8Array, from: number, to: number, signed: boolean): boolean {
+  const start = signed && bytes[from] === 45 ? from + 1 : from;
+  return wholeDigitsEnd(bytes, start, to) === to;
+}
+
+function isPlainNumber(bytes: Uint8Array, from: number, to: number): boolean {
+  const whole = wholeDigitsEnd(bytes, bytes[from] === 45 ? from + 1 : from, to);
+  if (whole === -1 || whole === to) return whole === to;
+  return bytes[whole] === 46 && to - whole >= 2 && to - whole <= 16 && digitsAt(bytes, whole + 1, to);
+}
+
+const twoDigits = (bytes: Uint8Array, at: number): number =>
+  ((bytes[at] as number) - 48) * 10 + ((bytes[at + 1] as number) - 48);
+
+function isUsualUtcTime(bytes: Uint8Array, from: number, to: number): boolean {
+  if (to - from < 20 || bytes[from + 4] !== 45 || bytes[from + 7] !== 45 || bytes[from + 10] !== 84) return false;
+  if (bytes[from + 13] !== colon || bytes[from + 16] !== colon) return false;
+  for (const at of [0, 2, 5, 8, 11, 14, 17]) if (!digitsAt(bytes, from + at, from + at + 2)) return false;
+  let at = from + 19;
+  if (bytes[at] === 46) {
+    const digits = at + 1;
+    while (at + 1 < to && at - digits < 3 && (bytes[at + 1] as number) >= 48 && (bytes[at + 1] as number) <= 57) at++;
+    if (at === digits - 1 || at - digits >= 3) return false;
+    at++;
+  }
+  const zone = to - at === 1 ? bytes[at] === 90 : to - at === 6 && zeroOffset(bytes, at);
+  if (!zone) return false;
+  const year = twoDigits(bytes, from) * 100 + twoDigits(bytes, from + 2);
+  const month = twoDigits(bytes, from + 5);
+  const day = twoDigits(bytes, from + 8);
+  if (twoDigits(bytes, from + 11) > 23 || twoDigits(bytes, from + 14) > 59 || twoDigits(bytes, from + 17) > 59)
+    return false;
+  if (month < 1 || month > 12 || day < 1) return false;
+  if (month === 2 && day === 29) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  return day <= (daysInMonth[month - 1] as number);
+}
+
+const daysInMonth = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+function zeroOffset(bytes: Uint8Array, at: number): boolean {
+  return (
+    bytes[at] === 43 &&
+    bytes[at + 1] === 48 &&
+    bytes[at + 2] === 48 &&
+    bytes[at + 3] === colon &&
+    bytes[at + 4] === 48 &&
+    bytes[at + 5] === 48
+  );
 }
 
 /** A usual key value as the JavaScript mapper gives it (a count as a number, a boolean as one), for comparing keys. */
@@ -248,24 +310,19 @@ function usualKind(kind: number, reading: FieldMapping["reading"], bytes: Uint8A
     case "text or null":
       return kind === kinds.string || kind === kinds.emptyString || kind === kinds.literal;
     case "number":
-      return kind === kinds.emptyString || (kind === kinds.number && numberPattern.test(numberText(bytes, at, scan)));
+      return kind === kinds.emptyString || (kind === kinds.number && isPlainNumber(bytes, at, scan.end));
     case "whole number":
-      return (
-        kind === kinds.emptyString || (kind === kinds.number && wholeNumberPattern.test(numberText(bytes, at, scan)))
-      );
-    case "numeric id": {
+      return kind === kinds.emptyString || (kind === kinds.number && isWholeNumber(bytes, at, scan.end, true));
+    case "numeric id":
       if (kind === kinds.emptyString) return true;
-      if (kind === kinds.number) return idNumberPattern.test(numberText(bytes, at, scan));
-      const text = kind === kinds.string ? plain(bytes, at, scan) : undefined;
-      return text !== undefined && countPattern.test(text);
-    }
+      if (kind === kinds.number) return isWholeNumber(bytes, at, scan.end, false);
+      // Digits as text: `"007"` is 7 in JavaScript and in DuckDB's cast alike.
+      return kind === kinds.string && !scan.escaped && scan.end - at - 2 <= 15 && digitsAt(bytes, at + 1, scan.end - 1);
     case "true or false":
       return kind === kinds.emptyString || kind === kinds.literal;
-    case "utc time": {
+    case "utc time":
       if (kind === kinds.emptyString) return true;
-      const text = kind === kinds.string ? plain(bytes, at, scan) : undefined;
-      return text !== undefined && utcTimePattern.test(text) && isRealDate(text);
-    }
+      return kind === kinds.string && !scan.escaped && isUsualUtcTime(bytes, at + 1, scan.end - 1);
     case "text list":
       return kind === kinds.list;
     default:
@@ -315,6 +372,16 @@ class Scan {
   string(at: number): number {
     const bytes = this.bytes;
     this.escaped = false;
+    // Most strings (keys, short values) end within a few bytes: a plain loop costs less than a native search each.
+    const stop = Math.min(this.limit, at + 48);
+    for (let index = at + 1; index < stop; index++) {
+      const byte = bytes[index];
+      if (byte === quote) {
+        this.end = index + 1;
+        return this.end;
+      }
+      if (byte === backslash) break;
+    }
     let from = at + 1;
     for (;;) {
       const closing = bytes.indexOf(quote, from);
