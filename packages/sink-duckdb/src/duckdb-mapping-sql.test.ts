@@ -132,6 +132,16 @@ function paths(stream: MergeStreamDefinition & { mapping: RecordMapping }, conte
       const bytes = Buffer.from(text);
       return scan(bytes, 0, bytes.length, context.values) !== undefined;
     },
+    /** The merge key the scanner gives for a usual record, and the one the JavaScript mapper's row holds. */
+    keys(text: string): [unknown, unknown] {
+      const bytes = Buffer.from(text);
+      const mapped = mapRecordText(mapper, text, context);
+      const row = mapped.ok ? mapped.row : {};
+      return [
+        scan(bytes, 0, bytes.length, context.values),
+        Object.fromEntries(stream.primaryKey.map((column) => [column, row[column]])),
+      ];
+    },
     /** The row DuckDB's typed reader and the generated SQL store for one record (undefined if the reader refuses it). */
     async fromSql(text: string, index: number): Promise<Record<string, unknown> | undefined> {
       const staged = join(directory, `raw-${stream.name}-${index}.ndjson`);
@@ -374,6 +384,15 @@ describe("mapping SQL generated from a RecordMapping with exact keys and nested 
     expect(exactRecords.map(([text]) => `${exact.usual(text)} ${text.slice(0, 60)}`)).toEqual(
       exactRecords.map(([text, fast]) => `${fast} ${text.slice(0, 60)}`),
     );
+  });
+
+  test("the scanner gives each usual record's key as the JavaScript mapper reads it", () => {
+    const usualRecords = exactRecords.filter(([text]) => exact.usual(text));
+    expect(usualRecords.length).toBeGreaterThan(5);
+    for (const [text] of usualRecords) {
+      const [scanned, mapped] = exact.keys(text);
+      expect(scanned, text).toEqual(mapped);
+    }
   });
 
   test("every record the scanner calls usual, and every variation of one, is stored by DuckDB's reader and the generated SQL exactly as the JavaScript path stores it", async () => {

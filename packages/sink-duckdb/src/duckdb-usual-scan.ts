@@ -264,6 +264,14 @@ function keyValue(
   readingOf: readonly FieldMapping["reading"][],
 ): unknown {
   const start = valueStart[index] as number;
+  if (readingOf[index] === "numeric id") {
+    // A usual id is at most 15 digits, bare or quoted: read from the bytes.
+    const quoted = bytes[start] === quote ? 1 : 0;
+    let number = 0;
+    for (let at = start + quoted; at < (valueEnd[index] as number) - quoted; at++)
+      number = number * 10 + ((bytes[at] as number) - 48);
+    return number;
+  }
   const text = Buffer.from(bytes.buffer, bytes.byteOffset + start, (valueEnd[index] as number) - start).toString(
     "utf8",
   );
@@ -272,7 +280,6 @@ function keyValue(
   switch (readingOf[index]) {
     case "count":
     case "whole number":
-    case "numeric id":
     case "number":
       return Number(value);
     case "boolean":
