@@ -47,6 +47,8 @@ test.each([
       // State never runs ahead of the data: every call at or below the stored cursor is stored.
       const [state] = await queryDuckdb(space.databasePath, "SELECT state FROM _parley_state WHERE stream = 'calls'");
       const after = (state?.state as { consecutive?: { afterCallId: number } } | undefined)?.consecutive?.afterCallId;
+      // By the seventh written batch some pages have been checkpointed: the check below is then not vacuous.
+      if (killAt === 7) expect(after, "a cursor stored before the kill").toBeGreaterThan(0);
       const covered = expected.filter((callId) => callId <= (after ?? 0)).length;
       const [stored] = await queryDuckdb(
         space.databasePath,

@@ -1,9 +1,10 @@
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { MergeStreamDefinition, RawRecordPart, RecordContext, Sink } from "@parley/core";
 import { batch, target } from "@parley/core/testing";
 import { afterEach, expect, test } from "vitest";
+import { readerRefused } from "./duckdb-raw-load.ts";
 import { createDuckdbSink } from "./duckdb-sink.ts";
 
 let work: string | undefined;
@@ -186,4 +187,33 @@ test("context values are typed as their columns in the generated SQL: a file's d
     { id: "a", day: "2024-06-19" },
     { id: "b", day: "2024-06-18" },
   ]);
+});
+
+test("only DuckDB's reader refusals and failed casts send a batch the sure way; a fault in the SQL or the disk does not", async () => {
+  const sink = createDuckdbSink({ path: ":memory:" });
+  const failure = (sql: string) =>
+    sink.query(sql).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+  try {
+    work = await mkdtemp(join(tmpdir(), "parley-duckdb-bulk-"));
+    const file = join(work, "twice.ndjson");
+    await writeFile(file, '{"a":"x","a":"y"}\n{"a":tru}\n');
+    const refusals = [
+      await failure(`SELECT * FROM read_json('${file}', format = 'newline_delimited', columns = {'a': 'VARCHAR'})`),
+      await failure("SELECT CAST('seven' AS BIGINT)"),
+    ];
+    const faults = [
+      await failure("SELECT COALESCE('2024-06-19'::VARCHAR, DATE '2024-06-19')"),
+      await failure("SELECT * FROM no_such_table"),
+      await failure(`SELECT * FROM read_json('${join(work, "missing.ndjson")}')`),
+      await failure("SELECT * FROM ("),
+    ];
+    for (const error of [...refusals, ...faults]) expect(error).toBeInstanceOf(Error);
+    expect(refusals.map(readerRefused)).toEqual([true, true]);
+    expect(faults.map(readerRefused)).toEqual([false, false, false, false]);
+  } finally {
+    await sink.close();
+  }
 });

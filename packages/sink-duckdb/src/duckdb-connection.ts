@@ -66,7 +66,9 @@ export class DuckdbSession {
       try {
         await connection.run([...during, "BEGIN TRANSACTION", ...statements, "COMMIT", ...after].join(";\n"));
       } catch (error) {
-        await connection.run(["ROLLBACK", ...after].join(";\n")).catch(() => undefined);
+        // Separate calls: after a failed COMMIT there is no transaction to roll back, and the threads still return.
+        await connection.run("ROLLBACK").catch(() => undefined);
+        if (threads !== undefined) await connection.run(restore).catch(() => undefined);
         throw error;
       }
     });

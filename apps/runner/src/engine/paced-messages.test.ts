@@ -73,6 +73,10 @@ test("a message is not kept alive once it was handed on (a long read must not ho
 
 test("a reader that stops early ends the source's read: the source's cleanup runs, also after an abort mid-wait", async () => {
   const cleaned: string[] = [];
+  let cleanedUp = () => undefined as void;
+  const cleanup = new Promise<void>((resolve) => {
+    cleanedUp = resolve;
+  });
   async function* holding(name: string, pauseMs: number): AsyncGenerator<number> {
     try {
       for (let index = 0; ; index += 1) {
@@ -81,6 +85,7 @@ test("a reader that stops early ends the source's read: the source's cleanup run
       }
     } finally {
       cleaned.push(name);
+      if (cleaned.length === 2) cleanedUp();
     }
   }
   for await (const paced of pacedMessages(holding("stopped at a message", 0), 1_000, new AbortController().signal))
@@ -94,7 +99,7 @@ test("a reader that stops early ends the source's read: the source's cleanup run
       for await (const _ of pacedMessages(holding("aborted while reading", 200), 1_000, controller.signal));
     })(),
   ).rejects.toThrow("stopped");
-  // The source was mid-read when the abort came: its read ends once that message is in.
-  await sleep(300);
+  // The source was mid-read when the abort came: its read ends once that message is in (or the test times out).
+  await cleanup;
   expect(cleaned).toEqual(["stopped at a message", "aborted while reading"]);
 });

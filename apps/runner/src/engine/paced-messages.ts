@@ -56,8 +56,8 @@ export async function* pacedMessages<T>(
     // A reader that stops early ends the source's read too, so it lets go of what it holds (a download's body,
     // which an HTTP agent's close would otherwise wait for forever). While a message is still being read, the
     // source ends after it; waiting for that could take as long as the source does not watch the abort.
-    const ended = iterator.return?.();
-    if (reading) ended?.catch(() => undefined);
-    else await ended;
+    // The run's own outcome stands: an error in the source's cleanup is not what the run failed of.
+    const ended = iterator.return?.().catch(() => undefined);
+    if (!reading) await ended;
   }
 }
