@@ -52,6 +52,7 @@ export {
   jsonBytes,
   rawRecordTexts,
 } from "./mapping/json-element-splitter.ts";
+export { splitRawRecords } from "./mapping/raw-records-split.ts";
 export {
   createRecordMapper,
   type MappedRecord,

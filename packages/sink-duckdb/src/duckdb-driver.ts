@@ -176,6 +176,9 @@ export function createDuckdbDriver(config: DuckdbConfig): WarehouseDriver {
       };
     },
     ...(config.mapInSql ? { mapRawRecords: mapInSql } : {}),
+    // A commit of whole row groups is written straight into the file; a small leftover group is merged with the
+    // next ones at the checkpoint, rewriting them (1.1 s per 200k Voicegain calls in 18k-row batches).
+    batchRowMultiple: config.rowGroupSize,
     async ensureNamespace() {
       await query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(config.schema)}`);
     },

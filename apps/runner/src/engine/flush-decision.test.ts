@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { decideFlush, type FlushMoment, type StreamSituation } from "./flush-decision.ts";
+import { alignBatch, decideFlush, type FlushMoment, type StreamSituation } from "./flush-decision.ts";
 
 type Mode = "merge" | "append" | "replace" | "merge, full refresh" | "append, full refresh";
 /** Where the newest unstored checkpoint sits in a buffer of 12 rows: none, after all 12, or after the first 5. */
@@ -161,5 +161,36 @@ describe("decideFlush: edges", () => {
     expect(brief(decideFlush({ ...situation("append, full refresh", "end", "prefix"), ...staged }))).toBe(
       "refuse uncovered-tail 3",
     );
+  });
+});
+
+describe("a bulk batch cut to whole row groups (alignBatch, multiples of 5 over the 12 buffered rows)", () => {
+  const aligned = (mode: Mode, moment: FlushMoment, position: Position) => {
+    const at = situation(mode, moment, position);
+    return brief(alignBatch(decideFlush(at), at, 5));
+  };
+  const cases: readonly [Mode, FlushMoment, Position, string][] = [
+    // The rows still cover the checkpoint (5 of 12 covered, 10 written): the state goes along.
+    ["merge", "record", "prefix", "write 10 +state"],
+    // The cut leaves covered rows behind: the state waits for them.
+    ["merge", "record", "all", "write 10"],
+    ["merge", "checkpoint", "all", "write 10"],
+    ["merge", "checkpoint", "prefix", "write 5 +state"],
+    ["replace", "record", "none", "write 10"],
+    ["merge, full refresh", "checkpoint", "all", "write 10"],
+    // Never where writing less would change what a stop, a failure or the end stores, nor for an append.
+    ["merge", "end", "all", "write 12 +state +complete"],
+    ["merge", "stop", "all", "write 12 +state"],
+    ["merge", "fail", "all", "write 12 +state"],
+    ["append", "record", "all", "write 12 +state"],
+    ["append", "checkpoint", "all", "write 12 +state"],
+  ];
+  test.each(cases)("%s at %s, checkpoint %s: %s", (mode, moment, position, expected) => {
+    expect(aligned(mode, moment, position)).toBe(expected);
+  });
+  test("a batch below one multiple, or already whole, is left as decided", () => {
+    const at = situation("merge", "record", "all");
+    expect(brief(alignBatch(decideFlush(at), at, 16))).toBe("write 12 +state");
+    expect(brief(alignBatch(decideFlush(at), at, 4))).toBe("write 12 +state");
   });
 });

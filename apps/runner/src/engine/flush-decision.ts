@@ -105,3 +105,18 @@ export function decideFlush(situation: StreamSituation): FlushDecision {
 function uncoveredTail(rows: number): FlushDecision {
   return { ...wait, refuse: { reason: "uncovered-tail", rows } };
 }
+
+/**
+ * A bulk batch cut to a whole multiple of the rows its sink stores together (`Sink.batchRowMultiple`); the rest
+ * waits for the next batch. Only where writing fewer rows than decided is harmless: merge and replace streams,
+ * while reading (a record or checkpoint moment), never at the end, a stop or a failure. The state goes along only
+ * if the rows still cover its checkpoint; otherwise it waits with the rest.
+ */
+export function alignBatch(decision: FlushDecision, situation: StreamSituation, multiple: number): FlushDecision {
+  if (!decision.write || decision.complete || !(multiple > 0)) return decision;
+  if (situation.moment !== "record" && situation.moment !== "checkpoint") return decision;
+  if (situation.disposition === "append" && !situation.fullRefresh) return decision;
+  const aligned = Math.floor(decision.writeRows / multiple) * multiple;
+  if (aligned === 0 || aligned === decision.writeRows) return decision;
+  return { ...decision, writeRows: aligned, withState: decision.withState && aligned >= (situation.coveredRows ?? 0) };
+}

@@ -73,7 +73,7 @@ test("a message is not kept alive once it was handed on (a long read must not ho
 
 test("a reader that stops early ends the source's read: the source's cleanup runs, also after an abort mid-wait", async () => {
   const cleaned: string[] = [];
-  let cleanedUp = () => undefined as void;
+  let cleanedUp: () => void = () => undefined;
   const cleanup = new Promise<void>((resolve) => {
     cleanedUp = resolve;
   });

@@ -1,12 +1,13 @@
-import type {
-  JsonValue,
-  RawRecordPart,
-  RawRecords,
-  RecordContext,
-  RejectedRecord,
-  TableTarget,
-  ValidatedRow,
-  WriteDisposition,
+import {
+  type JsonValue,
+  type RawRecordPart,
+  type RawRecords,
+  type RecordContext,
+  type RejectedRecord,
+  splitRawRecords,
+  type TableTarget,
+  type ValidatedRow,
+  type WriteDisposition,
 } from "@parley/core";
 import type { FlushDecision, FlushMoment, StreamSituation } from "./flush-decision.ts";
 
@@ -117,13 +118,29 @@ export class StreamBuffer {
     rejects: RejectedRecord[];
     state: JsonValue | undefined;
   } {
-    const count = decision.writeRows;
+    let count = decision.writeRows;
     let items = 0;
-    for (let taken = 0; taken < count; items++) taken += recordsIn(this.rows[items] as BufferedRow);
+    let taken = 0;
+    for (; taken < count; items++) taken += recordsIn(this.rows[items] as BufferedRow);
+    const last = this.rows[items - 1];
+    if (taken > count && last instanceof RawChunk) {
+      // A batch cut to a row multiple (`alignBatch`) ends inside a chunk: the chunk is cut there, the rest waits.
+      // A chunk without record offsets cannot be cut and goes whole: a few more rows, where that is harmless.
+      const halves = splitRawRecords(last.records, last.records.count - (taken - count));
+      if (halves === undefined) count = taken;
+      else {
+        this.rows.splice(items - 1, 1, new RawChunk(halves[0], last.context), new RawChunk(halves[1], last.context));
+        // The separator between the halves belongs to neither.
+        this.bufferedRawBytes -=
+          last.records.bytes.byteLength - halves[0].bytes.byteLength - halves[1].bytes.byteLength;
+      }
+    }
     const rows = items === this.rows.length ? this.rows : this.rows.slice(0, items);
     const takenRecords = rows.reduce((sum, row) => sum + recordsIn(row), 0);
     if (takenRecords !== count)
-      throw new Error(`a write of ${count} records would split a raw chunk (${takenRecords} records) (a Parley bug)`);
+      throw new Error(
+        `a write of ${count} records would split a buffered row (${takenRecords} records) (a Parley bug)`,
+      );
     this.rows = items === this.rows.length ? [] : this.rows.slice(items);
     this.bufferedRecords -= count;
     for (const row of rows) if (row instanceof RawChunk) this.bufferedRawBytes -= row.records.bytes.byteLength;

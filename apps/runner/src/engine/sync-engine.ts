@@ -18,7 +18,7 @@ import {
   type ValidatedRow,
 } from "@parley/core";
 import { type PiiSettings, preparePii } from "../pii/pii-run.ts";
-import { decideFlush, type FlushDecision, type FlushMoment } from "./flush-decision.ts";
+import { alignBatch, decideFlush, type FlushDecision, type FlushMoment } from "./flush-decision.ts";
 import { newLoadId } from "./load-id.ts";
 import { pacedMessages } from "./paced-messages.ts";
 import { usableState } from "./stored-state.ts";
@@ -175,7 +175,10 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
   };
 
   const consult = async (buffer: StreamBuffer, moment: FlushMoment): Promise<FlushDecision> => {
-    const decision = decideFlush(buffer.situation(moment, limits, Date.now() - buffer.lastFlushAt >= flushIntervalMs));
+    const situation = buffer.situation(moment, limits, Date.now() - buffer.lastFlushAt >= flushIntervalMs);
+    let decision = decideFlush(situation);
+    if (buffer.rows[0] instanceof RawChunk && sink.batchRowMultiple !== undefined)
+      decision = alignBatch(decision, situation, sink.batchRowMultiple);
     if (decision.write) await write(buffer, decision);
     return decision;
   };

@@ -124,6 +124,12 @@ export interface Sink {
    * stream's `mapping` (its bulk path); without it the runner maps raw records in JavaScript.
    */
   readonly rawRecords?: boolean;
+  /**
+   * A bulk batch larger than this many records is cut to a multiple of it (the rest waits for the next batch):
+   * the number of rows the warehouse stores together (DuckDB: its row group size), so each commit adds whole groups
+   * and the warehouse need not merge small leftovers later. Absent: batches are cut by size alone.
+   */
+  readonly batchRowMultiple?: number | undefined;
   /** Ends a stream's load: a replace swaps its staged rows in, with the state, in one transaction. */
   completeStream(completion: StreamCompletion): Promise<void>;
 

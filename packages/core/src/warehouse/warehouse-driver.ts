@@ -76,6 +76,8 @@ export interface WarehouseDriver {
     parts: readonly RawRecordPart[],
     after: Promise<unknown>,
   ): Promise<MappedRawRecords>;
+  /** See `Sink.batchRowMultiple`. */
+  readonly batchRowMultiple?: number;
   /** Creates the sink's schema or dataset if missing. */
   ensureNamespace(): Promise<void>;
   close(): Promise<void>;

@@ -65,6 +65,10 @@ class WarehouseSink implements Sink {
     this.rawRecords = options.driver.mapRawRecords !== undefined;
   }
 
+  get batchRowMultiple(): number | undefined {
+    return this.#driver.batchRowMultiple;
+  }
+
   get maxIdentifierLength(): number {
     return this.#driver.maxIdentifierLength;
   }
