@@ -164,7 +164,7 @@ describe("decideFlush: edges", () => {
   });
 });
 
-describe("a bulk batch cut to whole row groups (alignBatch, multiples of 5 over the 12 buffered rows)", () => {
+describe("a bulk batch cut to whole row groups when it would leave a small one (alignBatch, multiples of 5 over 12 rows)", () => {
   const aligned = (mode: Mode, moment: FlushMoment, position: Position) => {
     const at = situation(mode, moment, position);
     return brief(alignBatch(decideFlush(at), at, 5));
@@ -188,9 +188,11 @@ describe("a bulk batch cut to whole row groups (alignBatch, multiples of 5 over 
   test.each(cases)("%s at %s, checkpoint %s: %s", (mode, moment, position, expected) => {
     expect(aligned(mode, moment, position)).toBe(expected);
   });
-  test("a batch below one multiple, or already whole, is left as decided", () => {
+  test("a batch below one multiple, already whole, or leaving half a multiple or more is left as decided", () => {
     const at = situation("merge", "record", "all");
     expect(brief(alignBatch(decideFlush(at), at, 16))).toBe("write 12 +state");
     expect(brief(alignBatch(decideFlush(at), at, 4))).toBe("write 12 +state");
+    // 12 = 7 + 5: a leftover of 5 is no small group (two would not fit in one).
+    expect(brief(alignBatch(decideFlush(at), at, 7))).toBe("write 12 +state");
   });
 });

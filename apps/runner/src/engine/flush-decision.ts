@@ -107,16 +107,17 @@ function uncoveredTail(rows: number): FlushDecision {
 }
 
 /**
- * A bulk batch cut to a whole multiple of the rows its sink stores together (`Sink.batchRowMultiple`); the rest
- * waits for the next batch. Only where writing fewer rows than decided is harmless: merge and replace streams,
- * while reading (a record or checkpoint moment), never at the end, a stop or a failure. The state goes along only
- * if the rows still cover its checkpoint; otherwise it waits with the rest.
+ * A bulk batch cut to a whole multiple of the rows its sink stores together (`Sink.batchRowMultiple`) when it would
+ * leave a small group, under half a multiple (two of those fit in one group, which the warehouse merges later,
+ * rewriting them: DuckDB at its checkpoint); the rest waits for the next batch. Only where writing fewer rows than
+ * decided is harmless: merge and replace streams, while reading (a record or checkpoint moment), never at the end,
+ * a stop or a failure. The state goes along only if the rows still cover its checkpoint; otherwise it waits too.
  */
 export function alignBatch(decision: FlushDecision, situation: StreamSituation, multiple: number): FlushDecision {
   if (!decision.write || decision.complete || !(multiple > 0)) return decision;
   if (situation.moment !== "record" && situation.moment !== "checkpoint") return decision;
   if (situation.disposition === "append" && !situation.fullRefresh) return decision;
   const aligned = Math.floor(decision.writeRows / multiple) * multiple;
-  if (aligned === 0 || aligned === decision.writeRows) return decision;
+  if (aligned === 0 || decision.writeRows - aligned >= multiple / 2) return decision;
   return { ...decision, writeRows: aligned, withState: decision.withState && aligned >= (situation.coveredRows ?? 0) };
 }
