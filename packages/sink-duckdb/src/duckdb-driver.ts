@@ -85,6 +85,7 @@ export function createDuckdbDriver(config: DuckdbConfig): WarehouseDriver {
         relation: direct.relation,
         ...(direct.uniqueKeys === undefined ? {} : { uniqueKeys: direct.uniqueKeys }),
         rejects: direct.rejects,
+        mappedInJavaScript: direct.mappedInJavaScript,
         release: () => direct.remove().finally(removeFiles),
         fallback: async (failure) => {
           if (!readerRefused(failure)) throw failure;

@@ -24,6 +24,8 @@ export interface MappedRawRecords {
   /** The stream's columns and `_parley_position` (the record's place in the batch). */
   readonly relation: string;
   readonly rejects: readonly RejectedRecord[];
+  /** Records mapped in JavaScript (rejects included): not in the usual forms, or the whole batch after a refusal. */
+  readonly mappedInJavaScript: number;
   drop(): Promise<void>;
 }
 
@@ -82,9 +84,10 @@ export async function loadRawBatch(
       rejects = all;
       rows = everything;
     }
+    const mappedInJavaScript = rows.length + rejects.length;
     if (rows.length > 0) await insertMapped(connection, mappedTable, columns, rows, directory, id);
     const relation = `(SELECT rowid::DOUBLE AS ${positionColumn}, ${names} FROM ${table} UNION ALL SELECT ${positionColumn}, ${names} FROM ${mappedTable})`;
-    return { relation, rejects, drop };
+    return { relation, rejects, mappedInJavaScript, drop };
   } catch (error) {
     await drop().catch(() => undefined);
     throw error;
@@ -103,7 +106,13 @@ export async function readRawBatchDirectly(
   batch: PreparedRawBatch,
   keys: readonly Record<string, unknown>[],
   directory: string,
-): Promise<{ relation: string; uniqueKeys?: string; rejects: readonly RejectedRecord[]; remove(): Promise<void> }> {
+): Promise<{
+  relation: string;
+  uniqueKeys?: string;
+  rejects: readonly RejectedRecord[];
+  mappedInJavaScript: number;
+  remove(): Promise<void>;
+}> {
   const id = `${process.pid}_${++tableCounter}`;
   const columns = stream.columns;
   const files: string[] = [];
@@ -120,7 +129,8 @@ export async function readRawBatchDirectly(
       selects.push(selectRowsFile(path, columns));
     }
     const relation = `(${selects.length === 0 ? selectNothing(columns) : selects.join(" UNION ALL ")})`;
-    if (stream.writeDisposition !== "merge") return { relation, rejects: batch.rejects, remove };
+    const mappedInJavaScript = batch.rows.length + batch.rejects.length;
+    if (stream.writeDisposition !== "merge") return { relation, rejects: batch.rejects, mappedInJavaScript, remove };
     const keyColumns = (stream.primaryKey ?? []).map(
       (name) => columns.find((column) => column.name === name) as ColumnDefinition,
     );
@@ -131,7 +141,7 @@ export async function readRawBatchDirectly(
       await writeRowsFile(path, keys);
       uniqueKeys = `(${selectRowsFile(path, keyColumns)})`;
     }
-    return { relation, uniqueKeys, rejects: batch.rejects, remove };
+    return { relation, uniqueKeys, rejects: batch.rejects, mappedInJavaScript, remove };
   } catch (error) {
     await remove();
     throw error;

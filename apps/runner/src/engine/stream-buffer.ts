@@ -51,6 +51,8 @@ export class StreamBuffer {
   /** The stream ended and was completed (for a replace: the staged rows took the table's place). */
   completed = false;
   rejectCount = 0;
+  /** Raw records the sink's bulk path mapped in JavaScript (`WriteOutcome.mappedInJavaScript`). */
+  mappedInJavaScript = 0;
   lastFlushAt: number;
 
   constructor(

@@ -41,6 +41,11 @@ export interface WriteBatch {
 /** What a write reports back: raw records that became rejects (counted as records when they were read). */
 export interface WriteOutcome {
   readonly rejected: number;
+  /**
+   * Raw records the bulk path did not hand to the warehouse's own reader (forms it is not given, such as a field
+   * the mapping does not name): mapped in JavaScript instead, rejects included. The same rows, a slower load.
+   */
+  readonly mappedInJavaScript?: number;
 }
 
 /** Sent once per stream after its last batch. For `replace` streams this is when the new rows become visible. */

@@ -102,6 +102,8 @@ export interface MappedRawRecords {
   readonly uniqueKeys?: string;
   /** Records that could not be rows, with their reasons; stored with the batch. */
   readonly rejects: readonly RejectedRecord[];
+  /** See `WriteOutcome.mappedInJavaScript`. */
+  readonly mappedInJavaScript: number;
   release(): Promise<void>;
   /**
    * For a relation the warehouse reads only inside the write's transaction, where its reader may still refuse a

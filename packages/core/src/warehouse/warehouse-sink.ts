@@ -205,7 +205,7 @@ class WarehouseSink implements Sink {
       await mapped.release();
     }
     if (staging !== undefined) staging.rows += count;
-    return { rejected: mapped.rejects.length };
+    return { rejected: mapped.rejects.length, mappedInJavaScript: mapped.mappedInJavaScript };
   }
 
   /** A bulk batch's rows, rejects and state, in one transaction. */
