@@ -66,7 +66,7 @@ export function createDuckdbDriver(config: DuckdbConfig): WarehouseDriver {
     const batch = await prepareRawBatch(area.directory, `raw-${randomUUID()}`, stream, parts);
     const removeFiles = () => area.remove(batch.files.map((file) => file.path));
     const copied = async (): Promise<MappedRawRecords> => {
-      const mapped = await session.exclusive((connection) => loadRawBatch(connection, stream, batch, area.directory));
+      const mapped = await session.exclusive((connection) => loadRawBatch(connection, stream, batch, area));
       return { ...mapped, release: () => session.exclusive(() => mapped.drop()).finally(removeFiles) };
     };
     try {
@@ -76,7 +76,7 @@ export function createDuckdbDriver(config: DuckdbConfig): WarehouseDriver {
         return await copied();
       }
       // Written now, while the previous batch loads; DuckDB reads them only in this batch's write.
-      const direct = await readRawBatchDirectly(stream, batch, read.keys, area.directory);
+      const direct = await readRawBatchDirectly(stream, batch, read.keys, area);
       await after.catch(async (error: unknown) => {
         await direct.remove();
         throw error;

@@ -1,5 +1,3 @@
-import { open, rm } from "node:fs/promises";
-import { join } from "node:path";
 import type { DuckDBConnection } from "@duckdb/node-api";
 import {
   type ColumnDefinition,
@@ -9,7 +7,7 @@ import {
   type StreamDefinition,
   type ValidatedRow,
 } from "@parley/core";
-import { positionColumn } from "@parley/core/warehouse";
+import { positionColumn, type StagingArea } from "@parley/core/warehouse";
 import { fileColumn, mappingSelectSql, readerColumns } from "./duckdb-mapping-sql.ts";
 import {
   javaScriptMapper,
@@ -38,6 +36,7 @@ const maximumObjectSize = 16_777_216;
 export function readerRefused(error: unknown): boolean {
   return /^(Invalid Input|Conversion) Error:/.test(error instanceof Error ? error.message : String(error));
 }
+
 let tableCounter = 0;
 
 /**
@@ -50,7 +49,7 @@ export async function loadRawBatch(
   connection: DuckDBConnection,
   stream: MappedStream,
   batch: PreparedRawBatch,
-  directory: string,
+  area: StagingArea,
 ): Promise<MappedRawRecords> {
   const id = `${process.pid}_${++tableCounter}`;
   const table = quoteIdentifier(`_parley_raw_${id}`);
@@ -85,7 +84,7 @@ export async function loadRawBatch(
       rows = everything;
     }
     const mappedInJavaScript = rows.length + rejects.length;
-    if (rows.length > 0) await insertMapped(connection, mappedTable, columns, rows, directory, id);
+    if (rows.length > 0) await insertMapped(connection, mappedTable, columns, rows, area);
     const relation = `(SELECT rowid::DOUBLE AS ${positionColumn}, ${names} FROM ${table} UNION ALL SELECT ${positionColumn}, ${names} FROM ${mappedTable})`;
     return { relation, rejects, mappedInJavaScript, drop };
   } catch (error) {
@@ -105,7 +104,7 @@ export async function readRawBatchDirectly(
   stream: MappedStream,
   batch: PreparedRawBatch,
   keys: readonly Record<string, unknown>[],
-  directory: string,
+  area: StagingArea,
 ): Promise<{
   relation: string;
   uniqueKeys?: string;
@@ -113,20 +112,15 @@ export async function readRawBatchDirectly(
   mappedInJavaScript: number;
   remove(): Promise<void>;
 }> {
-  const id = `${process.pid}_${++tableCounter}`;
   const columns = stream.columns;
   const files: string[] = [];
-  const remove = () => Promise.all(files.map((file) => rm(file, { force: true }))).then(() => undefined);
+  const remove = () => area.remove(files);
   try {
     const selects = layoutRuns(batch.files).map((run) => selectStaged(stream, batch.contexts, run));
     if (batch.rows.length > 0) {
-      const path = join(directory, `_parley_raw_${id}_js.ndjson`);
-      files.push(path);
-      await writeRowsFile(
-        path,
-        batch.rows.map(({ row }) => row),
-      );
-      selects.push(selectRowsFile(path, columns));
+      const paths = await area.writeNdjson(batch.rows.map(({ row }) => row));
+      files.push(...paths);
+      selects.push(selectRowsFile(paths, columns));
     }
     const relation = `(${selects.length === 0 ? selectNothing(columns) : selects.join(" UNION ALL ")})`;
     const mappedInJavaScript = batch.rows.length + batch.rejects.length;
@@ -136,10 +130,9 @@ export async function readRawBatchDirectly(
     );
     let uniqueKeys = `(${selectNothing(keyColumns)})`;
     if (keys.length > 0) {
-      const path = join(directory, `_parley_raw_${id}_keys.ndjson`);
-      files.push(path);
-      await writeRowsFile(path, keys);
-      uniqueKeys = `(${selectRowsFile(path, keyColumns)})`;
+      const paths = await area.writeNdjson(keys);
+      files.push(...paths);
+      uniqueKeys = `(${selectRowsFile(paths, keyColumns)})`;
     }
     return { relation, uniqueKeys, rejects: batch.rejects, mappedInJavaScript, remove };
   } catch (error) {
@@ -148,23 +141,13 @@ export async function readRawBatchDirectly(
   }
 }
 
-/** Rows (values as `ValidatedRow` holds them) as an NDJSON file that `selectRowsFile` reads. */
-async function writeRowsFile(path: string, rows: readonly Record<string, unknown>[]): Promise<void> {
-  const file = await open(path, "w", 0o600);
-  try {
-    await file.writeFile(rows.map((row) => JSON.stringify(row, bigints)).join("\n"));
-  } finally {
-    await file.close();
-  }
-}
-
-/** A SELECT of `columns` from an NDJSON file of rows, through DuckDB's typed reader. */
-function selectRowsFile(path: string, columns: readonly ColumnDefinition[]): string {
+/** A SELECT of `columns` from NDJSON files of rows (`StagingArea.writeNdjson`), through DuckDB's typed reader. */
+function selectRowsFile(paths: readonly string[], columns: readonly ColumnDefinition[]): string {
   const types = columns.map(
     (column) => `${quoteLiteral(column.name)}: ${quoteLiteral(duckdbColumnTypes[column.type])}`,
   );
   const names = columns.map((column) => quoteIdentifier(column.name)).join(", ");
-  return `SELECT ${names} FROM read_json(${quoteLiteral(path)}, format = 'newline_delimited', records = true, columns = {${types.join(", ")}}, maximum_object_size = ${maximumObjectSize})`;
+  return `SELECT ${names} FROM read_json([${paths.map(quoteLiteral).join(", ")}], format = 'newline_delimited', records = true, columns = {${types.join(", ")}}, maximum_object_size = ${maximumObjectSize})`;
 }
 
 /** A SELECT of `columns` with no rows. */
@@ -196,22 +179,16 @@ async function insertMapped(
   table: string,
   columns: StreamDefinition["columns"],
   rows: readonly { readonly position: number; readonly row: ValidatedRow }[],
-  directory: string,
-  id: string,
+  area: StagingArea,
 ): Promise<void> {
-  const path = join(directory, `_parley_raw_${id}_js.ndjson`);
+  const paths = await area.writeNdjson(rows.map(({ position, row }) => ({ [positionColumn]: position, ...row })));
   try {
-    await writeRowsFile(
-      path,
-      rows.map(({ position, row }) => ({ [positionColumn]: position, ...row })),
-    );
     const positioned: ColumnDefinition[] = [{ name: positionColumn, type: "float" }, ...columns];
-    await connection.run(`INSERT INTO ${table} ${selectRowsFile(path, positioned)}`);
+    await connection.run(`INSERT INTO ${table} ${selectRowsFile(paths, positioned)}`);
   } finally {
-    await rm(path, { force: true });
+    await area.remove(paths);
   }
 }
-const bigints = (_key: string, value: unknown) => (typeof value === "bigint" ? value.toString() : value);
 
 /** Consecutive files of one layout: one statement reads each run. */
 function layoutRuns(files: readonly StagedRawFile[]): StagedRawFile[][] {
