@@ -61,8 +61,8 @@ async function exportFiles(directory: string): Promise<void> {
   lines.splice(3, 0, '{"conversation_id": broken');
   // JSON.stringify writes a lone surrogate as an escape, which DuckDB's reader refuses: that part goes to JavaScript.
   await writeFile(join(directory, "conversation_crafted_20240619_000000000000.json"), `${lines.join("\n")}\n`);
-  // A key sent twice in one object (JavaScript keeps the last value): DuckDB's reader refuses it inside the write's
-  // transaction, and the batch is mapped again the sure way. No conversation repeats here, so it is read directly.
+  // A key sent twice in one object (JavaScript keeps the last value): the scan leaves such a record to JavaScript
+  // (DuckDB's reader would refuse the batch). No conversation repeats here, so the rest is read directly.
   const twice = (id: string) =>
     `{"bot_id":"${base.bot_id}","conversation_id":"${id}","bot_name":"first","conversation_end_time":"${base.conversation_end_time}","bot_name":"second"}`;
   await writeFile(

@@ -22,12 +22,14 @@ const stream: MergeStreamDefinition = {
     { name: "id", type: "string" },
     { name: "name", type: "string" },
     { name: "n", type: "integer" },
+    { name: "meta", type: "json" },
   ],
   mapping: {
     fields: [
       { column: "id", from: ["id"], reading: "text" },
       { column: "name", from: ["name"], reading: "text" },
       { column: "n", from: ["n"], reading: "count" },
+      { column: "meta", from: ["meta"], reading: "json" },
     ],
   },
 };
@@ -42,20 +44,29 @@ async function loaded(): Promise<readonly Record<string, unknown>[]> {
   return (await sink?.query('SELECT id, name, n FROM main."things" ORDER BY id')) ?? [];
 }
 
-test("a batch whose keys do not repeat is read straight from the staged bytes; a record DuckDB's reader then refuses (a key sent twice) sends the batch the sure way, with the same rows", async () => {
+test("a batch whose keys do not repeat is read straight from the staged bytes; a record DuckDB's reader then refuses (malformed JSON inside a nested value, which the scan leaves to the reader) sends the whole batch the sure way", async () => {
   work = await mkdtemp(join(tmpdir(), "parley-duckdb-bulk-"));
   sink = createDuckdbSink({ path: join(work, "db.duckdb"), mapInSql: true });
   const things = target(stream, "things");
   await sink.prepare([things]);
-  const lines = ['{"id":"a","name":"first","n":"1"}', '{"id":"b","name":"x","name":"kept","n":"2"}'];
+  const lines = [
+    '{"id":"a","name":"first","n":"1"}',
+    '{"id":"b","name":"kept","n":"2","meta":[1,tru]}',
+    '{"id":"c","name":"third","n":"3"}',
+  ];
   for (const layout of ["ndjson", "json-array-items"] as const) {
     const outcome = await sink.writeBatch({ ...batch({ target: things, rows: [] }), raw: [part(layout, lines)] });
-    expect(outcome?.rejected ?? 0).toBe(0);
+    // Every record of the batch went through JavaScript; the broken one is a reject with its reason.
+    expect(outcome).toEqual({ rejected: 1, mappedInJavaScript: 3 });
     expect(await loaded()).toEqual([
       { id: "a", name: "first", n: 1 },
-      { id: "b", name: "kept", n: 2 },
+      { id: "c", name: "third", n: 3 },
     ]);
   }
+  expect(await sink.query("SELECT reason FROM main._parley_rejects")).toEqual([
+    { reason: expect.stringMatching(/not valid JSON|JSON/) },
+    { reason: expect.stringMatching(/not valid JSON|JSON/) },
+  ]);
 });
 
 test("a merge batch keeps the last record of a key, whichever path maps each (position in the batch decides)", async () => {

@@ -65,8 +65,8 @@ export function createDuckdbDriver(config: DuckdbConfig): WarehouseDriver {
     // JavaScript's share (reading each record once, staging the bytes) runs while DuckDB loads the previous batch.
     const batch = await prepareRawBatch(area.directory, `raw-${randomUUID()}`, stream, parts);
     const removeFiles = () => area.remove(batch.files.map((file) => file.path));
-    const copied = async (): Promise<MappedRawRecords> => {
-      const mapped = await session.exclusive((connection) => loadRawBatch(connection, stream, batch, area));
+    const copied = async (refused = false): Promise<MappedRawRecords> => {
+      const mapped = await session.exclusive((connection) => loadRawBatch(connection, stream, batch, area, refused));
       return { ...mapped, release: () => session.exclusive(() => mapped.drop()).finally(removeFiles) };
     };
     try {
@@ -90,7 +90,7 @@ export function createDuckdbDriver(config: DuckdbConfig): WarehouseDriver {
         fallback: async (failure) => {
           if (!readerRefused(failure)) throw failure;
           await direct.remove();
-          return copied();
+          return copied(true);
         },
       };
     } catch (error) {

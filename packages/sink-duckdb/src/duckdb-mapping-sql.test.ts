@@ -173,9 +173,6 @@ function paths(stream: MergeStreamDefinition & { mapping: RecordMapping }, conte
 
 const { usual, fromSql, fromJavaScript } = paths({ ...stream, mapping }, context);
 
-/** Records with a key sent twice: the only ones DuckDB's reader may refuse after the scanner let them through. */
-const keySentTwice = new Set<string>();
-
 /** Variations of a usual record, each of which a usual-form scanner must either store exactly or leave aside. */
 function mutations(text: string): string[] {
   const value = JSON.parse(text) as Record<string, unknown>;
@@ -199,9 +196,8 @@ function mutations(text: string): string[] {
   for (const key of Object.keys(value)) {
     for (const replacement of replacements) out.push(JSON.stringify({ ...value, [key]: replacement }));
     out.push(JSON.stringify(value).replace(`"${key}":`, `"${key.toUpperCase()}":`));
-    const twice = JSON.stringify(value).replace(`"${key}":`, `"${key}":1,"${key}":`);
-    keySentTwice.add(twice);
-    out.push(twice);
+    // A key sent twice: the scanner leaves it aside (DuckDB's reader would refuse the batch).
+    out.push(JSON.stringify(value).replace(`"${key}":`, `"${key}":1,"${key}":`));
     out.push(JSON.stringify(value).replace(`"${key}":`, `"${key}" :\t `));
     out.push(
       JSON.stringify(value).replace(
@@ -239,8 +235,6 @@ describe("mapping SQL generated from a RecordMapping", () => {
         `the JavaScript path refuses a record called usual: ${text}: ${String(javaScript)}`,
       ).toBe("object");
       const sql = await fromSql(text, index);
-      // DuckDB's reader refuses a key sent twice, which the scanner lets through; the batch then goes the sure way.
-      if (sql === undefined && keySentTwice.has(text)) continue;
       expect(sql, text).toEqual(javaScript);
       checked += 1;
     }
@@ -409,7 +403,6 @@ describe("mapping SQL generated from a RecordMapping with exact keys and nested 
         `the JavaScript path refuses a record called usual: ${text}: ${String(javaScript)}`,
       ).toBe("object");
       const sql = await exact.fromSql(text, index);
-      if (sql === undefined && keySentTwice.has(text)) continue;
       expect(sql, text).toEqual(javaScript);
       checked += 1;
     }

@@ -42,14 +42,15 @@ let tableCounter = 0;
 /**
  * Loads a prepared batch into temporary tables: DuckDB's typed reader reads the staged files (in parallel, keeping
  * their order: a table's rowid follows insertion order) through SQL generated from the mapping; JavaScript's rows
- * join them with their positions. Should DuckDB's reader refuse a file (e.g. a key repeated in one object), the
- * whole batch is mapped in JavaScript instead.
+ * join them with their positions. Should DuckDB's reader refuse a file (malformed JSON inside a nested value), the
+ * whole batch is mapped in JavaScript instead; `refused`: it already did (the direct read), so it is not read again.
  */
 export async function loadRawBatch(
   connection: DuckDBConnection,
   stream: MappedStream,
   batch: PreparedRawBatch,
   area: StagingArea,
+  refused = false,
 ): Promise<MappedRawRecords> {
   const id = `${process.pid}_${++tableCounter}`;
   const table = quoteIdentifier(`_parley_raw_${id}`);
@@ -66,12 +67,17 @@ export async function loadRawBatch(
   try {
     let rejects = batch.rejects;
     let rows = batch.rows;
-    try {
-      for (const run of layoutRuns(batch.files))
-        await connection.run(`INSERT INTO ${table} ${selectStaged(stream, batch.contexts, run)}`);
-    } catch (error) {
-      if (!readerRefused(error)) throw error;
-      await connection.run(`DELETE FROM ${table}`);
+    let readerRefusedBatch = refused;
+    if (!readerRefusedBatch)
+      try {
+        for (const run of layoutRuns(batch.files))
+          await connection.run(`INSERT INTO ${table} ${selectStaged(stream, batch.contexts, run)}`);
+      } catch (error) {
+        if (!readerRefused(error)) throw error;
+        await connection.run(`DELETE FROM ${table}`);
+        readerRefusedBatch = true;
+      }
+    if (readerRefusedBatch) {
       const all: RejectedRecord[] = [];
       const mapInJavaScript = javaScriptMapper(stream, all);
       const everything: { position: number; row: ValidatedRow }[] = [];
