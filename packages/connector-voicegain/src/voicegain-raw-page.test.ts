@@ -20,6 +20,10 @@ const calls = [
   '{"call\\u0049d":"77"}',
   '{"callId":"\\u0037\\u0038"}',
   '{ "callId" : " 12 " }',
+  // Spaces outside ASCII sent as they are (the JavaScript escape puts the character itself in the text), which
+  // trimming removes as it does an ASCII space.
+  '{"callId":"\u00a012"}',
+  '{"callId":"12\u2003"}',
   '{"callId":-3}',
   '{"callId":7.0}',
   '{"callId":1e3}',

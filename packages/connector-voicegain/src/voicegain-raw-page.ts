@@ -151,7 +151,8 @@ function valueAt(
     const close = stringEnd(bytes, at, end);
     if (close === -1) return null;
     if (escapedBefore(at, close)) return escaped;
-    return bytes.toString("latin1", at + 1, close - 1);
+    // UTF-8, as JSON.parse reads it: a space outside ASCII must stay one for trimming.
+    return bytes.toString("utf8", at + 1, close - 1);
   }
   let stop = at;
   while (stop < end && !isDelimiter(bytes[stop] as number)) stop++;
