@@ -1,19 +1,14 @@
-import { ValueProblem } from "@parley/core";
+import {
+  numberField,
+  numericIdField,
+  textOrNullField,
+  trueOrFalseField,
+  ValueProblem,
+  wholeNumberField,
+} from "@parley/core";
 import { voicegainJsonOnlyColumns } from "./voicegain-streams.ts";
 import { csvTimeInstants, pickCallInstants } from "./voicegain-time.ts";
-import {
-  booleanField,
-  type CallRow,
-  callIdField,
-  callIdFrom,
-  dtmfEvents,
-  floatField,
-  integerField,
-  type MappedCall,
-  markers,
-  stringField,
-  wordCloud,
-} from "./voicegain-values.ts";
+import { type CallRow, callIdFrom, dtmfEvents, type MappedCall, markers, wordCloud } from "./voicegain-values.ts";
 
 type Cells = (name: string) => string | undefined;
 
@@ -50,41 +45,41 @@ export interface CsvTimeHint {
 }
 
 function rowFrom(cell: Cells, zone: string, hint: CsvTimeHint): CallRow {
-  const duration = integerField("duration", cell("duration"));
+  const duration = wholeNumberField("duration", cell("duration"));
   const starts = csvTime("startTime", cell("startTime"), zone);
   const ends = csvTime("endTime", cell("endTime"), zone);
   const { start, end } = pickCallInstants(starts, ends, duration ?? undefined, hint.lastStart);
   if (start !== undefined) hint.lastStart = start;
   const row: CallRow = {
-    call_id: callIdField("callId", cell("callId")),
-    account_id: stringField("accountId", cell("accountId")),
-    context_id: stringField("contextId", cell("contextId")),
+    call_id: numericIdField("callId", cell("callId")),
+    account_id: textOrNullField("accountId", cell("accountId")),
+    context_id: textOrNullField("contextId", cell("contextId")),
     start_time: start === undefined ? null : new Date(start).toISOString(),
     end_time: end === undefined ? null : new Date(end).toISOString(),
     duration,
-    direction: stringField("direction", cell("direction")),
-    external_endpoint: stringField("externalEndpoint", cell("externalEndpoint")),
-    internal_endpoint: stringField("internalEndpoint", cell("internalEndpoint")),
-    recording: stringField("recording", cell("recording")),
-    sa_session_id: stringField("saSessionId", cell("saSessionId")),
-    agent_id: stringField("agent.id", cell("agent.id")),
-    agent_email: stringField("agent.email", cell("agent.email")),
-    agent_name: stringField("agent.name", cell("agent.name")),
-    agent_user_id: stringField("agent.userId", cell("agent.userId")),
-    agent_channel: stringField("agent.channel", cell("agent.channel")),
-    queue_id: stringField("queue.id", cell("queue.id")),
-    queue_name: stringField("queue.name", cell("queue.name")),
-    sentiment: floatField("sentiment", cell("sentiment")),
-    cr_answers_id: stringField("crAnswersId", cell("crAnswersId")),
-    score: floatField("score", cell("score")),
-    review_status: stringField("reviewStatus", cell("reviewStatus")),
-    review_notes: stringField("reviewNotes", cell("reviewNotes")),
-    notes: stringField("notes", cell("notes")),
+    direction: textOrNullField("direction", cell("direction")),
+    external_endpoint: textOrNullField("externalEndpoint", cell("externalEndpoint")),
+    internal_endpoint: textOrNullField("internalEndpoint", cell("internalEndpoint")),
+    recording: textOrNullField("recording", cell("recording")),
+    sa_session_id: textOrNullField("saSessionId", cell("saSessionId")),
+    agent_id: textOrNullField("agent.id", cell("agent.id")),
+    agent_email: textOrNullField("agent.email", cell("agent.email")),
+    agent_name: textOrNullField("agent.name", cell("agent.name")),
+    agent_user_id: textOrNullField("agent.userId", cell("agent.userId")),
+    agent_channel: textOrNullField("agent.channel", cell("agent.channel")),
+    queue_id: textOrNullField("queue.id", cell("queue.id")),
+    queue_name: textOrNullField("queue.name", cell("queue.name")),
+    sentiment: numberField("sentiment", cell("sentiment")),
+    cr_answers_id: textOrNullField("crAnswersId", cell("crAnswersId")),
+    score: numberField("score", cell("score")),
+    review_status: textOrNullField("reviewStatus", cell("reviewStatus")),
+    review_notes: textOrNullField("reviewNotes", cell("reviewNotes")),
+    notes: textOrNullField("notes", cell("notes")),
     tags: split(cell("tags")),
     keywords: split(cell("keywords")),
     topics: split(cell("topics")),
-    call_resolved: booleanField("isCallResolved", cell("isCallResolved")),
-    incidents: integerField("incidents", cell("incidents")),
+    call_resolved: trueOrFalseField("isCallResolved", cell("isCallResolved")),
+    incidents: wholeNumberField("incidents", cell("incidents")),
     // wordCloud and dtmfEvents encodings are undocumented; read like markers (`a,b|a,b`), phrase first.
     word_cloud: wordCloud(
       split(cell("wordCloud"))?.map((item) => {
@@ -95,23 +90,23 @@ function rowFrom(cell: Cells, zone: string, hint: CsvTimeHint): CallRow {
         };
       }) ?? null,
     ),
-    num_audio_channels: integerField("numAudioChannels", cell("numAudioChannels")),
-    num_spk_channels: integerField("numSpkChannels", cell("numSpkChannels")),
-    version: integerField("version", cell("version")),
-    aivr_app_id: stringField("aivrAppId", cell("aivrAppId")),
-    aivr_session_id: stringField("aivrSessionId", cell("aivrSessionId")),
-    originating_call_id: callIdField("originatingCallId", cell("originatingCallId")),
-    progress_phase: stringField("progressPhase", cell("progressPhase")),
-    aivr_transfer_dest_type: stringField("aivrTransferDestType", cell("aivrTransferDestType")),
-    call_center_call_id: stringField("callCenterCallId", cell("callCenterCallId")),
-    language: stringField("language", cell("language")),
+    num_audio_channels: wholeNumberField("numAudioChannels", cell("numAudioChannels")),
+    num_spk_channels: wholeNumberField("numSpkChannels", cell("numSpkChannels")),
+    version: wholeNumberField("version", cell("version")),
+    aivr_app_id: textOrNullField("aivrAppId", cell("aivrAppId")),
+    aivr_session_id: textOrNullField("aivrSessionId", cell("aivrSessionId")),
+    originating_call_id: numericIdField("originatingCallId", cell("originatingCallId")),
+    progress_phase: textOrNullField("progressPhase", cell("progressPhase")),
+    aivr_transfer_dest_type: textOrNullField("aivrTransferDestType", cell("aivrTransferDestType")),
+    call_center_call_id: textOrNullField("callCenterCallId", cell("callCenterCallId")),
+    language: textOrNullField("language", cell("language")),
     dtmf_events: dtmfEvents(
       split(cell("dtmfEvents"))?.map((item) => {
         const [timestamp, dtmf, channel] = parts(item, 3);
         return { dtmf, timestamp, channel };
       }) ?? null,
     ),
-    daily_repeat_calls: integerField("dailyRepeatCalls", cell("dailyRepeatCalls")),
+    daily_repeat_calls: wholeNumberField("dailyRepeatCalls", cell("dailyRepeatCalls")),
     // Seed 002: `201897,CC_AGENT_ANSWER,null|179162,CC_ANSWER,null`; the literal `null` is a missing note.
     markers: markers(
       split(cell("markers"))?.map((item) => {

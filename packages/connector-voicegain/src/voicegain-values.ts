@@ -1,13 +1,6 @@
-// Readings shared by the JSON mapping (declared in voicegain-mapping.ts, run by core) and the CSV mapping (by hand
-// here), so both formats produce the same values: core's field readers, under the names the CSV mapping uses.
-import {
-  numberField,
-  numericIdField,
-  objectListReader,
-  textOrNullField,
-  trueOrFalseField,
-  wholeNumberField,
-} from "@parley/core";
+// Readings shared by the JSON mapping (declared in voicegain-mapping.ts, run by core) and the CSV mapping (by hand),
+// so both formats produce the same values: core's readings and field readers.
+import { objectListReader, toNumericId } from "@parley/core";
 import { dtmfEventKeys, markerKeys, wordCloudKeys } from "./voicegain-mapping.ts";
 
 export type CallRow = Record<string, unknown>;
@@ -21,16 +14,9 @@ export type MappedCall =
  * an integer, because the export cursor compares callIds numerically.
  */
 export function callIdFrom(value: unknown): number | undefined {
-  if (typeof value === "number") return Number.isSafeInteger(value) && value >= 0 ? value : undefined;
-  if (typeof value === "string" && /^\d{1,15}$/.test(value.trim())) return Number(value.trim());
-  return undefined;
+  const id = toNumericId(value);
+  return typeof id === "number" ? id : undefined;
 }
-
-export const callIdField = numericIdField;
-export const floatField = numberField;
-export const integerField = wholeNumberField;
-export const booleanField = trueOrFalseField;
-export const stringField = textOrNullField;
 
 const readMarkers = objectListReader(markerKeys);
 const readWordCloud = objectListReader(wordCloudKeys);

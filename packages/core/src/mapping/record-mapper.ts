@@ -1,6 +1,8 @@
 import { describeValue } from "../schema/json-value.ts";
 import { createExactRecordMapper } from "./exact-record-mapper.ts";
+import { expectedValues } from "./field-readers.ts";
 import type { RecordContext, RecordMapping, ValueReading } from "./record-mapping.ts";
+import { shownValue } from "./value-problem.ts";
 import { invalid, type Reading, toBoolean, toCount, toJson, toText, toTimestamp } from "./value-readings.ts";
 
 /** The readings keys of any case can use; the others need `keys: "exact"`. */
@@ -14,17 +16,8 @@ const readers: Readonly<Record<AnyCaseReading, (value: unknown) => unknown>> = {
   json: toJson,
 };
 
-const readingNames: Readonly<Record<AnyCaseReading, string>> = {
-  text: "a text",
-  timestamp: "a timestamp",
-  count: "a whole-number count",
-  boolean: "a boolean",
-  json: "JSON",
-};
-
-/** A vendor value in a reject reason: text quoted (cut at 40 characters), anything else by its kind. */
-const describe = (value: unknown): string =>
-  typeof value === "string" ? JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}...` : value) : typeof value;
+/** A vendor value in a reject reason: text as reasons show it, anything else by its kind. */
+const describe = (value: unknown): string => (typeof value === "string" ? shownValue(value) : typeof value);
 
 export type MappedRecord =
   | { readonly ok: true; readonly row: Record<string, unknown> }
@@ -95,7 +88,7 @@ export function createRecordMapper(
       if (read === invalid)
         return {
           ok: false,
-          reason: `field ${target.vendorName}: cannot read ${describe(value)} as ${readingNames[target.reading]}`,
+          reason: `field ${target.vendorName}: cannot read ${describe(value)} as ${expectedValues[target.reading]}`,
         };
       if (read === null && row[target.column] !== null) continue;
       row[target.column] = read;
