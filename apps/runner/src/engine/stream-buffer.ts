@@ -100,7 +100,6 @@ export class StreamBuffer {
    */
   situation(moment: FlushMoment, limits: BatchLimits, flushDue: boolean): StreamSituation {
     const raw = this.rows[0] instanceof RawChunk;
-    const rawFull = this.bufferedRawBytes >= limits.rawBatchBytes;
     return {
       disposition: this.declared,
       fullRefresh: this.fullRefresh,
@@ -108,9 +107,18 @@ export class StreamBuffer {
       bufferedRows: this.bufferedRecords,
       coveredRows: this.checkpoint?.coveredRows,
       rowsAfterCheckpoint: this.rowsAfterCheckpoint,
-      batchRows: raw ? (rawFull ? this.bufferedRecords : Number.MAX_SAFE_INTEGER) : limits.batchRows,
+      batchRows: raw ? this.#rawBatchRecords(limits.rawBatchBytes) : limits.batchRows,
       flushDue,
     };
+  }
+
+  /**
+   * How many records a bulk batch of `rawBatchBytes` holds, at the size the buffered ones have: full exactly when
+   * the buffered bytes reach it, and an append stream without checkpoints is refused after as many batches' bytes.
+   */
+  #rawBatchRecords(rawBatchBytes: number): number {
+    if (this.bufferedRawBytes === 0) return Number.MAX_SAFE_INTEGER;
+    return Math.ceil((rawBatchBytes * this.bufferedRecords) / this.bufferedRawBytes);
   }
 
   /** Removes what the decision writes; a replace keeps its checkpoint for the swap. */
