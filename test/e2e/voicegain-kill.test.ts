@@ -6,8 +6,7 @@ import { syncInChild } from "../support/sync-in-child.ts";
 
 const child = fileURLToPath(new URL("../support/voicegain-sync-child.ts", import.meta.url));
 
-const sync = (options: object, killAtFlush?: number) =>
-  syncInChild(child, options, killAtFlush === undefined ? {} : { killAtFlush });
+const sync = (options: object, killAtFlush?: number) => syncInChild(child, options, { killAtFlush });
 
 let emulator: VoicegainEmulator | undefined;
 const cleanups: (() => Promise<void>)[] = [];

@@ -21,7 +21,7 @@ export async function syncInChild(
     killAtFlush,
     mayFail = false,
     timeoutMs = 60_000,
-  }: { killAtFlush?: number; mayFail?: boolean; timeoutMs?: number } = {},
+  }: { killAtFlush?: number | undefined; mayFail?: boolean; timeoutMs?: number } = {},
 ): Promise<ChildSync> {
   const process_: ChildProcess = spawn(
     process.execPath,

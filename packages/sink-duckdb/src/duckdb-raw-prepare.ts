@@ -147,7 +147,7 @@ export async function prepareRawBatch(
         const row = mapInJavaScript(bytes.toString("utf8", start, end).trim(), part.context);
         slot += 1;
         if (row === undefined) continue;
-        noteKey(row);
+        noteKey(Object.fromEntries(primaryKey.map((column) => [column, row[column]])));
         rows.push({ position: staged - 1 + slot / slotsBetweenRowids, row });
       }
       flush();
