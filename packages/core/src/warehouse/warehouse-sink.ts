@@ -3,7 +3,15 @@ import { lineageColumns } from "../schema/logical-type.ts";
 import type { TableTarget } from "../schema/stream-definition.ts";
 import { loadRecordFromRow, storedStateFromRow } from "../sink/internal-rows.ts";
 import { internalTables } from "../sink/internal-tables.ts";
-import type { LoadRecord, Sink, SinkLock, StreamCompletion, WriteBatch, WriteOutcome } from "../sink/sink.ts";
+import type {
+  LoadRecord,
+  RejectedRecord,
+  Sink,
+  SinkLock,
+  StreamCompletion,
+  WriteBatch,
+  WriteOutcome,
+} from "../sink/sink.ts";
 import type { JsonValue } from "../state/json-value.ts";
 import type { StateUpdate, StoredState } from "../state/stored-state.ts";
 import type { DriverTransaction, MappedRawRecords, WarehouseDriver } from "./warehouse-driver.ts";
@@ -146,8 +154,7 @@ class WarehouseSink implements Sink {
     await this.#internal();
     const replace = batch.target.stream.writeDisposition === "replace";
     const staging = replace && batch.rows.length > 0 ? await this.#stagingFor(batch) : undefined;
-    const now = new Date().toISOString();
-    await this.#driver.transaction(async (transaction) => {
+    await this.#writeTransaction(batch, batch.rejects, async (transaction) => {
       if (batch.rows.length > 0) {
         await applyRows(this.#driver, transaction, {
           target: batch.target,
@@ -157,17 +164,6 @@ class WarehouseSink implements Sink {
           ...(staging === undefined ? {} : { staging: { table: staging.table, firstSequence: staging.rows } }),
         });
       }
-      if (batch.rejects.length > 0)
-        await insertRejects(this.#driver, transaction, {
-          source: batch.source,
-          loadId: batch.loadId,
-          rejects: batch.rejects,
-          now,
-        });
-      if (batch.state !== undefined)
-        for (const statement of stateStatements(this.#driver, batch.state, batch.loadId, now))
-          await transaction.run(statement);
-      await this.#assertLocksHeld(transaction);
     });
     if (staging !== undefined) staging.rows += batch.rows.length;
     return undefined;
@@ -210,8 +206,7 @@ class WarehouseSink implements Sink {
 
   /** A bulk batch's rows, rejects and state, in one transaction. */
   async #applyMapped(batch: WriteBatch, mapped: MappedRawRecords, staging: Staging | undefined): Promise<void> {
-    const now = new Date().toISOString();
-    await this.#driver.transaction(async (transaction) => {
+    await this.#writeTransaction(batch, [...batch.rejects, ...mapped.rejects], async (transaction) => {
       await applyMappedRows(this.#driver, transaction, {
         target: batch.target,
         relation: mapped.relation,
@@ -220,13 +215,6 @@ class WarehouseSink implements Sink {
         loadedAt: batch.loadedAt,
         ...(staging === undefined ? {} : { staging: { table: staging.table, firstSequence: staging.rows } }),
       });
-      const rejects = [...batch.rejects, ...mapped.rejects];
-      if (rejects.length > 0)
-        await insertRejects(this.#driver, transaction, { source: batch.source, loadId: batch.loadId, rejects, now });
-      if (batch.state !== undefined)
-        for (const statement of stateStatements(this.#driver, batch.state, batch.loadId, now))
-          await transaction.run(statement);
-      await this.#assertLocksHeld(transaction);
     });
   }
 
@@ -245,22 +233,12 @@ class WarehouseSink implements Sink {
           `Table ${this.#driver.namespace}.${table} changed while load ${completion.loadId} was staging its replacement (it held ${staging.before}, now ${now}): another run wrote it at the same time. Nothing was swapped and no state stored; run again, one run per sink and source at a time.`,
         );
     };
-    await this.#driver.transaction(async (transaction) => {
-      if (replace) {
-        await transaction.lockTable?.(table);
-        await check(transaction.query ?? ((sql) => this.#driver.query(sql)));
-        for (const statement of swapStatements(this.#driver, completion.target, staging?.table))
-          await transaction.run(statement);
-      }
-      if (completion.state !== undefined)
-        for (const statement of stateStatements(
-          this.#driver,
-          completion.state,
-          completion.loadId,
-          new Date().toISOString(),
-        ))
-          await transaction.run(statement);
-      await this.#assertLocksHeld(transaction);
+    await this.#writeTransaction(completion, [], async (transaction) => {
+      if (!replace) return;
+      await transaction.lockTable?.(table);
+      await check(transaction.query ?? ((sql) => this.#driver.query(sql)));
+      for (const statement of swapStatements(this.#driver, completion.target, staging?.table))
+        await transaction.run(statement);
     });
     if (staging !== undefined) {
       this.#staging.delete(key);
@@ -342,8 +320,25 @@ class WarehouseSink implements Sink {
     };
   }
 
-  async #assertLocksHeld(transaction: DriverTransaction): Promise<void> {
-    for (const lock of this.#locks) await lock.assertHeld(transaction);
+  /**
+   * A transaction that writes data or state: `work`, then the rejects and the state that go with it, and, last, a
+   * check that the sink's locks are still held, so a write that lost its lock does not commit.
+   */
+  async #writeTransaction(
+    load: { readonly loadId: string; readonly source: string; readonly state?: StateUpdate | undefined },
+    rejects: readonly RejectedRecord[],
+    work: (transaction: DriverTransaction) => Promise<void>,
+  ): Promise<void> {
+    const now = new Date().toISOString();
+    await this.#driver.transaction(async (transaction) => {
+      await work(transaction);
+      if (rejects.length > 0)
+        await insertRejects(this.#driver, transaction, { source: load.source, loadId: load.loadId, rejects, now });
+      if (load.state !== undefined)
+        for (const statement of stateStatements(this.#driver, load.state, load.loadId, now))
+          await transaction.run(statement);
+      for (const lock of this.#locks) await lock.assertHeld(transaction);
+    });
   }
 
   async #runningLoads(source: string): Promise<readonly LoadRecord[]> {
@@ -357,11 +352,8 @@ class WarehouseSink implements Sink {
 
   async executeWithState(statements: readonly string[], state: StateUpdate, loadId: string): Promise<void> {
     await this.#internal();
-    const now = new Date().toISOString();
-    await this.#driver.transaction(async (transaction) => {
+    await this.#writeTransaction({ loadId, source: state.source, state }, [], async (transaction) => {
       for (const statement of statements) await transaction.run(statement);
-      for (const statement of stateStatements(this.#driver, state, loadId, now)) await transaction.run(statement);
-      await this.#assertLocksHeld(transaction);
     });
   }
 
