@@ -27,6 +27,9 @@ export interface MappedRawRecords {
   drop(): Promise<void>;
 }
 
+// Smaller than the row path's 64 MiB (`stage` in the driver): DuckDB's reader takes buffers of twice this per file
+// it reads, and the bulk path's statements read the raw files and the staged rows side by side within the sink's
+// 256MB memory limit (at 64 MiB they failed with "Out of Memory Error: failed to allocate data of size 128.0 MiB").
 const maximumObjectSize = 16_777_216;
 
 /**
