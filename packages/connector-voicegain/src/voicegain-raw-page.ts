@@ -1,4 +1,4 @@
-import { ElementSplitter, jsonBytes, type RawRecords } from "@parley/core";
+import { ElementSplitter, isJsonSpace as isSpace, jsonBytes, type RawRecords } from "@parley/core";
 import { UnreadableBody } from "./voicegain-page.ts";
 import { callIdFrom } from "./voicegain-values.ts";
 
@@ -43,7 +43,7 @@ export async function readRawJsonBody(
   return { entries: [], raw: parts, calls, bytes };
 }
 
-const { quote, backslash, colon, openBrace, closeBrace, openBracket, closeBracket } = jsonBytes;
+const { quote, backslash, comma, colon, openBrace, closeBrace, openBracket, closeBracket } = jsonBytes;
 const callIdKey = Buffer.from('"callId"');
 
 function highestCallId(records: RawRecords): number | undefined {
@@ -181,10 +181,6 @@ function stringEnd(bytes: Buffer, at: number, end: number): number {
   }
 }
 
-function isSpace(byte: number): boolean {
-  return byte === 32 || byte === 10 || byte === 13 || byte === 9;
-}
-
 function isDelimiter(byte: number): boolean {
-  return isSpace(byte) || byte === 44 || byte === closeBrace || byte === closeBracket;
+  return isSpace(byte) || byte === comma || byte === closeBrace || byte === closeBracket;
 }

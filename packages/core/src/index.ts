@@ -49,6 +49,7 @@ export {
   ElementSplitter,
   type FileElement,
   type FilePiece,
+  isJsonSpace,
   jsonBytes,
   rawRecordTexts,
 } from "./mapping/json-element-splitter.ts";

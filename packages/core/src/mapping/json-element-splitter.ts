@@ -1,7 +1,7 @@
 import { type ArrayScan, isSpace, jsonBytes, type Span, scanArray, startArrayScan } from "./json-array-scan.ts";
 import type { RawRecords } from "./record-mapping.ts";
 
-export { jsonBytes } from "./json-array-scan.ts";
+export { isSpace as isJsonSpace, jsonBytes } from "./json-array-scan.ts";
 
 const { newline, openBracket } = jsonBytes;
 
