@@ -105,6 +105,7 @@ export {
 export {
   createRecordValidator,
   isRealDate,
+  isRealDay,
   type RecordValidation,
   type SourceRecord,
   type ValidatedRow,

@@ -32,9 +32,11 @@ const daysInMonth = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
 /** `YYYY-MM-DD` names a real calendar day. Arithmetic, not `Date`: it runs for every timestamp of every record. */
 export function isRealDate(datePart: string): boolean {
-  const year = Number(datePart.slice(0, 4));
-  const month = Number(datePart.slice(5, 7));
-  const day = Number(datePart.slice(8, 10));
+  return isRealDay(Number(datePart.slice(0, 4)), Number(datePart.slice(5, 7)), Number(datePart.slice(8, 10)));
+}
+
+/** The year, month (1-12) and day name a real calendar day (a scanner reading them from bytes asks this too). */
+export function isRealDay(year: number, month: number, day: number): boolean {
   if (!(month >= 1 && month <= 12 && day >= 1)) return false;
   if (month === 2 && day === 29) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
   return day <= (daysInMonth[month - 1] as number);

@@ -58,6 +58,14 @@ describe("merge keys compare as the warehouse compares them", () => {
       true,
     ],
     ["composite: no separator collisions", ["name", "id"], { name: 'a","1', id: 2 }, { name: "a", id: 1 }, false],
+    ["composite: parts not run together", ["name", "id"], { name: "a1", id: 2 }, { name: "a", id: 12 }, false],
+    [
+      "composite: a part holding digits and a colon",
+      ["name", "id"],
+      { name: "1:a", id: 1 },
+      { name: "3", id: 1 },
+      false,
+    ],
   ] as const)("%s", (_, key, first, second, equal) => {
     const keyOf = mergeKeyOf(key, columns);
     expect(Object.is(keyOf(first), keyOf(second)) || keyOf(first) === keyOf(second)).toBe(equal);

@@ -46,9 +46,21 @@ export function mergeKeyOf(
 ): (row: ValidatedRow) => unknown {
   const parts = primaryKey.map((name) => ({ name, part: keyPart(columns.find((column) => column.name === name)) }));
   const [only] = parts;
-  if (only !== undefined && parts.length === 1) {
+  if (only === undefined) return () => "";
+  if (parts.length === 1) {
     const { name, part } = only;
     return part === same ? (row) => row[name] : (row) => part(row[name]);
   }
-  return (row) => JSON.stringify(parts.map(({ name, part }) => String(part(row[name]))));
+  // Each part but the last led by its length: one text per key, no two keys alike (a bulk batch makes one per record).
+  const last = parts.length - 1;
+  return (row) => {
+    let key = "";
+    for (let index = 0; index < last; index++) {
+      const { name, part } = parts[index] as (typeof parts)[number];
+      const text = String(part(row[name]));
+      key += `${text.length}:${text}`;
+    }
+    const { name, part } = parts[last] as (typeof parts)[number];
+    return key + String(part(row[name]));
+  };
 }
