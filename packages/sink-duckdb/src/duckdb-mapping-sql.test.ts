@@ -91,6 +91,13 @@ const records: readonly [string, boolean][] = [
   [`{"id":"wide","data":{"a":[${'{"b":1},'.repeat(120)}{}]}}`, true],
   ['{"id":"t","at":"2024-02-30T08:10:01Z"}', false],
   ['{"id":"t2","at":"2024-02-29T08:10:01Z"}', true],
+  ['{"id":"t3","at":"2024-05-03T24:00:00Z"}', false],
+  ['{"id":"t4","at":"2024-05-03T08:60:01.123456+00:00"}', false],
+  ['{"id":"t5","at":"2024-05-03T08:10:01.123456+00:00"}', true],
+  ['{"id":"t6","at":"2024-05-03T08:10:01.1234567Z"}', false],
+  ['{"id":"t7","at":"2024-05-03T08:10:01.Z"}', false],
+  ['{"id":"n3","flag":"fals"}', false],
+  ['{"id":"n4","n":"0123"}', true],
   ['{"id":"u","n":"12345678901234567"}', false],
   ['{"id":"v","who":"😀 \\ud83d\\ude00"}', false],
 ];
@@ -130,7 +137,7 @@ function paths(stream: MergeStreamDefinition & { mapping: RecordMapping }, conte
   return {
     usual(text: string): boolean {
       const bytes = Buffer.from(text);
-      return scan(bytes, 0, bytes.length, context.values) !== undefined;
+      return scan.usual(bytes, 0, bytes.length);
     },
     /** The merge key the scanner gives for a usual record, and the one the JavaScript mapper's row holds. */
     keys(text: string): [unknown, unknown] {
@@ -138,7 +145,7 @@ function paths(stream: MergeStreamDefinition & { mapping: RecordMapping }, conte
       const mapped = mapRecordText(mapper, text, context);
       const row = mapped.ok ? mapped.row : {};
       return [
-        scan(bytes, 0, bytes.length, context.values),
+        scan.usual(bytes, 0, bytes.length) ? scan.key(context.values) : undefined,
         Object.fromEntries(stream.primaryKey.map((column) => [column, row[column]])),
       ];
     },

@@ -87,15 +87,15 @@ export async function prepareRawBatch(
   parts: readonly RawRecordPart[],
 ): Promise<PreparedRawBatch> {
   const primaryKey = stream.primaryKey ?? [];
-  const usualKey = createUsualFormScanner(stream.mapping, stream.columns, primaryKey);
+  const scanner = createUsualFormScanner(stream.mapping, stream.columns, primaryKey);
   // Only a merge needs the keys: to delete them first, and to tell whether one repeats (as the warehouse compares them).
   const merge = stream.writeDisposition === "merge";
   const keyOf = mergeKeyOf(primaryKey, stream.columns);
   const keys: Record<string, unknown>[] = [];
   const seen = new Set<unknown>();
   let repeated = false;
+  // Called only while keys are wanted: in a merge, until one repeats (the ranked read needs none).
   const noteKey = (key: Record<string, unknown>) => {
-    if (!merge || repeated) return;
     const compared = keyOf(key);
     if (seen.has(compared)) repeated = true;
     seen.add(compared);
@@ -134,9 +134,8 @@ export async function prepareRawBatch(
         if (turns.due()) await turns.give();
         const start = spans[index] as number;
         const end = spans[index + 1] as number;
-        const key = usualKey(bytes, start, end, part.context.values);
-        if (key !== undefined) {
-          noteKey(key);
+        if (scanner.usual(bytes, start, end)) {
+          if (merge && !repeated) noteKey(scanner.key(part.context.values));
           staged += 1;
           slot = 0;
           if (runStart === -1) runStart = start;
@@ -147,7 +146,7 @@ export async function prepareRawBatch(
         const row = mapInJavaScript(bytes.toString("utf8", start, end).trim(), part.context);
         slot += 1;
         if (row === undefined) continue;
-        noteKey(Object.fromEntries(primaryKey.map((column) => [column, row[column]])));
+        if (merge && !repeated) noteKey(Object.fromEntries(primaryKey.map((column) => [column, row[column]])));
         rows.push({ position: staged - 1 + slot / slotsBetweenRowids, row });
       }
       flush();
