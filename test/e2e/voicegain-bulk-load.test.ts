@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createVoicegainSource } from "@parley/connector-voicegain";
+import { createVoicegainSource, voicegainJsonOnlyColumns } from "@parley/connector-voicegain";
 import { createLogger, type Source, type SourceMessage } from "@parley/core";
 import { runSync } from "@parley/runner";
 import { createVoicegainEmulator, type VoicegainEmulator } from "@parley/sandbox/voicegain";
@@ -26,11 +26,18 @@ function countingRaw(source: Source): { source: Source; raw: () => number } {
   return { source: { ...source, read: (context) => counted(source.read(context)) }, raw: () => raw };
 }
 
-async function load(emulator: VoicegainEmulator, database: string, bulk: boolean) {
+async function load(emulator: VoicegainEmulator, database: string, bulk: boolean, format: "json" | "csv" = "json") {
   const logged: string[] = [];
   const sink = createDuckdbSink({ path: database, mapInSql: bulk });
   const { source, raw } = countingRaw(
-    createVoicegainSource({ baseUrl: emulator.apiUrl, token: emulator.token, perPage: 70, rateLimit: false }),
+    createVoicegainSource({
+      baseUrl: emulator.apiUrl,
+      token: emulator.token,
+      perPage: 70,
+      rateLimit: false,
+      format,
+      timeZone: "America/Chicago",
+    }),
   );
   try {
     const result = await runSync({
@@ -126,4 +133,112 @@ test("Voicegain JSON pages: the bulk path (raw calls, SQL from the calls mapping
   ]);
   const read = (field: string) => bulkRows.filter((row) => row[field] !== null);
   expect(read("markers").some((row) => JSON.stringify(row.markers).includes('"time":12'))).toBe(true);
+});
+
+/** Finished calls changed into values a CSV page writes in ways of its own (pipe lists, `a,b|a,b` items, local times). */
+function craftForCsv(emulator: VoicegainEmulator): number[] {
+  const done = emulator.calls().filter((call) => call.progressPhase === "DONE");
+  const changes: Record<string, unknown>[] = [
+    { score: "high" },
+    { duration: 7.5 },
+    { callResolved: "yes" },
+    { markers: [{ time: "x", type: "HOLD" }] },
+    { wordCloud: [{ phrase: "a", freq: 1.5 }] },
+    { notes: 'line one, "two"\r\nthree \\ é \u0000 end', reviewNotes: "" },
+    {
+      markers: [
+        { time: 5, type: "HOLD", note: "a note, with commas, two" },
+        { time: 9, type: "UNHOLD" },
+      ],
+    },
+    { tags: ["a", "", "b"], keywords: [], topics: ["x,y"] },
+    { wordCloud: [{ phrase: "rate, monthly", freq: 3 }], dtmfEvents: [{ dtmf: "#", timestamp: 12 }] },
+    { score: "87.50", sentiment: "1e-1", incidents: "007", originatingCallId: "0012" },
+    { agent: { agentId: "", email: "a@example.com" }, queue: undefined },
+  ];
+  return changes.map((change, index) => {
+    const call = done[index * 7 + 3];
+    if (call === undefined) throw new Error("not enough finished calls");
+    emulator.reviewCall(call.callId, change as never);
+    return Number(call.callId);
+  });
+}
+
+test("Voicegain CSV pages: the bulk path (each record as its JSON call, SQL from the calls mapping) and the row path give identical tables and rejects, and the rows of JSON pages", async () => {
+  const directory = await mkdtemp(join(tmpdir(), "parley-vg-bulk-csv-"));
+  cleanups.push(() => rm(directory, { recursive: true, force: true }));
+  // Calls every ~45 s from 04:00Z on Nov 3 2024: pages of 70 cut the hour Chicago repeats (06:00Z-08:00Z).
+  const emulator = await createVoicegainEmulator({
+    callCount: 400,
+    rateLimits: false,
+    shuffleCsvColumns: true,
+    firstStartTime: "2024-11-03T04:00:00Z",
+    meanGapSeconds: 45,
+  });
+  cleanups.push(() => emulator.close());
+  const crafted = craftForCsv(emulator);
+  const databases = {
+    bulk: join(directory, "bulk.duckdb"),
+    rows: join(directory, "rows.duckdb"),
+    json: join(directory, "json.duckdb"),
+  };
+
+  const bulk = await load(emulator, databases.bulk, true, "csv");
+  const rows = await load(emulator, databases.rows, false, "csv");
+  await load(emulator, databases.json, false, "json");
+  expect(bulk.raw).toBeGreaterThan(300);
+  expect(rows.raw).toBe(0);
+  expect(bulk.stream?.records).toBe(rows.stream?.records);
+  expect(bulk.stream?.rejects).toBe(rows.stream?.rejects);
+  // Every JSON call a CSV record becomes is in the forms DuckDB's reader is given, but the one whose notes hold a NUL
+  // (which JavaScript repairs).
+  const apart = bulk.logged.filter((line) => line.includes("were mapped in JavaScript instead"));
+  expect(apart).toHaveLength(1);
+  expect(apart[0]).toMatch(/calls: 1 of \d+ records/);
+
+  emulator.completeInFlight();
+  emulator.addCalls(150, { inFlight: false });
+  await load(emulator, databases.bulk, true, "csv");
+  await load(emulator, databases.rows, false, "csv");
+  await load(emulator, databases.json, false, "json");
+
+  const table = "SELECT * EXCLUDE (_parley_load_id, _parley_loaded_at) FROM voicegain_calls ORDER BY call_id";
+  const bulkRows = await queryDuckdb(databases.bulk, table);
+  expect(bulkRows.length).toBeGreaterThan(500);
+  expect(bulkRows).toEqual(await queryDuckdb(databases.rows, table));
+  const inRepeatedHour = bulkRows.filter(
+    (row) => String(row.start_time) >= "2024-11-03T06:00" && String(row.start_time) < "2024-11-03T08:00",
+  );
+  expect(inRepeatedHour.length).toBeGreaterThan(100);
+
+  // A CSV page carries the JSON page's values in its own spelling: the calls not crafted load to the same rows.
+  const shared = (row: Record<string, unknown>) =>
+    Object.fromEntries(Object.entries(row).filter(([name]) => !voicegainJsonOnlyColumns.includes(name)));
+  const plain = (rows: readonly Record<string, unknown>[]) =>
+    rows.filter((row) => !crafted.includes(Number(row.call_id))).map(shared);
+  expect(plain(bulkRows)).toEqual(plain(await queryDuckdb(databases.json, table)));
+
+  const rejects = "SELECT stream, reason, payload FROM _parley_rejects ORDER BY reason";
+  const bulkRejects = await queryDuckdb(databases.bulk, rejects);
+  expect(bulkRejects).toEqual(await queryDuckdb(databases.rows, rejects));
+  expect(bulkRejects.map((reject) => reject.reason)).toEqual([
+    'duration: "7.5" is not a whole number',
+    'isCallResolved: "yes" is not true or false',
+    'markers[0].time: "x" is not a number',
+    'score: "high" is not a number',
+    'wordCloud[0].freq: "1.5" is not a whole number',
+  ]);
+  // A reject keeps the CSV record as it arrived.
+  expect(String(bulkRejects[3]?.payload)).toMatch(/(^|,)high,/);
+  const byId = new Map(bulkRows.map((row) => [Number(row.call_id), row]));
+  const crafts = crafted.map((callId) => byId.get(callId));
+  // The NUL is stored as U+FFFD, as every text with one is (on both paths).
+  expect(crafts[5]?.notes).toBe('line one, "two"\r\nthree \\ é \ufffd end');
+  expect(crafts[6]?.markers).toEqual([
+    { time: 5, type: "HOLD", note: "a note, with commas, two" },
+    { time: 9, type: "UNHOLD", note: null },
+  ]);
+  expect(crafts[7]).toMatchObject({ tags: ["a", "", "b"], keywords: null, topics: ["x,y"] });
+  expect(crafts[9]).toMatchObject({ score: 87.5, sentiment: 0.1, incidents: 7, originating_call_id: 12 });
+  expect(crafts[10]).toMatchObject({ agent_id: null, agent_email: "a@example.com", queue_id: null, queue_name: null });
 });

@@ -16,11 +16,13 @@ afterEach(async () => {
 });
 
 test.each([
-  ["the bulk path (DuckDB reads the raw calls)", true],
-  ["the row path (calls mapped in JavaScript)", false],
+  ["JSON pages, the bulk path (DuckDB reads the raw calls)", "json", true],
+  ["JSON pages, the row path (calls mapped in JavaScript)", "json", false],
+  ["CSV pages, the bulk path (DuckDB reads each record as its JSON call)", "csv", true],
+  ["CSV pages, the row path (calls mapped in JavaScript)", "csv", false],
 ])(
   "a Voicegain consecutive export killed mid-run, then re-run from its stored state, ends with each call exactly once: %s",
-  async (_path, bulk) => {
+  async (_path, format, bulk) => {
     emulator = await createVoicegainEmulator({
       seed: 5,
       callCount: 3000,
@@ -30,7 +32,14 @@ test.each([
     });
     const space = await workspace();
     cleanups.push(space.cleanup);
-    const settings = { baseUrl: emulator.apiUrl, token: emulator.token, perPage: 150, rateLimit: false };
+    const settings = {
+      baseUrl: emulator.apiUrl,
+      token: emulator.token,
+      perPage: 150,
+      rateLimit: false,
+      format,
+      timeZone: "America/Chicago",
+    };
     const options = { settings, databasePath: space.databasePath, batchRows: 200, bulk };
     const expected = emulator.calls().map((call) => Number(call.callId));
 

@@ -11,14 +11,17 @@ export interface CallQuery {
   /** RFC 3339 UTC. */
   readonly fromTime?: string | undefined;
   readonly toTime?: string | undefined;
-  /** A JSON page's calls as the bytes they arrived in (`raw`), for a sink's bulk path; CSV pages are always mapped. */
+  /**
+   * The page's calls as raw records (`raw`), for a sink's bulk path: a JSON page's as the bytes they arrived in, a CSV
+   * page's as the JSON calls its records stand for.
+   */
   readonly rawRecords?: boolean;
 }
 
 export interface CallPage {
   /** The page's calls mapped (empty when they came as `raw`). */
   readonly entries: PageEntry[];
-  /** The page's calls as the vendor's bytes, when asked for (`CallQuery.rawRecords`, JSON pages). */
+  /** The page's calls as raw records, when asked for (`CallQuery.rawRecords`). */
   readonly raw: RawCalls[];
   /** How many calls the page holds. */
   readonly calls: number;
@@ -96,7 +99,12 @@ export class VoicegainClient {
       this.csvTimeHint.lastStart = hintBefore;
       const parsed =
         format === "csv"
-          ? await readCsvBody(response.body, this.#config.timeZone ?? "UTC", this.csvTimeHint)
+          ? await readCsvBody(
+              response.body,
+              this.#config.timeZone ?? "UTC",
+              this.csvTimeHint,
+              query.rawRecords === true,
+            )
           : query.rawRecords === true
             ? await readRawJsonBody(response.body)
             : await readJsonBody(response.body);

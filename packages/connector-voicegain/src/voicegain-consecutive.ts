@@ -43,8 +43,9 @@ export async function* readConsecutive(
     context.logger.warn(message);
     context.progress({ kind: "note", stream, message });
   }
-  // A sink that loads raw records gets a JSON page's calls as the bytes they arrived in; the cursor moves the same.
-  const rawRecords = context.rawRecords === true && config.format === "json";
+  // A sink that loads raw records gets a page's calls as raw records (a CSV page's as JSON calls); the cursor moves
+  // the same.
+  const rawRecords = context.rawRecords === true;
   let afterCallId = position?.afterCallId ?? 0;
   let exported = 0;
   let checkpointed = false;

@@ -1,5 +1,7 @@
+import { type CsvCall, type CsvTimeHint, createCsvCallReader } from "./voicegain-csv-calls.ts";
 import { CsvParser, csvLine } from "./voicegain-csv-parser.ts";
-import { type CsvTimeHint, createCsvMapper } from "./voicegain-csv-records.ts";
+import { NdjsonCalls } from "./voicegain-ndjson-calls.ts";
+import type { RawCalls } from "./voicegain-raw-page.ts";
 import { mapJsonCall } from "./voicegain-records.ts";
 import type { CallRow } from "./voicegain-values.ts";
 
@@ -10,7 +12,7 @@ export type PageEntry =
 
 export interface ParsedBody {
   readonly entries: PageEntry[];
-  readonly raw: [];
+  readonly raw: RawCalls[];
   readonly calls: number;
   readonly bytes: number;
 }
@@ -43,15 +45,23 @@ export async function readJsonBody(body: AsyncIterable<Buffer>): Promise<ParsedB
 }
 
 /**
- * A `format=csv` page: a header row, then one record per call; parsed as it streams in (RFC 4180), so only
- * the mapped rows of the page are held, never the body text.
+ * A `format=csv` page: a header row, then one record per call; parsed as it streams in (RFC 4180), so the body
+ * text is never held whole. Each record becomes the JSON call it stands for (voicegain-csv-calls.ts): with `raw`,
+ * handed on as NDJSON raw records for a sink's bulk path, otherwise mapped here; records that cannot be calls are
+ * rejects either way.
  */
-export async function readCsvBody(body: AsyncIterable<Buffer>, zone: string, hint: CsvTimeHint): Promise<ParsedBody> {
+export async function readCsvBody(
+  body: AsyncIterable<Buffer>,
+  zone: string,
+  hint: CsvTimeHint,
+  raw = false,
+): Promise<ParsedBody> {
   const decoder = new TextDecoder("utf-8");
   const parser = new CsvParser();
   const entries: PageEntry[] = [];
+  const ndjson = new NdjsonCalls();
   let header: string[] | undefined;
-  let mapper: ReturnType<typeof createCsvMapper>;
+  let reader: ((fields: readonly string[]) => CsvCall) | undefined;
   let bytes = 0;
   const take = (records: ReturnType<CsvParser["push"]>): void => {
     for (const record of records) {
@@ -64,21 +74,28 @@ export async function readCsvBody(body: AsyncIterable<Buffer>, zone: string, hin
         });
         continue;
       }
-      if (header === undefined) {
+      if (reader === undefined) {
         header = record.fields;
-        mapper = createCsvMapper(header, zone, hint);
-        if (mapper === undefined)
+        reader = createCsvCallReader(header, zone, hint);
+        if (reader === undefined)
           throw new UnreadableBody(
             `the CSV header has no callId column (columns: ${header.slice(0, 8).join(", ")}...)`,
           );
         continue;
       }
-      const mapped = (mapper as NonNullable<typeof mapper>)(record.fields);
-      entries.push(
-        mapped.ok
-          ? { kind: "call", callId: mapped.callId, row: mapped.row }
-          : { kind: "reject", callId: mapped.callId, raw: csvLine(record.fields), reason: mapped.reason },
-      );
+      const call = reader(record.fields);
+      if (!call.ok) {
+        entries.push({ kind: "reject", callId: call.callId, raw: csvLine(record.fields), reason: call.reason });
+      } else if (raw) {
+        ndjson.add(call.callId, call.json);
+      } else {
+        const mapped = mapJsonCall(JSON.parse(call.json));
+        entries.push(
+          mapped.ok
+            ? { kind: "call", callId: mapped.callId, row: mapped.row }
+            : { kind: "reject", callId: mapped.callId, raw: csvLine(record.fields), reason: mapped.reason },
+        );
+      }
     }
   };
   let first = true;
@@ -96,5 +113,5 @@ export async function readCsvBody(body: AsyncIterable<Buffer>, zone: string, hin
   if (cut !== undefined && header !== undefined)
     throw new UnreadableBody("the CSV body breaks off inside a row (the page was cut short)");
   take(last);
-  return { entries, raw: [], calls: entries.length, bytes };
+  return { entries, raw: ndjson.finish(), calls: entries.length + ndjson.count, bytes };
 }

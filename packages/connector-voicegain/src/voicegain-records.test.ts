@@ -1,9 +1,8 @@
 import { createVoicegainEmulator, type VoicegainEmulatorOptions } from "@parley/sandbox/voicegain";
 import { afterEach, describe, expect, test } from "vitest";
 import { readSource } from "./__fixtures__/drive-source.ts";
-import { createCsvMapper } from "./voicegain-csv-records.ts";
 import { mapJsonCall } from "./voicegain-records.ts";
-import { callsStream, voicegainJsonOnlyColumns } from "./voicegain-streams.ts";
+import { voicegainJsonOnlyColumns } from "./voicegain-streams.ts";
 
 const stops: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -113,68 +112,5 @@ describe("mapping", () => {
       reason: expect.stringMatching(/startTime/),
     });
     expect(mapJsonCall("not a call")).toMatchObject({ ok: false });
-  });
-
-  test("CSV: columns by header name, renamed fields, pipe lists, markers with a literal null note", () => {
-    const header = [
-      "markers",
-      "isCallResolved",
-      "callId",
-      "agent.id",
-      "queue.id",
-      "tags",
-      "startTime",
-      "endTime",
-      "duration",
-      "score",
-    ];
-    const map = createCsvMapper(header, "America/Chicago");
-    const mapped = map?.([
-      "201897,CC_AGENT_ANSWER,null|179162,HOLD,note, with comma",
-      "false",
-      "14603",
-      "436828",
-      "873490",
-      "C_Member|NEW_TAG",
-      "05-12-2024 6:15:45 PM",
-      "05-12-2024 6:20:30 PM",
-      "285",
-      "87.5",
-    ]);
-    expect(mapped).toMatchObject({
-      ok: true,
-      row: {
-        call_id: 14603,
-        agent_id: "436828",
-        queue_id: "873490",
-        call_resolved: false,
-        tags: ["C_Member", "NEW_TAG"],
-        start_time: "2024-05-12T23:15:45.000Z",
-        end_time: "2024-05-12T23:20:30.000Z",
-        score: 87.5,
-        markers: [
-          { time: 201897, type: "CC_AGENT_ANSWER", note: null },
-          { time: 179162, type: "HOLD", note: "note, with comma" },
-        ],
-      },
-    });
-    // Every declared column is present, so a CSV row and a JSON row have the same shape.
-    if (mapped?.ok)
-      expect(Object.keys(mapped.row).sort()).toEqual(callsStream.columns.map((column) => column.name).sort());
-  });
-
-  test("CSV: a line with the wrong number of fields, or an unparsable number or time, is a reject with the reason", () => {
-    const map = createCsvMapper(["callId", "duration", "startTime"], "UTC");
-    expect(map?.(["14603", "12"])).toEqual({ ok: false, callId: 14603, reason: "the line has 2 fields, the header 3" });
-    expect(map?.(["14603", "12s", ""])).toEqual({
-      ok: false,
-      callId: 14603,
-      reason: 'duration: "12s" is not a number',
-    });
-    expect(map?.(["14603", "12", "May 12"])).toMatchObject({
-      ok: false,
-      reason: expect.stringMatching(/^startTime: "May 12" is not a time/),
-    });
-    expect(createCsvMapper(["id", "duration"], "UTC")).toBeUndefined();
   });
 });

@@ -129,7 +129,7 @@ export const callsStream = {
   primaryKey: ["call_id"],
   eventTimeColumn: "start_time",
   columns: [...sharedColumns, ...jsonOnlyColumns],
-  // How JSON pages map (CSV pages are mapped by hand, with the same readings: voicegain-csv-records.ts).
+  // How a call maps: a JSON page's as sent, a CSV page's as the JSON call each record stands for (voicegain-csv-calls.ts).
   mapping: jsonCallMapping,
 } as const satisfies MergeStreamDefinition;
 

@@ -1,7 +1,4 @@
-// Readings shared by the JSON mapping (declared in voicegain-mapping.ts, run by core) and the CSV mapping (by hand),
-// so both formats produce the same values: core's readings and field readers.
-import { objectListReader, toNumericId } from "@parley/core";
-import { dtmfEventKeys, markerKeys, wordCloudKeys } from "./voicegain-mapping.ts";
+import { toNumericId } from "@parley/core";
 
 export type CallRow = Record<string, unknown>;
 
@@ -16,21 +13,4 @@ export type MappedCall =
 export function callIdFrom(value: unknown): number | undefined {
   const id = toNumericId(value);
   return typeof id === "number" ? id : undefined;
-}
-
-const readMarkers = objectListReader(markerKeys);
-const readWordCloud = objectListReader(wordCloudKeys);
-const readDtmfEvents = objectListReader(dtmfEventKeys);
-
-/** CSV list items, read as the JSON mapping reads its object lists (`markers[0].time: ...` in reasons). */
-export function markers(items: readonly { time: unknown; type: unknown; note: unknown }[] | null): unknown {
-  return readMarkers("markers", items);
-}
-
-export function wordCloud(items: readonly { phrase: unknown; freq: unknown }[] | null): unknown {
-  return readWordCloud("wordCloud", items);
-}
-
-export function dtmfEvents(items: readonly { dtmf: unknown; timestamp: unknown; channel: unknown }[] | null): unknown {
-  return readDtmfEvents("dtmfEvents", items);
 }
