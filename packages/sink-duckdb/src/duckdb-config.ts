@@ -20,7 +20,7 @@ export const duckdbConfigSchema = z.strictObject({
     .default("256MB")
     .meta({
       description:
-        "DuckDB `memory_limit`. Bounded so a load's memory does not grow with the data (DuckDB's own default is 80% of RAM): rows loaded since the last checkpoint stay in this memory, and beyond it DuckDB spills them to `<path>.tmp` (an in-memory database: to the run's private staging folder).",
+        "DuckDB `memory_limit`. Bounded so a load's memory does not grow with the data (DuckDB's own default is 80% of RAM); after each write a file database also drops from it the blocks that write put into the file. Beyond it DuckDB spills to `<path>.tmp` (an in-memory database: to the run's private staging folder).",
     }),
   checkpointThreshold: z
     .string()

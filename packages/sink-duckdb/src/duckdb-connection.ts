@@ -71,7 +71,24 @@ export class DuckdbSession {
         if (threads !== undefined) await connection.run(restore).catch(() => undefined);
         throw error;
       }
+      await this.#dropCachedTableBlocks(connection);
     });
+  }
+
+  /**
+   * DuckDB keeps the blocks a commit wrote into the file in memory until `memoryLimit` forces them out, so a load's
+   * memory grew with the data loaded (by ~150 MB over a 1 GB Ultimate day) though a load never reads them again
+   * (a merge reads only the key columns, from the file). Lowering the limit for a moment drops them: they are in
+   * the file already. Not while a temporary table holds a batch (it would be written to the spill folder first),
+   * and not for an in-memory database, whose blocks exist nowhere else.
+   */
+  async #dropCachedTableBlocks(connection: DuckDBConnection): Promise<void> {
+    if (this.#config.path === ":memory:") return;
+    const temporary = await connection.runAndReadAll("SELECT 1 FROM duckdb_tables() WHERE temporary LIMIT 1");
+    if (temporary.currentRowCount > 0) return;
+    const restore = `SET memory_limit = ${quoteLiteral(this.#config.memoryLimit)}`;
+    // DuckDB refuses a limit below what is in use (pinned blocks stay); it then keeps the old one.
+    await connection.run(`SET memory_limit = '1MB'; ${restore}`).catch(() => connection.run(restore));
   }
 
   async query(

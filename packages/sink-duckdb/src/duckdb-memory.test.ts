@@ -1,6 +1,8 @@
+import { randomBytes } from "node:crypto";
 import { mkdtemp, readdir, rm } from "node:fs/promises";
 import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
+import { batch, target } from "@parley/core/testing";
 import { afterEach, expect, test } from "vitest";
 import { createDuckdbSink } from "./duckdb-sink.ts";
 
@@ -44,4 +46,36 @@ test("an in-memory database spills into the run's private staging folder, not th
     await sink.close();
   }
   expect(await readdir(join(work, "parley-staging"))).toEqual([]);
+});
+
+const notes = target({
+  name: "notes",
+  writeDisposition: "merge",
+  primaryKey: ["id"],
+  columns: [
+    { name: "id", type: "string" },
+    { name: "text", type: "string" },
+  ],
+});
+const noteRows = (from: number, count: number) =>
+  Array.from({ length: count }, (_, index) => ({ id: `n${from + index}`, text: randomBytes(150).toString("hex") }));
+const cachedTableMegabytes =
+  "SELECT (coalesce(sum(memory_usage_bytes), 0) // 1048576)::INTEGER AS mb FROM duckdb_memory() WHERE tag = 'BASE_TABLE'";
+
+test("a load does not keep what it wrote into the file in memory: DuckDB's cache of the table's blocks is dropped after each write", async () => {
+  work = await mkdtemp(join(tmpdir(), "parley-duckdb-memory-"));
+  const path = join(work, "db.duckdb");
+  const sink = createDuckdbSink({ path });
+  try {
+    await sink.prepare([notes]);
+    // About 30 MB of incompressible text in three merges; DuckDB alone would keep all of it in its cache.
+    for (let part = 0; part < 3; part += 1)
+      await sink.writeBatch(batch({ target: notes, rows: noteRows(part * 33_000, 33_000) }));
+    const [{ mb }] = (await sink.query(cachedTableMegabytes)) as [{ mb: number }];
+    expect(mb).toBeLessThan(4);
+    expect(await sink.query(settings)).toEqual([{ memory: "244.1 MiB", spill: `${path}.tmp` }]);
+    expect(await sink.query(`SELECT count(*)::INTEGER AS n FROM ${notes.table}`)).toEqual([{ n: 99_000 }]);
+  } finally {
+    await sink.close();
+  }
 });
