@@ -1,5 +1,4 @@
-import { createReadStream } from "node:fs";
-import { glob, stat } from "node:fs/promises";
+import { glob, open, stat } from "node:fs/promises";
 import { resolve } from "node:path";
 import { ConfigError, ElementSplitter, type ReadContext, type SourceMessage } from "@parley/core";
 import type { UltimateFilesConfig } from "./ultimate-config.ts";
@@ -52,9 +51,9 @@ export async function* readFromFiles(config: UltimateFilesConfig, context: ReadC
     const fileContext = recordContext({ botId: undefined, exportDate: exportDateOf(path), exportVersion: null }, path);
     const raw = context.rawRecords === true;
     const splitter = new ElementSplitter();
-    for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20, signal: context.signal })) {
-      context.progress({ kind: "bytes", stream: streamName, bytes: (chunk as Buffer).length });
-      const elements = raw ? splitter.pushRecords(chunk as Buffer) : splitter.push(chunk as Buffer);
+    for await (const chunk of fileChunks(path, context.signal)) {
+      context.progress({ kind: "bytes", stream: streamName, bytes: chunk.length });
+      const elements = raw ? splitter.pushRecords(chunk) : splitter.push(chunk);
       for (const element of elements) yield elementMessage(element, fileContext);
     }
     const cut = splitter.cutShort();
@@ -65,4 +64,24 @@ export async function* readFromFiles(config: UltimateFilesConfig, context: ReadC
     yield { kind: "checkpoint", stream: streamName, state: { files: { ...files } } satisfies FilesState };
   }
   yield { kind: "checkpoint", stream: streamName, state: { files: { ...files } } satisfies FilesState };
+}
+
+/**
+ * The file's bytes, a MiB at a time, read again and again into one buffer: the splitter copies what it is given
+ * into blocks of its own, so a new buffer per read (a read stream's way) would only add fresh memory to fault in
+ * and collect.
+ */
+async function* fileChunks(path: string, signal: AbortSignal): AsyncGenerator<Buffer> {
+  const file = await open(path, "r");
+  try {
+    const buffer = Buffer.allocUnsafeSlow(1 << 20);
+    for (;;) {
+      signal.throwIfAborted();
+      const { bytesRead } = await file.read(buffer, 0, buffer.length, null);
+      if (bytesRead === 0) return;
+      yield buffer.subarray(0, bytesRead);
+    }
+  } finally {
+    await file.close();
+  }
 }

@@ -1,7 +1,7 @@
 import { mkdtemp, rm, utimes, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ConfigError } from "@parley/core";
+import { ConfigError, type RawRecords, rawRecordTexts, silentLogger } from "@parley/core";
 import { afterEach, expect, test } from "vitest";
 import { keysOf, readSource, startEmulator } from "./__fixtures__/ultimate-harness.ts";
 import { createUltimateSource } from "./ultimate-source.ts";
@@ -105,4 +105,61 @@ test("local files: a file cut short fails the run naming the file, and is not ma
   }
   await writeFile(array, `[${record("c1")},${record("c2")}]`);
   expect(keysOf((await readSource(createUltimateSource({ files: array }))).records)).toEqual(["b1/c1", "b1/c2"]);
+});
+
+async function severalMiB(directory: string): Promise<{ path: string; records: Record<string, string>[] }> {
+  // Several MiB, so the file is read in pieces and records cross their ends.
+  const records = Array.from({ length: 3000 }, (_, index) => ({
+    bot_id: "b1",
+    conversation_id: `c${index}`,
+    conversation_end_time: "2024-06-18T23:59:59.000+00:00",
+    bot_name: `${"x".repeat(index % 2000)}${index}`,
+  }));
+  const path = join(directory, "export.ndjson");
+  await writeFile(path, records.map((record) => JSON.stringify(record)).join("\n"));
+  return { path, records };
+}
+
+function rawContext(signal: AbortSignal) {
+  return {
+    state: new Map(),
+    streams: new Set(["conversations"]),
+    logger: silentLogger,
+    signal,
+    progress: () => undefined,
+    now: () => new Date(),
+    rawRecords: true,
+  };
+}
+
+test("local files: a stopped run stops reading a file in the middle", async () => {
+  const { path, records } = await severalMiB(await folder());
+  const stop = new AbortController();
+  let read = 0;
+  const reading = (async () => {
+    for await (const message of createUltimateSource({ files: [path] }).read(rawContext(stop.signal)))
+      if (message.kind === "raw") {
+        read += message.records.count;
+        stop.abort();
+      }
+  })();
+  await expect(reading).rejects.toThrow(/abort/i);
+  expect(read).toBeGreaterThan(0);
+  expect(read).toBeLessThan(records.length);
+});
+
+test("local files: records of a file read in many pieces keep their bytes while held (raw records and mapped ones)", async () => {
+  const directory = await folder();
+  const { path: ndjson, records } = await severalMiB(directory);
+  const array = join(directory, "export.json");
+  await writeFile(array, JSON.stringify(records));
+  for (const path of [ndjson, array]) {
+    const held: RawRecords[] = [];
+    for await (const message of createUltimateSource({ files: [path] }).read(rawContext(new AbortController().signal)))
+      if (message.kind === "raw") held.push(message.records);
+    const texts = held.flatMap((records) => rawRecordTexts(records));
+    expect(texts.map((text) => JSON.parse(text))).toEqual(records);
+    const mapped = await readSource(createUltimateSource({ files: [path] }));
+    expect(mapped.records.map((row) => row.bot_name)).toEqual(records.map((record) => record.bot_name));
+  }
 });
