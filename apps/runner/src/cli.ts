@@ -7,6 +7,10 @@ import module from "node:module";
 // Node.js 22.0 lacks the API and simply starts without it.
 module.enableCompileCache?.();
 
+// Peak RSS of a 1 GB Ultimate day from disk 517 -> ~460 MB; CPU unchanged on both paths (measured in pairs).
+const { capYoungGeneration } = await import("./young-generation.ts");
+capYoungGeneration();
+
 const { runCli } = await import("./run-cli.ts");
 const { stopOnSignals } = await import("./stop-signals.ts");
 process.exitCode = await runCli(process.argv.slice(2), { signal: stopOnSignals() });
