@@ -47,41 +47,73 @@ function isDecimal(text: string): boolean {
   return true;
 }
 
-/** A reading's usual text forms, which are their own JSON value; anything else goes through the reading itself. */
-const usualForms: Partial<Record<FieldMapping["reading"], (text: string) => boolean>> = {
-  number: isDecimal,
-  "whole number": (text) => isWhole(text, true),
-  "numeric id": (text) => isWhole(text, false),
-  "true or false": (text) => text === "true" || text === "false",
-};
+/** How a reading's usual text forms are told apart: each is its own JSON value (`otherForms`: none is). */
+export const valueForms = { text: 0, decimal: 1, whole: 2, id: 3, boolean: 4, other: 5 } as const;
+export type ValueForm = (typeof valueForms)[keyof typeof valueForms];
 
-/**
- * The JSON value of a text (never `""`) in the reading's usual form, which the reading reads back as it would read the
- * text itself; undefined when the text is not in that form.
- */
-export function usualJson(reading: FieldMapping["reading"], text: string): string | undefined {
-  if (reading === "text or null") return jsonText(text);
-  return usualForms[reading]?.(text) === true ? text : undefined;
+export function formOf(reading: FieldMapping["reading"]): ValueForm {
+  switch (reading) {
+    case "text or null":
+      return valueForms.text;
+    case "number":
+      return valueForms.decimal;
+    case "whole number":
+      return valueForms.whole;
+    case "numeric id":
+      return valueForms.id;
+    case "true or false":
+      return valueForms.boolean;
+    default:
+      return valueForms.other;
+  }
 }
 
-function keyReader(reading: FieldMapping["reading"]): KeyReader {
-  if (reading === "text or null") return (_field, text) => jsonText(text);
+/**
+ * The JSON value of a text (never `""`) in its reading's usual form, which the reading reads back as it would read
+ * the text itself; undefined when the text is not in that form.
+ */
+export function usualJson(form: ValueForm, text: string): string | undefined {
+  switch (form) {
+    case valueForms.text:
+      return jsonText(text);
+    case valueForms.decimal:
+      return isDecimal(text) ? text : undefined;
+    case valueForms.whole:
+      return isWhole(text, true) ? text : undefined;
+    case valueForms.id:
+      return isWhole(text, false) ? text : undefined;
+    case valueForms.boolean:
+      return text === "true" || text === "false" ? text : undefined;
+    default:
+      return undefined;
+  }
+}
+
+/** A scalar key of the calls mapping: the usual forms of its reading, and the reading itself for any other text. */
+export interface ScalarKey {
+  readonly form: ValueForm;
+  /** The key's JSON value read from a text not in a usual form. */
+  readonly read: KeyReader;
+}
+
+function scalarKey(reading: FieldMapping["reading"]): ScalarKey {
   if (reading === "object list") throw new Error("an object list is read with its item keys");
   const read = fieldReaders[reading];
-  const usual = usualForms[reading] ?? (() => false);
-  return (field, text) => {
-    if (usual(text)) return text;
-    const value = read(field, text);
-    return value === null ? undefined : JSON.stringify(value);
+  return {
+    form: formOf(reading),
+    read: (field, text) => {
+      const value = read(field, text);
+      return value === null ? undefined : JSON.stringify(value);
+    },
   };
 }
 
-/** Every scalar key of the calls mapping (`agent.agentId` for one inside `agent`) with its reader. */
-export const callKeyReaders: ReadonlyMap<string, KeyReader> = new Map(
+/** Every scalar key of the calls mapping (`agent.agentId` for one inside `agent`) and how it is read. */
+export const callScalarKeys: ReadonlyMap<string, ScalarKey> = new Map(
   jsonCallMapping.fields
     .filter((field) => field.reading !== "object list")
     .map((field) => {
       const key = field.from[0];
-      return [field.within === undefined ? key : `${field.within}.${key}`, keyReader(field.reading)];
+      return [field.within === undefined ? key : `${field.within}.${key}`, scalarKey(field.reading)];
     }),
 );

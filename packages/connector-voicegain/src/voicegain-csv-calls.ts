@@ -1,5 +1,12 @@
 import { ValueProblem, wholeNumberField } from "@parley/core";
-import { callKeyReaders, type KeyReader } from "./voicegain-call-form.ts";
+import {
+  callScalarKeys,
+  type KeyReader,
+  type ScalarKey,
+  usualJson,
+  type ValueForm,
+  valueForms,
+} from "./voicegain-call-form.ts";
 import { type CsvColumn, csvColumns } from "./voicegain-csv-layout.ts";
 import { csvTimeInstants, pickCallInstants } from "./voicegain-time.ts";
 import { callIdFrom } from "./voicegain-values.ts";
@@ -28,10 +35,14 @@ function csvTime(field: string, cell: string, zone: string): number[] | undefine
   return instants;
 }
 
-/** A column of this page: where its cell lies in each record, how it is read, and its key in the JSON call. */
+/**
+ * A column of this page: where its cell lies in each record, its key in the JSON call, and how it is read: the usual
+ * forms of the key's reading, else `read` (the reading itself, or the column's own encoding).
+ */
 interface Placed {
   readonly csv: string;
   readonly at: number;
+  readonly form: ValueForm;
   readonly read: KeyReader;
   readonly prefix: string;
 }
@@ -58,22 +69,24 @@ export function createCsvCallReader(
   const placed = (within: CsvColumn["within"]): Placed[] =>
     csvColumns
       .filter((column) => column.within === within && position(column.csv) !== -1)
-      .map((column) => ({
-        csv: column.csv,
-        at: position(column.csv),
-        read:
-          column.read ??
-          (callKeyReaders.get(within === undefined ? column.key : `${within}.${column.key}`) as KeyReader),
-        prefix: `"${column.key}":`,
-      }));
+      .map((column) => {
+        const scalar = callScalarKeys.get(within === undefined ? column.key : `${within}.${column.key}`) as ScalarKey;
+        return {
+          csv: column.csv,
+          at: position(column.csv),
+          form: column.read === undefined ? scalar.form : valueForms.other,
+          read: column.read ?? scalar.read,
+          prefix: `"${column.key}":`,
+        };
+      });
   const top = placed(undefined);
   const nested = (["agent", "queue"] as const).map((within) => ({ prefix: `"${within}":{`, columns: placed(within) }));
   const readCells = (fields: readonly string[], columns: readonly Placed[]): string => {
     let json = "";
-    for (const { csv, at, read, prefix } of columns) {
+    for (const { csv, at, form, read, prefix } of columns) {
       const cell = fields[at] as string;
       if (cell === "") continue;
-      const value = read(csv, cell);
+      const value = usualJson(form, cell) ?? read(csv, cell);
       if (value !== undefined) json += json === "" ? prefix + value : `,${prefix}${value}`;
     }
     return json;
@@ -87,7 +100,10 @@ export function createCsvCallReader(
       return { ok: false, callId, reason: `callId: ${JSON.stringify(fields[callIdAt] ?? "")} is not a numeric id` };
     try {
       const durationCell = fields[durationAt] ?? "";
-      const duration = wholeNumberField("duration", durationCell);
+      const duration =
+        durationCell !== "" && usualJson(valueForms.whole, durationCell) !== undefined
+          ? Number(durationCell)
+          : wholeNumberField("duration", durationCell);
       const starts = csvTime("startTime", fields[startAt] ?? "", zone);
       const ends = csvTime("endTime", fields[endAt] ?? "", zone);
       const { start, end } = pickCallInstants(starts, ends, duration ?? undefined, hint.lastStart);

@@ -1,21 +1,29 @@
 import { type ItemKey, objectListReader } from "@parley/core";
-import { jsonText, type KeyReader, usualJson } from "./voicegain-call-form.ts";
+import { formOf, jsonText, type KeyReader, usualJson, type ValueForm } from "./voicegain-call-form.ts";
 import { dtmfEventKeys, markerKeys, wordCloudKeys } from "./voicegain-mapping.ts";
 
-/** Pipe-joined lists (seed 002: `C_Member|NEW_TAG|V_Verified`); an empty cell is an absent list. */
-const pipeItems = (cell: string): string[] => cell.split("|");
+/** Calls `each` with every item of a pipe-joined list (seed 002: `C_Member|NEW_TAG|V_Verified`). */
+function forEachItem(cell: string, each: (item: string) => void): void {
+  let from = 0;
+  for (;;) {
+    const bar = cell.indexOf("|", from);
+    each(bar === -1 ? cell.slice(from) : cell.slice(from, bar));
+    if (bar === -1) return;
+    from = bar + 1;
+  }
+}
 
 /** Splits `a,b,rest` into at most `count` parts; the last keeps any further commas (a marker note may hold one). */
 function parts(item: string, count: number): string[] {
   const out: string[] = [];
-  let rest = item;
+  let from = 0;
   while (out.length < count - 1) {
-    const comma = rest.indexOf(",");
+    const comma = item.indexOf(",", from);
     if (comma === -1) break;
-    out.push(rest.slice(0, comma));
-    rest = rest.slice(comma + 1);
+    out.push(item.slice(from, comma));
+    from = comma + 1;
   }
-  out.push(rest);
+  out.push(from === 0 ? item : item.slice(from));
   return out;
 }
 
@@ -25,28 +33,35 @@ function parts(item: string, count: number): string[] {
  */
 function itemList(keys: readonly ItemKey[], item: (text: string) => (string | undefined)[]): KeyReader {
   const read = objectListReader(keys);
-  const names = keys.map(({ key }) => `"${key}":`);
-  const slow = (field: string, items: readonly (string | undefined)[][]) =>
-    JSON.stringify(
-      read(
-        field,
-        items.map((values) => Object.fromEntries(keys.map(({ key }, index) => [key, values[index]]))),
-      ),
-    );
+  const names = keys.map(({ key }, index) => `${index === 0 ? "{" : ","}"${key}":`);
+  const forms = keys.map(({ reading }) => formOf(reading));
+  const slow = (field: string, cell: string) => {
+    const items: Record<string, string | undefined>[] = [];
+    forEachItem(cell, (text) => {
+      const values = item(text);
+      items.push(Object.fromEntries(keys.map(({ key }, index) => [key, values[index]])));
+    });
+    return JSON.stringify(read(field, items));
+  };
   return (field, cell) => {
-    const items = pipeItems(cell).map(item);
     let json = "[";
-    for (const values of items) {
+    let usual = true;
+    forEachItem(cell, (text) => {
+      if (!usual) return;
+      const values = item(text);
       if (json.length > 1) json += ",";
-      for (let index = 0; index < keys.length; index++) {
+      for (let index = 0; index < forms.length; index++) {
         const value = values[index];
-        const usual = value === undefined || value === "" ? "null" : usualJson((keys[index] as ItemKey).reading, value);
-        if (usual === undefined) return slow(field, items);
-        json += (index === 0 ? "{" : ",") + names[index] + usual;
+        const written = value === undefined || value === "" ? "null" : usualJson(forms[index] as ValueForm, value);
+        if (written === undefined) {
+          usual = false;
+          return;
+        }
+        json += names[index] + written;
       }
       json += "}";
-    }
-    return `${json}]`;
+    });
+    return usual ? `${json}]` : slow(field, cell);
   };
 }
 

@@ -58,6 +58,27 @@ describe("CSV times", () => {
     ]);
   });
 
+  test("spellings the usual form allows (one or two digits, AM/PM in any case, with or without a space) and its near misses", () => {
+    const utc = (text: string) => iso(csvTimeInstants(text, "UTC"));
+    expect(utc("5-1-2024 12:00:00am")).toEqual(["2024-05-01T00:00:00.000Z"]);
+    expect(utc("05-01-2024 06:15:45 pM")).toEqual(["2024-05-01T18:15:45.000Z"]);
+    expect(utc("02-29-2024 11:59:59 PM")).toEqual(["2024-02-29T23:59:59.000Z"]);
+    for (const text of [
+      "02-30-2024 1:00:00 PM",
+      "05-12-2024 13:00:00 PM",
+      "05-12-2024 0:15:45 AM",
+      "05-12-2024 6:60:00 PM",
+      "05-12-2024 6:15:60 PM",
+      "05-12-2024 6:5:45 PM",
+      "05-12-2024 6:15:45 XM",
+      "05-12-2024 6:15:45 PMX",
+      "05-12-2024  6:15:45 PM",
+      "05-12-24 6:15:45 PM",
+      "5-12-02024 6:15:45 PM",
+    ])
+      expect(utc(text), text).toBeUndefined();
+  });
+
   test("RFC 3339 with an offset is accepted; other text is not a time", () => {
     expect(iso(csvTimeInstants("2024-05-12T23:15:45Z", "America/Chicago"))).toEqual(["2024-05-12T23:15:45.000Z"]);
     expect(csvTimeInstants("13-40-2024 6:15:45 PM", "America/Chicago")).toBeUndefined();

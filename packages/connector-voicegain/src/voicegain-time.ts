@@ -136,12 +136,59 @@ export function parseQueryTime(text: string, zone: string): number | undefined {
 }
 
 const csvPattern = /^(\d{1,2})-(\d{1,2})-(\d{4}) (\d{1,2}):(\d{2}):(\d{2}) ?([AaPp][Mm])$/;
+const csvDayPattern = /^(\d{1,2})-(\d{1,2})-(\d{4})$/;
+/** Each `MM-DD-YYYY` seen, as its midnight written as a UTC wall time (NaN: no such day); an export spans few days. */
+const csvDays = new Map<string, number>();
+
+const digitAt = (text: string, index: number): number => {
+  const code = text.charCodeAt(index) - 48;
+  return code >= 0 && code <= 9 ? code : Number.NaN;
+};
+
+/**
+ * The wall time of a CSV time in its usual spelling (`05-12-2024 6:15:45 PM`), read without a regular expression;
+ * undefined for any other text, which `csvPattern` then reads (or refuses) as before.
+ */
+function usualCsvWall(text: string): number | undefined {
+  const space = text.indexOf(" ");
+  if (space === -1) return undefined;
+  const date = text.slice(0, space);
+  let midnight = csvDays.get(date);
+  if (midnight === undefined) {
+    const match = csvDayPattern.exec(date);
+    midnight =
+      (match === null ? undefined : validWall(Number(match[3]), Number(match[1]), Number(match[2]), 0, 0, 0)) ??
+      Number.NaN;
+    if (csvDays.size > 10_000) csvDays.clear();
+    csvDays.set(date, midnight);
+  }
+  if (Number.isNaN(midnight)) return undefined;
+  // h:mm:ss, then AM/PM with or without a space before it.
+  let at = space + 1;
+  let hour = digitAt(text, at++);
+  if (text.charCodeAt(at) !== 58) hour = hour * 10 + digitAt(text, at++);
+  if (text.charCodeAt(at) !== 58 || text.charCodeAt(at + 3) !== 58) return undefined;
+  const minute = digitAt(text, at + 1) * 10 + digitAt(text, at + 2);
+  const second = digitAt(text, at + 4) * 10 + digitAt(text, at + 5);
+  at += 6;
+  if (text.charCodeAt(at) === 32) at++;
+  if (text.length !== at + 2 || (text.charCodeAt(at + 1) | 32) !== 109) return undefined;
+  const half = text.charCodeAt(at) | 32;
+  if (!(hour >= 1 && hour <= 12 && minute <= 59 && second <= 59) || (half !== 97 && half !== 112)) return undefined;
+  return midnight + (((hour % 12) + (half === 112 ? 12 : 0)) * 3600 + minute * 60 + second) * 1000;
+}
 
 /**
  * The instants a CSV time (`MM-DD-YYYY h:mm:ss AM/PM`, local to `zone`) may stand for: usually one, two in the hour
  * repeated when DST ends. RFC 3339 text with an offset is accepted too. Undefined when the text is not a time.
  */
 export function csvTimeInstants(text: string, zone: string): number[] | undefined {
+  const usual = usualCsvWall(text);
+  if (usual !== undefined) {
+    const offsets = zoneOffsets(zone);
+    const instants = offsets.instantsOf(usual);
+    return instants.length > 0 ? instants : [offsets.toInstant(usual)];
+  }
   const match = csvPattern.exec(text);
   if (match === null) {
     if (!/(?:[Zz]|[+-]\d{2}:\d{2})$/.test(text)) return undefined;
