@@ -26,7 +26,13 @@ function countingRaw(source: Source): { source: Source; raw: () => number } {
   return { source: { ...source, read: (context) => counted(source.read(context)) }, raw: () => raw };
 }
 
-async function load(emulator: VoicegainEmulator, database: string, bulk: boolean, format: "json" | "csv" = "json") {
+async function load(
+  emulator: VoicegainEmulator,
+  database: string,
+  bulk: boolean,
+  format: "json" | "csv" = "json",
+  window?: { fromTime: string; toTime: string },
+) {
   const logged: string[] = [];
   const sink = createDuckdbSink({ path: database, mapInSql: bulk });
   const { source, raw } = countingRaw(
@@ -37,6 +43,7 @@ async function load(emulator: VoicegainEmulator, database: string, bulk: boolean
       rateLimit: false,
       format,
       timeZone: "America/Chicago",
+      ...(window === undefined ? {} : { mode: "window", ...window }),
     }),
   );
   try {
@@ -241,4 +248,37 @@ test("Voicegain CSV pages: the bulk path (each record as its JSON call, SQL from
   expect(crafts[7]).toMatchObject({ tags: ["a", "", "b"], keywords: null, topics: ["x,y"] });
   expect(crafts[9]).toMatchObject({ score: 87.5, sentiment: 0.1, incidents: 7, originating_call_id: 12 });
   expect(crafts[10]).toMatchObject({ agent_id: null, agent_email: "a@example.com", queue_id: null, queue_name: null });
+});
+
+test("Voicegain CSV pages in window mode: the bulk path leaves out the calls still being processed as the row path does, with identical tables and rejects", async () => {
+  const directory = await mkdtemp(join(tmpdir(), "parley-vg-bulk-window-"));
+  cleanups.push(() => rm(directory, { recursive: true, force: true }));
+  const emulator = await createVoicegainEmulator({
+    seed: 9,
+    callCount: 300,
+    inFlight: 6,
+    rateLimits: false,
+    firstStartTime: "2024-08-02T00:00:00Z",
+  });
+  cleanups.push(() => emulator.close());
+  const crafted = craftForCsv(emulator);
+  const window = { fromTime: "2024-08-01T00:00:00Z", toTime: "2024-08-30T00:00:00Z" };
+  const databases = { bulk: join(directory, "bulk.duckdb"), rows: join(directory, "rows.duckdb") };
+
+  const bulk = await load(emulator, databases.bulk, true, "csv", window);
+  const rows = await load(emulator, databases.rows, false, "csv", window);
+  expect(bulk.raw).toBeGreaterThan(250);
+  expect(rows.raw).toBe(0);
+  const finished = emulator.calls().filter((call) => call.progressPhase === "DONE" || call.progressPhase === "ERROR");
+  expect(finished.length).toBe(300 - 6);
+  const table = "SELECT * EXCLUDE (_parley_load_id, _parley_loaded_at) FROM voicegain_calls ORDER BY call_id";
+  const bulkRows = await queryDuckdb(databases.bulk, table);
+  expect(bulkRows).toEqual(await queryDuckdb(databases.rows, table));
+  // Every finished call but the crafted rejects, and none still being processed.
+  expect(bulkRows.map((row) => Number(row.call_id))).toEqual(
+    finished.map((call) => Number(call.callId)).filter((callId) => !crafted.slice(0, 5).includes(callId)),
+  );
+  const rejects = "SELECT stream, reason, payload FROM _parley_rejects ORDER BY reason";
+  expect(await queryDuckdb(databases.bulk, rejects)).toEqual(await queryDuckdb(databases.rows, rejects));
+  expect(bulk.stream?.rejects).toBe(5);
 });

@@ -16,6 +16,8 @@ export interface CallQuery {
    * page's as the JSON calls its records stand for.
    */
   readonly rawRecords?: boolean;
+  /** With `rawRecords` (CSV pages): leave out the calls still being processed, counting them (window mode). */
+  readonly onlyFinished?: boolean;
 }
 
 export interface CallPage {
@@ -25,6 +27,8 @@ export interface CallPage {
   readonly raw: RawCalls[];
   /** How many calls the page holds. */
   readonly calls: number;
+  /** Calls left out because they are still being processed (`CallQuery.onlyFinished`). */
+  readonly unfinished?: number;
   /** `X-Total-Count`: calls matching the query (in consecutive mode, up to the first call still processing). */
   readonly total: number | undefined;
   /** Whether the `Link` header names a next page; undefined without a Link header. */
@@ -99,12 +103,10 @@ export class VoicegainClient {
       this.csvTimeHint.lastStart = hintBefore;
       const parsed =
         format === "csv"
-          ? await readCsvBody(
-              response.body,
-              this.#config.timeZone ?? "UTC",
-              this.csvTimeHint,
-              query.rawRecords === true,
-            )
+          ? await readCsvBody(response.body, this.#config.timeZone ?? "UTC", this.csvTimeHint, {
+              raw: query.rawRecords === true,
+              onlyFinished: query.onlyFinished === true,
+            })
           : query.rawRecords === true
             ? await readRawJsonBody(response.body)
             : await readJsonBody(response.body);

@@ -21,7 +21,7 @@ export interface CsvTimeHint {
  * (voicegain-mapping.ts) then maps like any JSON page's call; or why it cannot be one.
  */
 export type CsvCall =
-  | { readonly ok: true; readonly callId: number; readonly json: string }
+  | { readonly ok: true; readonly callId: number; readonly json: string; readonly phase: string }
   | { readonly ok: false; readonly callId: number | undefined; readonly reason: string };
 
 // The last instant an RFC 3339 time (four-digit years) can name; a later one is no time a call has.
@@ -66,6 +66,7 @@ export function createCsvCallReader(
   const durationAt = position("duration");
   const startAt = position("startTime");
   const endAt = position("endTime");
+  const phaseAt = position("progressPhase");
   const placed = (within: CsvColumn["within"]): Placed[] =>
     csvColumns
       .filter((column) => column.within === within && position(column.csv) !== -1)
@@ -118,7 +119,7 @@ export function createCsvCallReader(
         const members = readCells(fields, columns);
         if (members !== "") json += `,${prefix}${members}}`;
       }
-      return { ok: true, callId, json: `${json}}` };
+      return { ok: true, callId, json: `${json}}`, phase: fields[phaseAt] ?? "" };
     } catch (error) {
       if (error instanceof ValueProblem) return { ok: false, callId, reason: error.message };
       throw error;

@@ -13,8 +13,22 @@ export type PageEntry =
 export interface ParsedBody {
   readonly entries: PageEntry[];
   readonly raw: RawCalls[];
+  /** How many calls the page holds (those left out included). */
   readonly calls: number;
+  /** Calls left out of `raw` because they are still being processed (`CsvOptions.onlyFinished`). */
+  readonly unfinished?: number;
   readonly bytes: number;
+}
+
+/** Phases of a call that is done being processed; any other is still changing (vendor-apis §2.5). */
+export const finishedPhases: ReadonlySet<string> = new Set(["DONE", "ERROR"]);
+
+/** How a CSV page's calls are handed on. */
+export interface CsvOptions {
+  /** As NDJSON raw records of their JSON calls, for a sink's bulk path; otherwise mapped here. */
+  readonly raw: boolean;
+  /** With `raw`: calls still being processed are left out (counted in `unfinished`). */
+  readonly onlyFinished?: boolean;
 }
 
 /** A body that cannot be read as a page at all (not a JSON list, a CSV without a callId column). */
@@ -54,7 +68,7 @@ export async function readCsvBody(
   body: AsyncIterable<Buffer>,
   zone: string,
   hint: CsvTimeHint,
-  raw = false,
+  { raw, onlyFinished = false }: CsvOptions = { raw: false },
 ): Promise<ParsedBody> {
   const decoder = new TextDecoder("utf-8");
   const parser = new CsvParser();
@@ -63,6 +77,7 @@ export async function readCsvBody(
   let header: string[] | undefined;
   let reader: ((fields: readonly string[]) => CsvCall) | undefined;
   let bytes = 0;
+  let unfinished = 0;
   const take = (records: ReturnType<CsvParser["push"]>): void => {
     for (const record of records) {
       if ("broken" in record) {
@@ -86,6 +101,8 @@ export async function readCsvBody(
       const call = reader(record.fields);
       if (!call.ok) {
         entries.push({ kind: "reject", callId: call.callId, raw: csvLine(record.fields), reason: call.reason });
+      } else if (raw && onlyFinished && !finishedPhases.has(call.phase)) {
+        unfinished += 1;
       } else if (raw) {
         ndjson.add(call.callId, call.json);
       } else {
@@ -113,5 +130,5 @@ export async function readCsvBody(
   if (cut !== undefined && header !== undefined)
     throw new UnreadableBody("the CSV body breaks off inside a row (the page was cut short)");
   take(last);
-  return { entries, raw: ndjson.finish(), calls: entries.length + ndjson.count, bytes };
+  return { entries, raw: ndjson.finish(), calls: entries.length + ndjson.count + unfinished, unfinished, bytes };
 }

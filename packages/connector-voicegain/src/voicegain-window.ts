@@ -2,11 +2,12 @@ import type { ReadContext, SourceMessage } from "@parley/core";
 import { type CallPage, PageFetcher, type VoicegainClient } from "./voicegain-client.ts";
 import type { VoicegainConfig } from "./voicegain-config.ts";
 import type { ExportBounds } from "./voicegain-consecutive.ts";
+import { finishedPhases } from "./voicegain-page.ts";
+import { callContext } from "./voicegain-records.ts";
 import { idFilters, type VoicegainState, type WindowState } from "./voicegain-state.ts";
 import { callsStream } from "./voicegain-streams.ts";
 
 const stream = callsStream.name;
-const finishedPhases = new Set(["DONE", "ERROR"]);
 
 /** Continues an interrupted window with the same bounds, filters and page size; anything else starts afresh. */
 function startingWindow(
@@ -34,7 +35,8 @@ function startingWindow(
  * `X-Total-Count`/`Link` headers (vendor-apis §2.4). For backfills and for picking up calls changed after export
  * (QA review, recompute): rows merge on call_id. It never changes the consecutive position. Calls still being
  * processed are left for the consecutive export (or a later window run), as the vendor's consecutive mode does.
- * Its pages are always mapped here, never handed on as raw records: leaving those calls out needs each one's phase.
+ * A sink that loads raw records gets a CSV page's finished calls as raw records (the phase is read from the record
+ * first); a JSON page's are mapped here, since leaving calls out needs each one's phase.
  */
 export async function* readWindow(
   client: VoicegainClient,
@@ -52,8 +54,15 @@ export async function* readWindow(
     });
   }
   let unfinished = 0;
+  const rawRecords = context.rawRecords === true && config.format === "csv";
   const prefetch = new PageFetcher(client, context.signal);
-  const query = (pageNumber: number) => ({ page: pageNumber, fromTime: window.fromTime, toTime: window.toTime });
+  const query = (pageNumber: number) => ({
+    page: pageNumber,
+    fromTime: window.fromTime,
+    toTime: window.toTime,
+    rawRecords,
+    onlyFinished: rawRecords,
+  });
   try {
     let next: Promise<CallPage> | undefined = prefetch.start(query(window.nextPage));
     for (let pageNumber = window.nextPage; next !== undefined; pageNumber++) {
@@ -65,11 +74,9 @@ export async function* readWindow(
         detail: `window page ${pageNumber}, ${page.calls} call(s)`,
       });
       const more =
-        page.entries.length > 0 &&
+        page.calls > 0 &&
         (page.hasNext ??
-          (page.total !== undefined
-            ? pageNumber * config.perPage < page.total
-            : page.entries.length >= config.perPage));
+          (page.total !== undefined ? pageNumber * config.perPage < page.total : page.calls >= config.perPage));
       next = more ? prefetch.start(query(pageNumber + 1)) : undefined;
       for (const entry of page.entries) {
         if (entry.kind === "reject") {
@@ -80,6 +87,8 @@ export async function* readWindow(
           unfinished += 1;
         }
       }
+      for (const part of page.raw) yield { kind: "raw", stream, records: part.records, context: callContext };
+      unfinished += page.unfinished ?? 0;
       window = { ...window, nextPage: pageNumber + 1, complete: !more };
       yield { kind: "checkpoint", stream, state: { consecutive: state.consecutive, window } };
     }
