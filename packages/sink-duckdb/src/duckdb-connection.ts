@@ -15,6 +15,8 @@ export class DuckdbSession {
   readonly #spillDirectory: () => Promise<string>;
   #opening: Promise<{ instance: DuckDBInstance; connection: DuckDBConnection }> | undefined;
   #queue: Promise<unknown> = Promise.resolve();
+  /** DuckDB's thread count as last set; unknown until the first operation sets it. */
+  #threads: number | undefined;
 
   /** `spillDirectory`: where an in-memory database spills beyond `memoryLimit` (a file database spills beside its file). */
   constructor(config: DuckdbConfig, spillDirectory: () => Promise<string>) {
@@ -46,9 +48,22 @@ export class DuckdbSession {
     return this.#opening;
   }
 
-  /** Runs `work` alone on the connection (after every earlier queued operation). */
+  /** Runs `work` alone on the connection (after every earlier queued operation), on all of DuckDB's threads. */
   exclusive<T>(work: (connection: DuckDBConnection) => Promise<T>): Promise<T> {
-    const next = this.#queue.then(async () => work((await this.#open()).connection));
+    return this.#exclusive(this.#config.threads ?? availableParallelism(), work);
+  }
+
+  #exclusive<T>(threads: number, work: (connection: DuckDBConnection) => Promise<T>): Promise<T> {
+    const next = this.#queue.then(async () => {
+      const { connection } = await this.#open();
+      // Changing DuckDB's thread count restarts its workers (~5 ms, twice per batch when every write set it and
+      // set it back: 4% of a 300 MB load), so it changes only when the next operation wants another count.
+      if (this.#threads !== threads) {
+        await connection.run(`SET threads = ${Math.floor(threads)}`);
+        this.#threads = threads;
+      }
+      return work(connection);
+    });
     this.#queue = next.catch(() => undefined);
     return next;
   }
@@ -56,19 +71,15 @@ export class DuckdbSession {
   /**
    * Runs `statements` as one transaction, sent to DuckDB in one call: each call's result comes back through the
    * main thread, which the next batch's preparation keeps busy, so a dozen small calls cost more than the work.
-   * Any error rolls back. With `threads`, DuckDB uses that many meanwhile.
+   * Any error rolls back. With `threads`, DuckDB uses that many (until an operation wants another count).
    */
   transaction(statements: readonly string[], threads?: number): Promise<void> {
-    return this.exclusive(async (connection) => {
-      const restore = `SET threads = ${this.#config.threads ?? availableParallelism()}`;
-      const during = threads === undefined ? [] : [`SET threads = ${Math.floor(threads)}`];
-      const after = threads === undefined ? [] : [restore];
+    return this.#exclusive(threads ?? this.#config.threads ?? availableParallelism(), async (connection) => {
       try {
-        await connection.run([...during, "BEGIN TRANSACTION", ...statements, "COMMIT", ...after].join(";\n"));
+        await connection.run(["BEGIN TRANSACTION", ...statements, "COMMIT"].join(";\n"));
       } catch (error) {
-        // Separate calls: after a failed COMMIT there is no transaction to roll back, and the threads still return.
+        // A separate call: after a failed COMMIT there is no transaction to roll back.
         await connection.run("ROLLBACK").catch(() => undefined);
-        if (threads !== undefined) await connection.run(restore).catch(() => undefined);
         throw error;
       }
       await this.#dropCachedTableBlocks(connection);
@@ -115,6 +126,7 @@ export class DuckdbSession {
   async close(): Promise<void> {
     const opening = this.#opening;
     this.#opening = undefined;
+    this.#threads = undefined;
     if (opening === undefined) return;
     await this.#queue;
     const { instance, connection } = await opening;

@@ -52,3 +52,21 @@ test("query returns DECIMAL values exactly: a number when nothing is lost, else 
     await sink.close();
   }
 });
+
+test("writes run on loadThreads and every other statement on all threads, after a failed write too", async () => {
+  work = await mkdtemp(join(tmpdir(), "parley-duckdb-threads-"));
+  const sink = createDuckdbSink({ path: join(work, "db.duckdb"), threads: 3, loadThreads: 1 });
+  const events = target({ name: "events", writeDisposition: "append", columns: [{ name: "id", type: "integer" }] });
+  const threads = "SELECT current_setting('threads')::INTEGER AS threads";
+  try {
+    await sink.prepare([events]);
+    await sink.writeBatch(batch({ target: events, rows: [{ id: 1 }] }));
+    expect(await sink.query(threads)).toEqual([{ threads: 3 }]);
+    // A value the column's type refuses fails the write inside DuckDB.
+    await expect(sink.writeBatch(batch({ target: events, rows: [{ id: "not a number" }] }))).rejects.toThrow();
+    expect(await sink.query(threads)).toEqual([{ threads: 3 }]);
+    expect(await sink.query(`SELECT count(*)::INTEGER AS n FROM ${events.table}`)).toEqual([{ n: 1 }]);
+  } finally {
+    await sink.close();
+  }
+});
