@@ -1,7 +1,13 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { MergeStreamDefinition, RawRecordPart, RecordContext, Sink } from "@parley/core";
+import {
+  ElementSplitter,
+  type MergeStreamDefinition,
+  type RawRecordPart,
+  type RecordContext,
+  type Sink,
+} from "@parley/core";
 import { batch, target } from "@parley/core/testing";
 import { afterEach, expect, test } from "vitest";
 import { readerRefused } from "./duckdb-raw-load.ts";
@@ -134,6 +140,39 @@ test("an append batch is read straight from the staged bytes and keeps every rec
     { id: "b", n: 7 },
     { id: "b", n: 7 },
   ]);
+});
+
+test("array items are read by DuckDB whether each sits on one line (staged as lines) or spans several (pretty-printed)", async () => {
+  work = await mkdtemp(join(tmpdir(), "parley-duckdb-bulk-"));
+  sink = createDuckdbSink({ path: join(work, "db.duckdb"), mapInSql: true });
+  const things = target(stream, "things");
+  await sink.prepare([things]);
+  const items = (from: number) =>
+    Array.from({ length: 3 }, (_, index) => ({ id: `${from + index}`, name: `n${from + index}`, meta: { k: [1] } }));
+  // The splitter's own parts, offsets included, as a file would give them.
+  const parts = (text: string): RawRecordPart[] => {
+    const splitter = new ElementSplitter();
+    return [...splitter.pushRecords(Buffer.from(text)), ...splitter.finishRecords()].flatMap((piece) =>
+      piece.kind === "records" ? [{ context, records: piece.records }] : [],
+    );
+  };
+  const files = [
+    JSON.stringify(items(0)),
+    `[\n${items(3)
+      .map((item) => JSON.stringify(item))
+      .join(",\n")}\n]`,
+    JSON.stringify(items(6), null, 2),
+  ];
+  for (const file of files) {
+    const outcome = await sink.writeBatch({ ...batch({ target: things, rows: [] }), raw: parts(file) });
+    // DuckDB's reader took every record: none went the JavaScript way.
+    expect(outcome).toEqual({ rejected: 0, mappedInJavaScript: 0 });
+  }
+  expect(await loaded()).toEqual(
+    Array.from({ length: 9 }, (_, index) => ({ id: `${index}`, name: `n${index}`, n: null })).sort((a, b) =>
+      a.id.localeCompare(b.id),
+    ),
+  );
 });
 
 test("a batch read directly whose records are all rejects, or all mapped in JavaScript, stores exactly those rows", async () => {

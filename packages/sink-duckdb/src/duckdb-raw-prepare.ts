@@ -3,6 +3,7 @@ import { join } from "node:path";
 import {
   createRecordMapper,
   createRecordValidator,
+  jsonBytes,
   MainThreadTurns,
   mapRecordText,
   type RawRecordPart,
@@ -110,20 +111,23 @@ export async function prepareRawBatch(
   let staged = 0;
   let slot = 0;
   for (const part of parts) {
-    const { layout } = part.records;
-    let group = groups.at(-1);
-    if (group?.context !== part.context || group.layout !== layout || group.bytes >= fileBytes) {
-      group = { layout, context: part.context, buffers: [], bytes: 0 };
-      groups.push(group);
-    }
-    const target = group;
-    const stage = (buffer: Uint8Array) => {
-      if (target.buffers.length > 0) target.buffers.push(separators[layout]);
-      target.buffers.push(buffer);
-      target.bytes += buffer.byteLength;
-    };
-    // Consecutive usual records are staged as one slice of the bytes they arrived in.
     for (const { bytes, spans } of recordSpans(part.records)) {
+      // DuckDB reads lines faster than array items (measured ~25% less time per batch): array items with no line
+      // break inside go out as lines, each record on its own.
+      const asLines = part.records.layout === "json-array-items" && !breakInside(bytes, spans);
+      const layout = asLines ? "ndjson" : part.records.layout;
+      let group = groups.at(-1);
+      if (group?.context !== part.context || group.layout !== layout || group.bytes >= fileBytes) {
+        group = { layout, context: part.context, buffers: [], bytes: 0 };
+        groups.push(group);
+      }
+      const target = group;
+      const stage = (buffer: Uint8Array) => {
+        if (target.buffers.length > 0) target.buffers.push(separators[layout]);
+        target.buffers.push(buffer);
+        target.bytes += buffer.byteLength;
+      };
+      // Otherwise consecutive usual records are staged as one slice of the bytes they arrived in.
       let runStart = -1;
       let runEnd = -1;
       const flush = () => {
@@ -138,8 +142,11 @@ export async function prepareRawBatch(
           if (merge && !repeated) noteKey(scanner.key(part.context.values));
           staged += 1;
           slot = 0;
-          if (runStart === -1) runStart = start;
-          runEnd = end;
+          if (asLines) stage(bytes.subarray(start, end));
+          else {
+            if (runStart === -1) runStart = start;
+            runEnd = end;
+          }
           continue;
         }
         flush();
@@ -171,6 +178,20 @@ export async function prepareRawBatch(
   const direct = stream.writeDisposition === "append" || (merge && !repeated);
   return { files, contexts, rows, rejects, parts, read: direct ? { kind: "direct", keys } : { kind: "ranked" } };
 }
+/** Whether a line break lies inside a record (a pretty-printed array's items), where a line cannot hold it. */
+function breakInside(bytes: Buffer, spans: Uint32Array): boolean {
+  let next = -1;
+  for (let index = 0; index < spans.length; index += 2) {
+    const start = spans[index] as number;
+    if (next < start) {
+      next = bytes.indexOf(jsonBytes.newline, start);
+      if (next === -1) return false;
+    }
+    if (next < (spans[index + 1] as number)) return true;
+  }
+  return false;
+}
+
 /**
  * Each record's place in the bytes: the producer's offsets, or, without them, each record on its own (split as
  * text, then encoded again).
