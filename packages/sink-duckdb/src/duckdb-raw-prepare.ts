@@ -78,8 +78,9 @@ export function javaScriptMapper(stream: MappedStream, rejects: RejectedRecord[]
 
 /**
  * Scans each record's bytes once to tell the usual forms (`duckdb-usual-scan.ts`) from the rest, maps the rest in
- * JavaScript, and writes the usual ones for DuckDB's reader as the bytes they arrived in (NDJSON lines, or array
- * items inside brackets), never decoded or serialised again. Runs while the previous batch is written.
+ * JavaScript, and writes the usual ones for DuckDB's reader as the bytes they arrived in (as NDJSON lines, array
+ * items too unless one spans lines: then as array items inside brackets), never decoded or serialised again. Runs
+ * while the previous batch is written.
  */
 export async function prepareRawBatch(
   directory: string,
