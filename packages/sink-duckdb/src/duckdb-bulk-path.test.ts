@@ -75,6 +75,28 @@ test("a batch whose keys do not repeat is read straight from the staged bytes; a
   ]);
 });
 
+test("a refused batch is mapped again from its staged files, each record at its place among those mapped apart: the last record of a key stays", async () => {
+  work = await mkdtemp(join(tmpdir(), "parley-duckdb-bulk-"));
+  sink = createDuckdbSink({ path: join(work, "db.duckdb"), mapInSql: true });
+  const things = target(stream, "things");
+  await sink.prepare([things]);
+  // "7.0" and "6.0" are left to JavaScript by the scan; the broken nested value makes DuckDB refuse the read.
+  const first = ['{"id":"a","n":"1"}', '{"id":"b","n":"7.0"}', '{"id":"a","n":"3"}', '{"id":"x","meta":[1,tru]}'];
+  const second = ['{"id":"b","n":"4"}', '{"id":"c","n":"5"}', '{"id":"c","n":"6.0"}'];
+  for (const layout of ["ndjson", "json-array-items"] as const) {
+    const outcome = await sink.writeBatch({
+      ...batch({ target: things, rows: [] }),
+      raw: [part(layout, first), part(layout, second)],
+    });
+    expect(outcome).toEqual({ rejected: 1, mappedInJavaScript: 7 });
+    expect(await loaded()).toEqual([
+      { id: "a", name: null, n: 3 },
+      { id: "b", name: null, n: 4 },
+      { id: "c", name: null, n: 6 },
+    ]);
+  }
+});
+
 test("a merge batch keeps the last record of a key, whichever path maps each (position in the batch decides)", async () => {
   work = await mkdtemp(join(tmpdir(), "parley-duckdb-bulk-"));
   sink = createDuckdbSink({ path: join(work, "db.duckdb"), mapInSql: true });

@@ -1,9 +1,10 @@
+import { readFile } from "node:fs/promises";
 import type { DuckDBConnection } from "@duckdb/node-api";
 import {
   type ColumnDefinition,
+  ElementSplitter,
   type RecordContext,
   type RejectedRecord,
-  rawRecordTexts,
   type StreamDefinition,
   type ValidatedRow,
 } from "@parley/core";
@@ -81,16 +82,20 @@ export async function loadRawBatch(
         readerRefusedBatch = true;
       }
     if (readerRefusedBatch) {
-      const all: RejectedRecord[] = [];
-      const mapInJavaScript = javaScriptMapper(stream, all);
-      const everything: { position: number; row: ValidatedRow }[] = [];
-      for (const part of batch.parts)
-        for (const text of rawRecordTexts(part.records)) {
-          const row = mapInJavaScript(text, part.context);
-          if (row !== undefined) everything.push({ position: everything.length, row });
+      // Every staged record mapped in JavaScript at its place (its rowid in the refused read), read back from the
+      // staged files: a batch's bytes are not kept in memory for this rare case. Records mapped apart keep theirs.
+      const restaged: RejectedRecord[] = [];
+      const mapInJavaScript = javaScriptMapper(stream, restaged);
+      const again: { position: number; row: ValidatedRow }[] = [];
+      let position = 0;
+      for (const file of batch.files)
+        for (const text of await stagedRecordTexts(file)) {
+          const row = mapInJavaScript(text, file.context);
+          if (row !== undefined) again.push({ position, row });
+          position += 1;
         }
-      rejects = all;
-      rows = everything;
+      rejects = [...batch.rejects, ...restaged];
+      rows = [...again, ...batch.rows];
     }
     const mappedInJavaScript = rows.length + rejects.length;
     if (rows.length > 0) await insertMapped(connection, mappedTable, columns, rows, area);
@@ -197,6 +202,13 @@ async function insertMapped(
   } finally {
     await area.remove(paths);
   }
+}
+
+/** The records of a staged file, as text, in their order. */
+async function stagedRecordTexts(file: StagedRawFile): Promise<string[]> {
+  const splitter = new ElementSplitter(file.layout === "ndjson" ? "ndjson" : undefined);
+  const elements = [...splitter.push(await readFile(file.path)), ...splitter.finish()];
+  return elements.map((element) => element.text);
 }
 
 /** Consecutive files of one layout: one statement reads each run. */

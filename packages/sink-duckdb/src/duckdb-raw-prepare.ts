@@ -31,7 +31,6 @@ export interface PreparedRawBatch {
   /** Rows of records JavaScript mapped; `position` sorts them among the staged records' rowids. */
   readonly rows: readonly { readonly position: number; readonly row: ValidatedRow }[];
   readonly rejects: readonly RejectedRecord[];
-  readonly parts: readonly RawRecordPart[];
   /**
    * How DuckDB may read the staged records: straight into the table inside the write's transaction (an append; a
    * merge whose keys do not repeat, with `keys` to delete first), or through a temporary table that ranks the rows
@@ -177,7 +176,7 @@ export async function prepareRawBatch(
   );
   const contexts = [...new Set(files.map((file) => file.context))];
   const direct = stream.writeDisposition === "append" || (merge && !repeated);
-  return { files, contexts, rows, rejects, parts, read: direct ? { kind: "direct", keys } : { kind: "ranked" } };
+  return { files, contexts, rows, rejects, read: direct ? { kind: "direct", keys } : { kind: "ranked" } };
 }
 /** Whether a line break lies inside a record (a pretty-printed array's items), where a line cannot hold it. */
 function breakInside(bytes: Buffer, spans: Uint32Array): boolean {

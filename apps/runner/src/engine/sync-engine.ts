@@ -142,6 +142,8 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
     // over while the previous one is written: the sink prepares it meanwhile and applies it after (`Sink.rawRecords`).
     await (raw ? earlierWrite : pendingWrite);
     const state = taken.state;
+    // Only the count outlives the hand-over: what `taken` holds (a bulk batch's bytes) goes with the sink's write.
+    const count = taken.count;
     const written = sink
       .writeBatch({
         loadId,
@@ -157,14 +159,14 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
         // Raw records the sink set aside were counted as records when they were read.
         const rejected = outcome?.rejected ?? 0;
         buffer.recordCount -= rejected;
-        buffer.writtenCount += taken.count - rejected;
+        buffer.writtenCount += count - rejected;
         buffer.rejectCount += rejected;
         buffer.mappedInJavaScript += outcome?.mappedInJavaScript ?? 0;
         if (state !== undefined) buffer.storedState = state;
         options.onProgress?.({
           kind: "flushed",
           stream: name,
-          rows: taken.count,
+          rows: count,
           withState: state !== undefined,
         });
       });

@@ -142,10 +142,8 @@ class WarehouseSink implements Sink {
 
   writeBatch(batch: WriteBatch): Promise<WriteOutcome | undefined> {
     const previous = this.#lastWrite.get(batch.loadId) ?? Promise.resolve();
-    const write =
-      batch.raw !== undefined && batch.raw.length > 0
-        ? this.#writeRaw(batch, batch.raw, previous)
-        : this.#writeRows(batch);
+    const { raw, ...rest } = batch;
+    const write = raw !== undefined && raw.length > 0 ? this.#writeRaw(rest, raw, previous) : this.#writeRows(batch);
     this.#lastWrite.set(batch.loadId, write);
     return write;
   }
@@ -174,7 +172,7 @@ class WarehouseSink implements Sink {
    * The driver may prepare them while the previous write runs; nothing is applied before that write succeeded.
    */
   async #writeRaw(
-    batch: WriteBatch,
+    batch: Omit<WriteBatch, "raw">,
     parts: readonly RawRecordPart[],
     previous: Promise<unknown>,
   ): Promise<WriteOutcome> {
@@ -186,6 +184,8 @@ class WarehouseSink implements Sink {
       throw new Error(`raw records for ${batch.target.table}, which this sink cannot map (a Parley bug)`);
     const count = parts.reduce((sum, part) => sum + part.records.count, 0);
     let mapped = await mapRaw({ ...stream, mapping }, parts, previous);
+    // The driver has staged the bytes; dropped here, they are not held in memory while the batch loads.
+    parts = [];
     const replace = stream.writeDisposition === "replace";
     const staging = replace ? await this.#stagingFor(batch).catch(releasing(mapped)) : undefined;
     try {
