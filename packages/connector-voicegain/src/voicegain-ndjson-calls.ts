@@ -1,18 +1,21 @@
 import type { RawCalls } from "./voicegain-raw-page.ts";
 
-const blockBytes = 4 << 20;
-
 /**
  * Collects calls written as JSON text into NDJSON raw records with each call's span, as a sink's bulk path reads a
  * JSON page's calls. The text is encoded straight into blocks of a few MiB, never copied again.
  */
 export class NdjsonCalls {
+  readonly #blockBytes: number;
   readonly #parts: RawCalls[] = [];
   #bytes = Buffer.allocUnsafe(0);
   #length = 0;
   #spans: number[] = [];
   #highest: number | undefined;
   #count = 0;
+
+  constructor(blockBytes = 4 << 20) {
+    this.#blockBytes = blockBytes;
+  }
 
   /** How many calls were added. */
   get count(): number {
@@ -24,7 +27,7 @@ export class NdjsonCalls {
     const most = json.length * 3 + 1;
     if (this.#length + most > this.#bytes.length) {
       this.#close();
-      this.#bytes = Buffer.allocUnsafe(Math.max(blockBytes, most));
+      this.#bytes = Buffer.allocUnsafe(Math.max(this.#blockBytes, most));
     }
     const start = this.#length;
     const end = start + this.#bytes.write(json, start, "utf8");
