@@ -89,6 +89,17 @@ const records: readonly [string, boolean][] = [
   ['{"id":"s","who":"nul \\u0000 here"}', false],
   [`{"id":"deep","data":${'{"a":'.repeat(120)}1${"}".repeat(120)}}`, false],
   [`{"id":"wide","data":{"a":[${'{"b":1},'.repeat(120)}{}]}}`, true],
+  // JSON values DuckDB stores as written where JavaScript writes them again: a whole number with a fraction or an
+  // exponent, -0.0, an integer past 2^53, a key sent twice, keys that are array indexes (JavaScript puts them first).
+  ['{"id":"j1","data":{"k":1.0}}', false],
+  ['{"id":"j2","items":[{"x":1e2}]}', false],
+  ['{"id":"j3","data":{"k":[-0.0]}}', false],
+  ['{"id":"j4","data":{"k":12345678901234567890}}', false],
+  ['{"id":"j5","data":{"k":1,"k":2}}', false],
+  ['{"id":"j6","data":{"b":1,"2":2}}', false],
+  ['{"id":"j7","data":{"k":{"10":1}}}', false],
+  ['{"id":"j8","data":{"k\\u0041":1,"kA":2}}', false],
+  ['{"id":"j9","data":{"k":[0.25,-12.5,0,-0,123456789012345,"1.0"],"n":{"k":1},"m":{"k":2,"0k":3}}}', true],
   ['{"id":"t","at":"2024-02-30T08:10:01Z"}', false],
   ['{"id":"t2","at":"2024-02-29T08:10:01Z"}', true],
   ['{"id":"t3","at":"2024-05-03T24:00:00Z"}', false],
@@ -356,6 +367,11 @@ const exactRecords: readonly [string, boolean][] = [
   ['{"id":"41","score":12345678901234567}', false],
   ['{"id":"42","started":"2024-05-12T23:60:45Z"}', false],
   ['{"id":"43","score":1.5e2,"duration":1E3}', false],
+  ['{"id":"44","score":-0.0}', false],
+  ['{"id":"45","score":-0}', false],
+  ['{"id":"46","quality":{"mos":4.0}}', false],
+  ['{"id":"47","sentiments":[{"average":0.0}]}', false],
+  ['{"id":"48","quality":{"mos":4.25,"jitter":[1,2],"loss":-0.5}}', true],
 ];
 const exactContext = { values: {}, where: "" };
 

@@ -97,9 +97,22 @@ function isWholeNumber(bytes: Uint8Array, from: number, to: number, signed: bool
 }
 
 function isPlainNumber(bytes: Uint8Array, from: number, to: number): boolean {
-  const whole = wholeDigitsEnd(bytes, bytes[from] === minus ? from + 1 : from, to);
-  if (whole === -1 || whole === to) return whole === to;
-  return bytes[whole] === point && to - whole >= 2 && to - whole <= 16 && digitsAt(bytes, whole + 1, to);
+  const negative = bytes[from] === minus;
+  const whole = wholeDigitsEnd(bytes, negative ? from + 1 : from, to);
+  if (whole === -1) return false;
+  if (
+    whole !== to &&
+    !(bytes[whole] === point && to - whole >= 2 && to - whole <= 16 && digitsAt(bytes, whole + 1, to))
+  )
+    return false;
+  // DuckDB stores `-0.0` as negative zero; JavaScript writes it as 0.
+  return !negative || !zerosAt(bytes, from + 1, to);
+}
+
+/** Only zeros and a point. */
+function zerosAt(bytes: Uint8Array, from: number, to: number): boolean {
+  for (let at = from; at < to; at++) if (bytes[at] !== zero && bytes[at] !== point) return false;
+  return true;
 }
 
 const twoDigits = (bytes: Uint8Array, at: number): number =>
