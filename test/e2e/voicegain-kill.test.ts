@@ -74,3 +74,53 @@ test.each([
     expect(stored.map((row) => row.call_id)).toEqual(expected);
   },
 );
+
+test("a Voicegain window export of CSV pages on the bulk path, killed mid-run, resumes at its stored page and ends with each call exactly once", async () => {
+  emulator = await createVoicegainEmulator({
+    seed: 6,
+    callCount: 3000,
+    inFlight: 0,
+    rateLimits: false,
+    firstStartTime: "2024-08-02T00:00:00Z",
+  });
+  const space = await workspace();
+  cleanups.push(space.cleanup);
+  const perPage = 150;
+  const settings = {
+    baseUrl: emulator.apiUrl,
+    token: emulator.token,
+    perPage,
+    rateLimit: false,
+    format: "csv",
+    timeZone: "America/Chicago",
+    mode: "window",
+    fromTime: "2024-08-01T00:00:00Z",
+    toTime: "2024-09-30T00:00:00Z",
+  };
+  const options = { settings, databasePath: space.databasePath, batchRows: 200, bulk: true };
+  const expected = emulator.calls().map((call) => Number(call.callId));
+
+  for (const killAt of [2, 7]) {
+    const run = await sync(options, killAt);
+    expect(run.killed, run.output).toBe(true);
+    const [rows] = await queryDuckdb(
+      space.databasePath,
+      "SELECT COUNT(*) AS n, COUNT(DISTINCT call_id) AS keys FROM voicegain_calls",
+    );
+    expect(rows?.n).toBe(rows?.keys);
+    expect(Number(rows?.n)).toBeLessThan(expected.length);
+    // State never runs ahead of the data: every call on the pages before the stored next page is stored.
+    const [state] = await queryDuckdb(space.databasePath, "SELECT state FROM _parley_state WHERE stream = 'calls'");
+    const nextPage = (state?.state as { window?: { nextPage: number } } | undefined)?.window?.nextPage ?? 1;
+    if (killAt === 7) expect(nextPage, "a page stored before the kill").toBeGreaterThan(1);
+    const covered = expected.slice(0, (nextPage - 1) * perPage);
+    const [stored] = await queryDuckdb(
+      space.databasePath,
+      `SELECT COUNT(*) AS n FROM voicegain_calls WHERE call_id IN (${[0, ...covered].join(",")})`,
+    );
+    expect(stored?.n).toBe(covered.length);
+  }
+  await sync(options);
+  const stored = await queryDuckdb(space.databasePath, "SELECT call_id FROM voicegain_calls ORDER BY call_id");
+  expect(stored.map((row) => row.call_id)).toEqual(expected);
+});
