@@ -28,9 +28,10 @@ export type SourceMessage =
   | {
       /**
        * Records as the vendor sent them (the bytes of whole JSON records, never decoded), for a stream that declares
-       * a `mapping`; only when the runner asked for raw records (`ReadContext.rawRecords`). The sink's bulk path
-       * reads them with the warehouse's own reader and maps them with the stream's mapping; a record that cannot
-       * be mapped becomes a reject with the reason. Like records, they count toward the next checkpoint. While a
+       * a `mapping`; only when the runner asked for raw records (`ReadContext.rawRecords`). A record the vendor sends
+       * in another format (a CSV row) goes as the JSON record it stands for, which the same mapping reads. The sink's
+       * bulk path reads them with the warehouse's own reader and maps them with the stream's mapping; a record that
+       * cannot be mapped becomes a reject with the reason. Like records, they count toward the next checkpoint. While a
        * stream asked for raw records sends them, it sends no mapped `record` messages (the runner refuses a batch
        * holding both kinds).
        */
