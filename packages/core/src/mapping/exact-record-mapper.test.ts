@@ -88,3 +88,22 @@ describe("a mapping with exact keys", () => {
     );
   });
 });
+
+test("a required column with a context fallback takes the context's value when the record has none, with keys of any case or exact keys alike; an empty value stays a reject", () => {
+  const declared = (keys?: "exact"): RecordMapping => ({
+    ...(keys === undefined ? {} : { keys }),
+    fields: [
+      { column: "bot", from: ["botId"], reading: "text", contextFallback: true },
+      { column: "id", from: ["id"], reading: "text" },
+    ],
+  });
+  const context = { values: { bot: "from-file" }, where: "file 1" };
+  for (const keys of [undefined, "exact"] as const) {
+    const map = createRecordMapper(declared(keys), ["bot", "id"], ["bot", "id"]);
+    expect(map({ id: "c1" }, context)).toEqual({ ok: true, row: { bot: "from-file", id: "c1" } });
+    expect(map({ id: "c2", botId: null }, context)).toEqual({ ok: true, row: { bot: "from-file", id: "c2" } });
+    expect(map({ id: "c3", botId: "sent" }, context)).toEqual({ ok: true, row: { bot: "sent", id: "c3" } });
+    expect(map({ id: "c4", botId: "" }, context)).toMatchObject({ ok: false });
+    expect(map({ id: "c5" }, { values: {}, where: "" })).toMatchObject({ ok: false });
+  }
+});

@@ -1,5 +1,6 @@
 import { describeValue } from "../schema/json-value.ts";
 import { expectedValues, type FieldReader, fieldReaders, objectField, objectListReader } from "./field-readers.ts";
+import { contextSteps } from "./mapping-context.ts";
 import type { MappedRecord } from "./record-mapper.ts";
 import type { FieldMapping, RecordContext, RecordMapping } from "./record-mapping.ts";
 import { shownValue, ValueProblem } from "./value-problem.ts";
@@ -22,7 +23,7 @@ export function readerOf(field: FieldMapping): FieldReader {
 
 /**
  * `createRecordMapper` for a mapping with `keys: "exact"`: keys as spelled, read in this order: the primary key's
- * fields (a record without one is a reject saying so), then whether each object a field lies within is an object,
+ * fields (a record without one, and no context value to fall back on, is a reject saying so), then whether each object a field lies within is an object,
  * then the fields as declared. The first unreadable value gives the reason.
  */
 export function createExactRecordMapper(
@@ -42,8 +43,8 @@ export function createExactRecordMapper(
   }));
   const required = steps.filter((step) => requiredColumns.includes(step.column));
   const containers = [...new Set(steps.flatMap((step) => (step.within === undefined ? [] : [step.within])))];
-  const fallbacks = mapping.fields.filter((field) => field.contextFallback === true).map((field) => field.column);
-  const contextColumns = mapping.contextColumns ?? [];
+  const around = contextSteps(mapping);
+  const fallbacks = new Set(mapping.fields.filter((field) => field.contextFallback).map((field) => field.column));
   const empty: Record<string, null> = Object.fromEntries(columns.map((column) => [column, null]));
 
   const read = (step: Step, record: Record<string, unknown>): unknown => {
@@ -59,11 +60,12 @@ export function createExactRecordMapper(
       return { ok: false, reason: `expected a record (a JSON object), got ${describeValue(raw)}` };
     const record = raw as Record<string, unknown>;
     const row: Record<string, unknown> = { ...empty };
-    for (const column of contextColumns) row[column] = context.values[column] ?? null;
+    around.before(row, context);
     try {
       for (const step of required) {
         const value = read(step, record);
-        if (value === null || value === "") {
+        const fromContext = value === null && fallbacks.has(step.column) && context.values[step.column] != null;
+        if ((value === null && !fromContext) || value === "") {
           const sent = step.within === undefined ? record[step.names[0] as string] : undefined;
           const shown = sent === undefined ? "missing" : shownValue(sent);
           throw new ValueProblem(`${step.paths[0]}: ${shown} is not ${step.expected}`);
@@ -75,10 +77,7 @@ export function createExactRecordMapper(
       if (error instanceof ValueProblem) return { ok: false, reason: error.message };
       throw error;
     }
-    for (const column of fallbacks) row[column] ??= context.values[column] ?? null;
-    const day = mapping.dayFallback;
-    if (day !== undefined && row[day.column] === null && typeof row[day.from] === "string")
-      row[day.column] = (row[day.from] as string).slice(0, 10);
+    around.after(row, context);
     return { ok: true, row };
   };
 }

@@ -1,6 +1,7 @@
 import { describeValue } from "../schema/json-value.ts";
 import { createExactRecordMapper } from "./exact-record-mapper.ts";
 import { expectedValues } from "./field-readers.ts";
+import { contextSteps } from "./mapping-context.ts";
 import type { RecordContext, RecordMapping, ValueReading } from "./record-mapping.ts";
 import { shownValue } from "./value-problem.ts";
 import { invalid, type Reading, toBoolean, toCount, toJson, toText, toTimestamp } from "./value-readings.ts";
@@ -63,8 +64,7 @@ export function createRecordMapper(
         if (!targets.has(spelling)) targets.set(spelling, target);
     }
   }
-  const fallbacks = mapping.fields.filter((field) => field.contextFallback === true).map((field) => field.column);
-  const contextColumns = [...(mapping.contextColumns ?? []), ...fallbacks];
+  const around = contextSteps(mapping);
   const required = requiredColumns.map((column) => ({
     column,
     vendorName: mapping.fields.find((field) => field.column === column)?.from[0] ?? column,
@@ -74,7 +74,7 @@ export function createRecordMapper(
     if (typeof raw !== "object" || raw === null || Array.isArray(raw))
       return { ok: false, reason: `expected a record (a JSON object), got ${describeValue(raw)}` };
     const row: Record<string, unknown> = { ...empty };
-    for (const column of contextColumns) row[column] = context.values[column] ?? null;
+    around.before(row, context);
     let extra: Record<string, unknown> | null = null;
     for (const key in raw) {
       const value = (raw as Record<string, unknown>)[key];
@@ -94,13 +94,11 @@ export function createRecordMapper(
       row[target.column] = read;
       if (target.nameColumn !== undefined) row[target.nameColumn] = target.vendorName;
     }
+    around.after(row, context);
     for (const { column, vendorName } of required)
       if (row[column] === null || row[column] === "")
         return { ok: false, reason: `field ${vendorName}: missing or empty` };
     if (mapping.extraFieldsColumn !== undefined) row[mapping.extraFieldsColumn] = extra;
-    const day = mapping.dayFallback;
-    if (day !== undefined && row[day.column] === null && typeof row[day.from] === "string")
-      row[day.column] = (row[day.from] as string).slice(0, 10);
     return { ok: true, row };
   };
 }
