@@ -100,6 +100,16 @@ const records: readonly [string, boolean][] = [
   ['{"id":"j7","data":{"k":{"10":1}}}', false],
   ['{"id":"j8","data":{"k\\u0041":1,"kA":2}}', false],
   ['{"id":"j9","data":{"k":[0.25,-12.5,0,-0,123456789012345,"1.0"],"n":{"k":1},"m":{"k":2,"0k":3}}}', true],
+  // Keys are told apart per object: the same key in a parent and its child, or in sibling objects, is not twice.
+  ['{"id":"j10","data":{"a":1,"b":{"a":2},"c":3},"items":[{"a":1},{"a":2}]}', true],
+  ['{"id":"j11","data":{"a":1,"b":{"x":2},"a":3}}', false],
+  ['{"id":"j12","data":{"a":1,"b":{"a":2,"a":3}}}', false],
+  [`{"id":"j13","data":{${Array.from({ length: 40 }, (_, key) => `"k${key}":${key}`).join(",")}}}`, true],
+  [`{"id":"j14","data":{${Array.from({ length: 40 }, (_, key) => `"k${key}":${key}`).join(",")},"k7":0}}`, false],
+  // Fractions: a whole value however long, and one past 15 digits as JavaScript reads it.
+  ['{"id":"j15","data":{"k":4.000}}', false],
+  ['{"id":"j16","data":{"k":1.0000000000000001}}', false],
+  ['{"id":"j17","data":{"k":123456789012345.5,"m":0.000125}}', true],
   ['{"id":"t","at":"2024-02-30T08:10:01Z"}', false],
   ['{"id":"t2","at":"2024-02-29T08:10:01Z"}', true],
   ['{"id":"t3","at":"2024-05-03T24:00:00Z"}', false],

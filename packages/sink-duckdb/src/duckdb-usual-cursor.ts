@@ -1,4 +1,5 @@
 import { type FieldMapping, type JsonShape, jsonBytes } from "@parley/core";
+import { isArrayIndexKey, OpenObjects, usualJsonNumberEnd } from "./duckdb-usual-json.ts";
 import type { Members, Nested } from "./duckdb-usual-keys.ts";
 import { kinds, unusual, usualKind } from "./duckdb-usual-values.ts";
 
@@ -16,9 +17,8 @@ export class RecordCursor {
   /** The first backslash at or after `#slashFrom` (-1: none until the end of the buffer). */
   #slash = -1;
   #slashFrom = Number.POSITIVE_INFINITY;
-  /** Inside a JSON value: each key's string as `start, end`, and where each open object's keys begin. */
-  readonly #keys: number[] = [];
-  readonly #objects: number[] = [];
+  /** Inside a JSON value: the open objects' keys. */
+  readonly #objects = new OpenObjects();
 
   constructor(bytes: Uint8Array) {
     this.bytes = bytes;
@@ -177,10 +177,8 @@ export class RecordCursor {
     if ((shape === "list" || shape === "list of objects" || shape === "list of strings") && !list) return unusual;
     const elementStart = shape === "list of objects" ? openBrace : shape === "list of strings" ? quote : -1;
     const limit = this.limit;
-    const keys = this.#keys;
     const objects = this.#objects;
-    keys.length = 0;
-    objects.length = 0;
+    objects.reset();
     let depth = 0;
     let index = at;
     while (index < limit) {
@@ -195,7 +193,9 @@ export class RecordCursor {
         const keyEnd = this.end;
         const next = bytes[keyEnd] as number;
         const key = next === colon || (blank[next] === 1 && bytes[this.space(keyEnd)] === colon);
-        if (key && !this.#usualKey(index, keyEnd)) return unusual;
+        // JavaScript writes such a value again: it keeps a key's last value and puts array-index keys first.
+        if (key && (this.escaped || isArrayIndexKey(bytes, index, keyEnd) || !objects.add(bytes, index, keyEnd)))
+          return unusual;
         index = keyEnd;
         continue;
       }
@@ -207,12 +207,12 @@ export class RecordCursor {
       index++;
       if (byte === openBrace || byte === openBracket) {
         if (++depth >= depthLimit) return unusual;
-        if (byte === openBrace) objects.push(keys.length);
+        if (byte === openBrace) objects.open();
         if (depth === 1 && elementStart !== -1 && !this.#startsElement(index, elementStart, at)) return unusual;
       } else if (byte === comma) {
         if (depth === 1 && elementStart !== -1 && !this.#startsElement(index, elementStart, at)) return unusual;
       } else {
-        if (byte === closeBrace) keys.length = objects.pop() ?? 0;
+        if (byte === closeBrace) objects.close();
         if (--depth === 0) {
           this.end = index;
           this.escaped = false;
@@ -221,31 +221,6 @@ export class RecordCursor {
       }
     }
     return unusual;
-  }
-
-  /**
-   * Whether a key of an object inside a JSON value (its string at `[start, end)`) leaves the value as JavaScript
-   * writes it again: not escaped, not sent twice in its object (JavaScript keeps the last), not an array index
-   * (JavaScript puts those first, in numeric order). DuckDB keeps the value as sent.
-   */
-  #usualKey(start: number, end: number): boolean {
-    const bytes = this.bytes;
-    if (this.escaped) return false;
-    let digits = end - start > 2;
-    for (let at = start + 1; at < end - 1 && digits; at++)
-      digits = (bytes[at] as number) >= 48 && (bytes[at] as number) <= 57;
-    if (digits) return false;
-    const keys = this.#keys;
-    const length = end - start;
-    for (let seen = this.#objects.at(-1) ?? 0; seen < keys.length; seen += 2) {
-      const other = keys[seen] as number;
-      if ((keys[seen + 1] as number) - other !== length) continue;
-      let offset = 1;
-      while (offset < length - 1 && bytes[start + offset] === bytes[other + offset]) offset++;
-      if (offset === length - 1) return false;
-    }
-    keys.push(start, end);
-    return true;
   }
 
   /** Whether an element of the outer list (at `listStart`) that begins at `at` (after blanks) begins as it must. */
@@ -262,29 +237,6 @@ for (const byte of [quote, comma, openBrace, closeBrace, openBracket, closeBrack
 for (const byte of "-0123456789") structure[byte.charCodeAt(0)] = number;
 const blank = new Uint8Array(256);
 for (const byte of [32, 10, 13, 9]) blank[byte] = 1;
-
-/**
- * Where a number inside a JSON value ends, or -1 when DuckDB would keep it as written but JavaScript writes it
- * another way: an exponent (`1e2`: 100.0 and 100), a fraction of a whole value (`4.0`, `-0.0`), an integer past
- * 15 digits (JavaScript rounds past 2^53). Fractions of other values are written alike (shortest round trip).
- */
-function usualJsonNumberEnd(bytes: Uint8Array, start: number, limit: number): number {
-  let at = start;
-  let fraction = false;
-  let digits = 0;
-  while (at < limit) {
-    const byte = bytes[at] as number;
-    if (byte >= 48 && byte <= 57) digits++;
-    else if (byte === 46) fraction = true;
-    else if (byte === 101 || byte === 69) return -1;
-    else if (byte !== 45 || at !== start) break;
-    at++;
-  }
-  if (!fraction) return digits <= 15 ? at : -1;
-  let text = "";
-  for (let index = start; index < at; index++) text += String.fromCharCode(bytes[index] as number);
-  return Number.isInteger(Number(text)) ? -1 : at;
-}
 
 /** `\uXXXX` that the JavaScript side repairs or refuses: NUL, or either half of a surrogate pair. */
 function needsRepair(bytes: Uint8Array, at: number): boolean {
