@@ -1,3 +1,6 @@
+import { mkdtemp, readdir, rm, stat, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createUltimateEmulator, type UltimateEmulator } from "./index.ts";
 
@@ -137,5 +140,48 @@ describe("signed file downloads", () => {
     const third = new URL(((await response.json()) as { urls: string[] }).urls[2] ?? "");
     // Same seed, same signing key: the third file's link verifies on an emulator that writes one file a day.
     await expectGcsError(await fetch(`${one.url}${third.pathname}${third.search}`), 404, "NoSuchKey");
+  });
+});
+
+describe("stored objects (storedObjects)", () => {
+  it("serve the same bytes as generated downloads, whole and by range, generating each object once", async () => {
+    const folder = await mkdtemp(join(tmpdir(), "parley-stored-objects-"));
+    const options = { seed: 11, now: "2024-06-20T09:00:00Z", conversationsPerDay: 300, fileFormat: "array" } as const;
+    await using generated = await createUltimateEmulator(options);
+    await using stored = await createUltimateEmulator({ ...options, storedObjects: folder });
+    try {
+      const bot = stored.bots[0]?.id ?? "";
+      await stored.storeDay(bot, "2024-06-19");
+      const objects = async () => {
+        const names = (await readdir(folder)).sort();
+        return Promise.all(names.map(async (name) => [name, (await stat(join(folder, name))).mtimeMs]));
+      };
+      const written = await objects();
+      expect(written.length).toBeGreaterThan(0);
+      const urlOf = async (emulator: UltimateEmulator) => {
+        const response = await fetch(`${emulator.url}/data-export/v3/get-signed-urls`, {
+          method: "POST",
+          headers: { authorization: emulator.apiKey, organizationid: emulator.organizationId, botid: bot },
+          body: JSON.stringify({ date: "2024-06-19" }),
+        });
+        return firstUrl(((await response.json()) as { urls: string[] }).urls);
+      };
+      const [fromGenerated, fromStored] = [await urlOf(generated), await urlOf(stored)];
+      const body = async (url: string, range?: string) => {
+        const response = await fetch(url, range === undefined ? {} : { headers: { range } });
+        return { status: response.status, range: response.headers.get("content-range"), text: await response.text() };
+      };
+      const whole = await body(fromStored);
+      expect(whole.text.length).toBeGreaterThan(10_000);
+      expect(whole).toEqual(await body(fromGenerated));
+      for (const range of ["bytes=1000-", "bytes=10-4999", "bytes=-700"])
+        expect(await body(fromStored, range)).toEqual(await body(fromGenerated, range));
+      expect(await objects()).toEqual(written);
+      // Served from the stored bytes: what the folder holds is what is sent.
+      for (const [name] of written) await writeFile(join(folder, name as string), "stored");
+      expect((await body(fromStored)).text).toBe("stored");
+    } finally {
+      await rm(folder, { recursive: true, force: true });
+    }
   });
 });

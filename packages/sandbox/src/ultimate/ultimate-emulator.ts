@@ -18,6 +18,7 @@ import type { UltimateApiVersion, UltimateEmulatorOptions } from "./ultimate-opt
 import type { UltimateRecord } from "./ultimate-record-shape.ts";
 import { UrlSigner } from "./ultimate-signing.ts";
 import type { UltimateSettings, UltimateState } from "./ultimate-state.ts";
+import { StoredObjects } from "./ultimate-stored-objects.ts";
 
 export interface UltimateEmulator extends RunningServer {
   readonly organizationId: string;
@@ -46,6 +47,8 @@ export interface UltimateEmulator extends RunningServer {
     filePath: string,
     options?: UltimateDayFileOptions,
   ): Promise<UltimateDayFileResult>;
+  /** With `storedObjects`: generates a day's objects now, so that no download waits for them. */
+  storeDay(botId: string, date: string, version?: UltimateApiVersion): Promise<void>;
 }
 
 const apiPathPattern = /^(?:\/ai-agents\/api)?\/data-export\/(v2|v3)\/get-signed-urls$/;
@@ -77,6 +80,7 @@ export async function createUltimateEmulator(options: UltimateEmulatorOptions = 
     faults: new FaultQueue(),
     now: () => frozenNow ?? new Date(),
     lengths: new Map(),
+    stored: options.storedObjects === undefined ? undefined : new StoredObjects(options.storedObjects),
   };
 
   const handler = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
@@ -119,5 +123,12 @@ export async function createUltimateEmulator(options: UltimateEmulatorOptions = 
       generator.records(botId, date, { version: recordOptions.version ?? "v3", at: recordOptions.at ?? state.now() }),
     writeDayFile: (botId, date, filePath, fileOptions = {}) =>
       writeUltimateDayFile(generator, botId, date, filePath, { at: state.now(), ...fileOptions }),
+    storeDay: async (botId, date, version = "v3") => {
+      const stored = state.stored;
+      if (stored === undefined) throw new Error("storeDay needs the storedObjects option");
+      const plan = generator.plan(botId, requireDay(date), state.now());
+      const format = generator.options.fileFormat;
+      for (let file = 0; file < plan.files; file++) await stored.get({ generator, plan, file, version, format });
+    },
   };
 }

@@ -69,6 +69,11 @@ export interface UltimateEmulatorOptions extends UltimateDataOptions {
   buckets?: { readonly v2?: string; readonly v3?: string };
   /** Send Content-Length on full downloads; costs one extra generation pass per file. Default false (chunked). */
   contentLength?: boolean;
+  /**
+   * A folder where each object is kept once generated and served from afterwards, as GCS serves stored bytes
+   * (a benchmark's emulator then costs the shared machine little CPU). Default: every download generates its bytes.
+   */
+  storedObjects?: string;
 }
 
 const dataOptionsSchema = z.object({

@@ -2,6 +2,7 @@ import type { FaultQueue } from "./ultimate-faults.ts";
 import type { UltimateGenerator } from "./ultimate-generator.ts";
 import type { UltimateApiVersion } from "./ultimate-options.ts";
 import type { UrlSigner } from "./ultimate-signing.ts";
+import type { StoredObjects } from "./ultimate-stored-objects.ts";
 
 export interface UltimateSettings {
   readonly organizationId: string;
@@ -24,4 +25,6 @@ export interface UltimateState {
   now(): Date;
   /** Byte lengths already worked out, keyed by object path and how many records it held. */
   readonly lengths: Map<string, number>;
+  /** With `storedObjects`: the objects served from their stored bytes. */
+  readonly stored: StoredObjects | undefined;
 }
