@@ -69,4 +69,17 @@ test("writes run on loadThreads and every other statement on all threads, after 
   } finally {
     await sink.close();
   }
+  // Inside a write's transaction, DuckDB runs on loadThreads.
+  const driver = createDuckdbDriver(
+    duckdbConfigSchema.parse({ path: join(work, "db.duckdb"), threads: 3, loadThreads: 1 }),
+  );
+  try {
+    await driver.transaction(async (transaction) => {
+      await transaction.run("CREATE TABLE seen AS SELECT current_setting('threads')::INTEGER AS threads");
+    });
+    expect(await driver.query("SELECT threads FROM seen")).toEqual([{ threads: 1 }]);
+    expect(await driver.query(threads)).toEqual([{ threads: 3 }]);
+  } finally {
+    await driver.close();
+  }
 });
