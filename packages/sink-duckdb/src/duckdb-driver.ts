@@ -9,7 +9,7 @@ import {
   type StagingArea,
   type WarehouseDriver,
 } from "@parley/core/warehouse";
-import type { DuckdbConfig } from "./duckdb-config.ts";
+import { type DuckdbConfig, rowObjectBytes } from "./duckdb-config.ts";
 import { DuckdbSession } from "./duckdb-connection.ts";
 import { loadRawBatch, readerRefused, readRawBatchDirectly } from "./duckdb-raw-load.ts";
 import { prepareRawBatch } from "./duckdb-raw-prepare.ts";
@@ -52,7 +52,7 @@ export function createDuckdbDriver(config: DuckdbConfig): WarehouseDriver {
       (column) => `${quoteLiteral(column.name)}: ${quoteLiteral(duckdbColumnTypes[column.type])}`,
     );
     const list = `[${paths.map(quoteLiteral).join(", ")}]`;
-    return `read_json(${list}, format = 'newline_delimited', columns = {${typed.join(", ")}}, maximum_object_size = 67108864)`;
+    return `read_json(${list}, format = 'newline_delimited', columns = {${typed.join(", ")}}, maximum_object_size = ${rowObjectBytes})`;
   }
 
   /** The bulk path (`mapInSql`): DuckDB reads the raw records, SQL generated from the stream's mapping maps them. */
