@@ -32,13 +32,13 @@ test("memory is bounded by default (256MB on both paths; not DuckDB's 80% of RAM
 
 test("an in-memory database spills into the run's private staging folder, not the folder the run started in", async () => {
   work = await mkdtemp(join(tmpdir(), "parley-duckdb-memory-"));
-  const sink = createDuckdbSink({ path: ":memory:", stagingDirectory: work, memoryLimit: "144MiB" });
+  const sink = createDuckdbSink({ path: ":memory:", stagingDirectory: work, memoryLimit: "224MiB" });
   try {
     const [row] = await sink.query(settings);
     const folders = await readdir(join(work, "parley-staging"));
     const host = hostname().replace(/[^A-Za-z0-9]/g, "");
     expect(folders).toEqual([expect.stringMatching(new RegExp(`^run-${host}-${process.pid}-`))]);
-    expect(row).toEqual({ memory: "144.0 MiB", spill: join(work, "parley-staging", folders[0] as string) });
+    expect(row).toEqual({ memory: "224.0 MiB", spill: join(work, "parley-staging", folders[0] as string) });
     // More than the limit: only possible by spilling there.
     await sink.query("CREATE TABLE big AS SELECT range AS id, repeat('x', 200) AS text FROM range(1500000)");
     expect(await sink.query("SELECT count(*)::INTEGER AS n FROM big")).toEqual([{ n: 1_500_000 }]);
