@@ -1,6 +1,7 @@
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { resolveConfig } from "@parley/runner";
+import { UltimateGenerator, writeUltimateDayFile } from "@parley/sandbox/ultimate";
 import { afterEach, describe, expect, test } from "vitest";
 import { parse } from "yaml";
 import { parley, queryDuckdb, testRegistry, workspace } from "../support/cli-harness.ts";
@@ -146,6 +147,29 @@ describe("paths in the config", () => {
     expect(
       await queryDuckdb(join(created.directory, "data/new/parley.duckdb"), "SELECT COUNT(*) AS n FROM counter_items"),
     ).toEqual([{ n: 5 }]);
+  });
+
+  test("Ultimate export files written as relative paths or patterns are read against the config file's folder", async () => {
+    const created = await space();
+    await mkdir(join(created.directory, "conf/exports"), { recursive: true });
+    const generator = new UltimateGenerator({ seed: 5, bots: 1, conversationsPerDay: 40 });
+    const bot = generator.bots[0]?.id as string;
+    const file = `conversation_${bot}_20240618_000000000000.json`;
+    await writeUltimateDayFile(generator, bot, "2024-06-18", join(created.directory, "conf/exports", file));
+    for (const files of [["exports/*.json"], `./exports/${file}`]) {
+      const config = await created.writeConfig(
+        { sink: { type: "duckdb", path: "parley.duckdb" }, sources: { ultimate: { type: "ultimate", files } } },
+        "conf/parley.yaml",
+      );
+      const run = await parley(["sync", "-c", config, "--full-refresh"]);
+      expect(run.code, `${run.stdout}${run.stderr}`).toBe(0);
+      expect(
+        await queryDuckdb(
+          join(created.directory, "conf/parley.duckdb"),
+          "SELECT COUNT(*) AS n FROM ultimate_conversations",
+        ),
+      ).toEqual([{ n: 40 }]);
+    }
   });
 
   test("a DuckDB file that cannot be created names sink.path", async () => {

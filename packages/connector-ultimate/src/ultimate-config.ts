@@ -66,7 +66,9 @@ const settingsSchema = z.strictObject({
       "Days before the stored cursor that each run reads again, because a day's file can still grow (default 2).",
   }),
   files: oneOrMany.optional().meta({
-    description: "Local-files mode: export files already on disk, as paths or glob patterns, instead of the API.",
+    format: "path",
+    description:
+      "Local-files mode: export files already on disk, as paths or glob patterns (a relative one is read against the config file's folder), instead of the API.",
   }),
 });
 
