@@ -96,11 +96,16 @@ export class DuckdbSession {
    */
   async #dropCachedTableBlocks(connection: DuckDBConnection): Promise<void> {
     if (this.#config.path === ":memory:") return;
-    const temporary = await connection.runAndReadAll("SELECT 1 FROM duckdb_tables() WHERE temporary LIMIT 1");
-    if (temporary.currentRowCount > 0) return;
     const restore = `SET memory_limit = ${quoteLiteral(this.#config.memoryLimit)}`;
-    // DuckDB refuses a limit below what is in use (pinned blocks stay); it then keeps the old one.
-    await connection.run(`SET memory_limit = '1MB'; ${restore}`).catch(() => connection.run(restore));
+    // Only memory is at stake, and the write is committed: a failure here must not report it as failed.
+    try {
+      const temporary = await connection.runAndReadAll("SELECT 1 FROM duckdb_tables() WHERE temporary LIMIT 1");
+      if (temporary.currentRowCount > 0) return;
+      // DuckDB refuses a limit below what is in use (pinned blocks stay); it then keeps the old one.
+      await connection.run(`SET memory_limit = '1MB'; ${restore}`);
+    } catch {
+      await connection.run(restore).catch(() => undefined);
+    }
   }
 
   async query(
