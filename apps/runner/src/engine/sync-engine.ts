@@ -41,6 +41,8 @@ export interface SyncOptions {
   readonly batchRows?: number;
   /** Bytes of raw records (the bulk path) a stream buffers before they are written; default 32 MiB. */
   readonly rawBatchBytes?: number;
+  /** Mapped rows, measured as JSON, a stream buffers at most before they are written; default 32 MiB. */
+  readonly rowBatchBytes?: number;
   readonly flushIntervalMs?: number;
   /**
    * Let a sink that can (`Sink.rawRecords`) load raw records with its own reader and map them in SQL
@@ -103,7 +105,11 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
   const startedAt = options.startedAt ?? now();
   const loadId = options.loadId ?? newLoadId(startedAt);
   const loadedAt = startedAt.toISOString();
-  const limits = { batchRows: options.batchRows ?? 10_000, rawBatchBytes: options.rawBatchBytes ?? 32 * 1024 * 1024 };
+  const limits = {
+    batchRows: options.batchRows ?? 10_000,
+    rawBatchBytes: options.rawBatchBytes ?? 32 * 1024 * 1024,
+    rowBatchBytes: options.rowBatchBytes ?? 32 * 1024 * 1024,
+  };
   const flushIntervalMs = options.flushIntervalMs ?? 5_000;
   const fullRefresh = options.fullRefresh === true;
   const signal = options.signal ?? new AbortController().signal;
