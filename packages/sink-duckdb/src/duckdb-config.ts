@@ -1,6 +1,9 @@
 import { z } from "zod";
 
-/** The largest staged row DuckDB's JSON reader takes on the row path (`stage` in the driver). */
+/**
+ * The largest staged row the memoryLimit rule plans for on the row path. The reader's object limit follows a batch's
+ * longest row (`stage` in the driver: 16 MiB for usual rows); a row past this still loads if memory allows.
+ */
 export const rowObjectBytes = 64 * 1024 * 1024;
 const mebibyte = 1024 * 1024;
 // DuckDB's JSON reader holds two objects' worth per thread reading (a row-path write with 1 thread failed at 124 MiB,

@@ -1,4 +1,5 @@
 import { spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { mkdir, mkdtemp, readdir, rm, stat, writeFile } from "node:fs/promises";
 import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -83,3 +84,36 @@ test("writes run on loadThreads and every other statement on all threads, after 
     await driver.close();
   }
 });
+
+test("a row-path batch of large rows loads within the default memoryLimit, and a row over 16 MiB loads too", async () => {
+  work = await mkdtemp(join(tmpdir(), "parley-duckdb-large-rows-"));
+  const sink = createDuckdbSink({ path: join(work, "db.duckdb") });
+  const notes = target({
+    name: "notes",
+    writeDisposition: "merge",
+    primaryKey: ["id"],
+    columns: [
+      { name: "id", type: "string" },
+      { name: "body", type: "json" },
+    ],
+  });
+  // ~60 MB of incompressible text in one batch: with a 64 MiB object limit DuckDB's reader left it no room.
+  const rows = Array.from({ length: 3000 }, (_, index) => ({
+    id: `n${index}`,
+    body: { text: randomBytes(10_000).toString("hex") },
+  }));
+  try {
+    await sink.prepare([notes]);
+    await sink.writeBatch(batch({ target: notes, rows }));
+    await sink.writeBatch(
+      batch({ target: notes, rows: [{ id: "huge", body: { text: "y".repeat(20 * 1024 * 1024) } }] }),
+    );
+    expect(
+      await sink.query(
+        `SELECT count(*)::INTEGER AS n, max(length(CAST(body AS VARCHAR)))::INTEGER AS longest FROM ${notes.table}`,
+      ),
+    ).toEqual([{ n: 3001, longest: 20 * 1024 * 1024 + 11 }]);
+  } finally {
+    await sink.close();
+  }
+}, 60_000);

@@ -15,6 +15,10 @@ import { loadRawBatch, readerRefused, readRawBatchDirectly } from "./duckdb-raw-
 import { prepareRawBatch } from "./duckdb-raw-prepare.ts";
 import { duckdbColumnTypes, quoteIdentifier, quoteLiteral, sameDuckdbType } from "./duckdb-types.ts";
 
+const mebibyte = 1024 * 1024;
+/** The object limit of the row path's reader for rows up to this size (the bulk path reads raw records at it too). */
+const usualRowObjectBytes = 16 * mebibyte;
+
 /** Locks taken in this process, by database path and name: DuckDB's file lock already keeps other processes out. */
 const heldLocks = new Map<string, string>();
 
@@ -43,16 +47,23 @@ export function createDuckdbDriver(config: DuckdbConfig): WarehouseDriver {
   const columnSql = (column: ColumnDefinition) => `${quoteIdentifier(column.name)} ${duckdbColumnTypes[column.type]}`;
 
   async function stage(files: string[], columns: readonly ColumnDefinition[], rows: StagedRows): Promise<string> {
-    const paths =
+    const staged =
       rows.kind === "ndjson"
-        ? rows.paths
-        : await (await stagingArea()).writeNdjson(rows.rows as Record<string, unknown>[]);
+        ? { paths: rows.paths, longestRowBytesAtMost: rowObjectBytes }
+        : await (await stagingArea()).writeNdjsonMeasured(rows.rows as Record<string, unknown>[]);
+    const paths = staged.paths;
     if (rows.kind === "rows") files.push(...paths);
+    // DuckDB's reader takes two objects' worth of memory per thread whatever the rows' size: 64 MiB for every batch
+    // left a batch of large rows no room (3,000 CCAI conversations ran out of the default 256MB; 16 MiB loaded them).
+    const objectBytes = Math.max(
+      usualRowObjectBytes,
+      Math.ceil((staged.longestRowBytesAtMost + 1) / mebibyte) * mebibyte,
+    );
     const typed = columns.map(
       (column) => `${quoteLiteral(column.name)}: ${quoteLiteral(duckdbColumnTypes[column.type])}`,
     );
     const list = `[${paths.map(quoteLiteral).join(", ")}]`;
-    return `read_json(${list}, format = 'newline_delimited', columns = {${typed.join(", ")}}, maximum_object_size = ${rowObjectBytes})`;
+    return `read_json(${list}, format = 'newline_delimited', columns = {${typed.join(", ")}}, maximum_object_size = ${objectBytes})`;
   }
 
   /** The bulk path (`mapInSql`): DuckDB reads the raw records, SQL generated from the stream's mapping maps them. */

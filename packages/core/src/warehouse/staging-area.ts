@@ -17,6 +17,14 @@ export interface StagingArea {
    * its own); one file without a limit. Integers beyond 2^53 (bigint) are written as their decimal text.
    */
   writeNdjson(rows: readonly Record<string, unknown>[], maxBytes?: number): Promise<string[]>;
+  /**
+   * `writeNdjson`, also telling how long the longest row can be in bytes: exact for a row that may pass 16 MiB,
+   * otherwise 3 bytes per UTF-16 unit of its text.
+   */
+  writeNdjsonMeasured(
+    rows: readonly Record<string, unknown>[],
+    maxBytes?: number,
+  ): Promise<{ readonly paths: string[]; readonly longestRowBytesAtMost: number }>;
   remove(paths: readonly string[]): Promise<void>;
   /** Removes the run's folder and everything in it. */
   close(): Promise<void>;
@@ -50,6 +58,8 @@ async function removeLeftovers(root: string, host: string): Promise<void> {
   }
 }
 
+const measuredAbove = 16 * 1024 * 1024;
+
 /** Opens a private staging folder for this run under `workDirectory` (default: the OS temp folder). */
 export async function createStagingArea(workDirectory: string | undefined): Promise<StagingArea> {
   const root = join(workDirectory ?? tmpdir(), "parley-staging");
@@ -57,10 +67,14 @@ export async function createStagingArea(workDirectory: string | undefined): Prom
   const host = hostname().replace(/[^A-Za-z0-9]/g, "");
   await removeLeftovers(root, host);
   const directory = await mkdtemp(join(root, `run-${host}-${process.pid}-`), {});
-  return {
+  const area: StagingArea = {
     directory,
-    async writeNdjson(rows, maxBytes = Number.POSITIVE_INFINITY) {
+    async writeNdjson(rows, maxBytes) {
+      return (await area.writeNdjsonMeasured(rows, maxBytes)).paths;
+    },
+    async writeNdjsonMeasured(rows, maxBytes = Number.POSITIVE_INFINITY) {
       const paths: string[] = [];
+      let longestLine = 0;
       // Without a limit no line needs measuring: one UTF-8 scan of every row saved.
       const limited = Number.isFinite(maxBytes);
       let out: ReturnType<typeof createWriteStream> | undefined;
@@ -79,6 +93,9 @@ export async function createStagingArea(workDirectory: string | undefined): Prom
       };
       for (const row of rows) {
         const line = `${stringify(row)}\n`;
+        // A UTF-16 unit is at most 3 bytes; only a line that might pass `measuredAbove` is measured exactly.
+        const most = line.length * 3 <= measuredAbove ? line.length * 3 : Buffer.byteLength(line);
+        if (most > longestLine) longestLine = most;
         const size = limited ? Buffer.byteLength(line) : 0;
         if (out !== undefined && written + size > maxBytes) await finish();
         if (out === undefined) {
@@ -92,7 +109,7 @@ export async function createStagingArea(workDirectory: string | undefined): Prom
         if (chunk.length > 1 << 20) await flush();
       }
       await finish();
-      return paths;
+      return { paths, longestRowBytesAtMost: longestLine };
     },
     async remove(paths) {
       await Promise.all(paths.map((path) => rm(path, { force: true })));
@@ -101,4 +118,5 @@ export async function createStagingArea(workDirectory: string | undefined): Prom
       await rm(directory, { recursive: true, force: true });
     },
   };
+  return area;
 }
