@@ -16,7 +16,10 @@ export interface CallQuery {
    * page's as the JSON calls its records stand for.
    */
   readonly rawRecords?: boolean;
-  /** With `rawRecords` (CSV pages): leave out the calls still being processed, counting them (window mode). */
+  /**
+   * Window mode (CSV pages): a page must name each call's phase; with `rawRecords` the calls still being processed
+   * are left out here, counting them.
+   */
   readonly onlyFinished?: boolean;
 }
 

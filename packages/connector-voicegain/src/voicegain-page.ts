@@ -27,7 +27,10 @@ export const finishedPhases: ReadonlySet<string> = new Set(["DONE", "ERROR"]);
 export interface CsvOptions {
   /** As NDJSON raw records of their JSON calls, for a sink's bulk path; otherwise mapped here. */
   readonly raw: boolean;
-  /** With `raw`: calls still being processed are left out (counted in `unfinished`). */
+  /**
+   * A window export, which keeps only finished calls: the header must name each call's phase, and with `raw` calls
+   * still being processed are left out here (counted in `unfinished`).
+   */
   readonly onlyFinished?: boolean;
 }
 
@@ -95,6 +98,10 @@ export async function readCsvBody(
         if (reader === undefined)
           throw new UnreadableBody(
             `the CSV header has no callId column (columns: ${header.slice(0, 8).join(", ")}...)`,
+          );
+        if (onlyFinished && !header.includes("progressPhase"))
+          throw new UnreadableBody(
+            `the CSV header has no progressPhase column, which a window export needs to keep only finished calls (columns: ${header.slice(0, 8).join(", ")}...)`,
           );
         continue;
       }

@@ -61,7 +61,7 @@ export async function* readWindow(
     fromTime: window.fromTime,
     toTime: window.toTime,
     rawRecords,
-    onlyFinished: rawRecords,
+    onlyFinished: true,
   });
   try {
     let next: Promise<CallPage> | undefined = prefetch.start(query(window.nextPage));
