@@ -58,3 +58,10 @@ test("a batch of mapped rows ends at rowBatchBytes of rows too, not only at batc
   small.addRow({ a: 10_000 } as unknown as ValidatedRow);
   expect(decideFlush(small.situation("record", limits, false))).toMatchObject({ write: true, writeRows: 10_000 });
 });
+
+test("rows holding integers beyond 2^53 (bigint) are measured like any other row", () => {
+  const merge = buffer("merge");
+  for (let index = 0; index < 200; index += 1)
+    merge.addRow({ a: 2n ** 60n + BigInt(index), text: "x".repeat(1_000) } as unknown as ValidatedRow);
+  expect(decideFlush(merge.situation("record", limits, false))).toMatchObject({ write: true });
+});

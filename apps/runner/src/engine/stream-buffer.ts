@@ -9,6 +9,7 @@ import {
   type ValidatedRow,
   type WriteDisposition,
 } from "@parley/core";
+import { rowJson } from "@parley/core/warehouse";
 import type { FlushDecision, FlushMoment, StreamSituation } from "./flush-decision.ts";
 
 /** Records as the vendor sent them (bytes), buffered for a sink that maps raw records itself (its bulk path). */
@@ -84,7 +85,7 @@ export class StreamBuffer {
     this.bufferedRecords += count;
     if (raw) this.bufferedRawBytes += row.records.bytes.byteLength;
     else if (this.#rowsSeen++ % rowSampleEvery === 0) {
-      this.#sampledRowBytes += JSON.stringify(row).length;
+      this.#sampledRowBytes += rowJson(row).length;
       this.#sampledRows += 1;
     }
     this.recordCount += count;

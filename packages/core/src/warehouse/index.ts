@@ -1,7 +1,7 @@
 // The load protocol for warehouse sinks and the driver contract under it (`@parley/core/warehouse`).
 export { decimalValue } from "./decimal-value.ts";
 export { refuseDuplicateColumns } from "./result-columns.ts";
-export { createStagingArea, type StagingArea } from "./staging-area.ts";
+export { createStagingArea, rowJson, type StagingArea } from "./staging-area.ts";
 export type {
   DriverTransaction,
   HeldWarehouseLock,

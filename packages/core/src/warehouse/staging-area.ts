@@ -41,7 +41,8 @@ function isAlive(pid: number): boolean {
   }
 }
 
-function stringify(row: Record<string, unknown>): string {
+/** A row as one JSON text; integers beyond 2^53 (bigint) as their decimal text. */
+export function rowJson(row: Record<string, unknown>): string {
   try {
     return JSON.stringify(row);
   } catch {
@@ -92,7 +93,7 @@ export async function createStagingArea(workDirectory: string | undefined): Prom
         out = undefined;
       };
       for (const row of rows) {
-        const line = `${stringify(row)}\n`;
+        const line = `${rowJson(row)}\n`;
         // A UTF-16 unit is at most 3 bytes; only a line that might pass `measuredAbove` is measured exactly.
         const most = line.length * 3 <= measuredAbove ? line.length * 3 : Buffer.byteLength(line);
         if (most > longestLine) longestLine = most;
