@@ -8,6 +8,18 @@ const child = fileURLToPath(new URL("../support/voicegain-sync-child.ts", import
 
 const sync = (options: object, killAtFlush?: number) => syncInChild(child, options, { killAtFlush });
 
+/** A run killed at its `killAt`-th write: it was killed, no call is stored twice, and not every call yet. */
+async function killedRun(options: { readonly databasePath: string }, killAt: number, total: number): Promise<void> {
+  const run = await sync(options, killAt);
+  expect(run.killed, run.output).toBe(true);
+  const [rows] = await queryDuckdb(
+    options.databasePath,
+    "SELECT COUNT(*) AS n, COUNT(DISTINCT call_id) AS keys FROM voicegain_calls",
+  );
+  expect(rows?.n).toBe(rows?.keys);
+  expect(Number(rows?.n)).toBeLessThan(total);
+}
+
 let emulator: VoicegainEmulator | undefined;
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -44,14 +56,7 @@ test.each([
     const expected = emulator.calls().map((call) => Number(call.callId));
 
     for (const killAt of [2, 7]) {
-      const run = await sync(options, killAt);
-      expect(run.killed, run.output).toBe(true);
-      const [rows] = await queryDuckdb(
-        space.databasePath,
-        "SELECT COUNT(*) AS n, COUNT(DISTINCT call_id) AS keys FROM voicegain_calls",
-      );
-      expect(rows?.n).toBe(rows?.keys);
-      expect(Number(rows?.n)).toBeLessThan(expected.length);
+      await killedRun(options, killAt, expected.length);
       // State never runs ahead of the data: every call at or below the stored cursor is stored.
       const [state] = await queryDuckdb(space.databasePath, "SELECT state FROM _parley_state WHERE stream = 'calls'");
       const after = (state?.state as { consecutive?: { afterCallId: number } } | undefined)?.consecutive?.afterCallId;
@@ -101,14 +106,7 @@ test("a Voicegain window export of CSV pages on the bulk path, killed mid-run, r
   const expected = emulator.calls().map((call) => Number(call.callId));
 
   for (const killAt of [2, 7]) {
-    const run = await sync(options, killAt);
-    expect(run.killed, run.output).toBe(true);
-    const [rows] = await queryDuckdb(
-      space.databasePath,
-      "SELECT COUNT(*) AS n, COUNT(DISTINCT call_id) AS keys FROM voicegain_calls",
-    );
-    expect(rows?.n).toBe(rows?.keys);
-    expect(Number(rows?.n)).toBeLessThan(expected.length);
+    await killedRun(options, killAt, expected.length);
     // State never runs ahead of the data: every call on the pages before the stored next page is stored.
     const [state] = await queryDuckdb(space.databasePath, "SELECT state FROM _parley_state WHERE stream = 'calls'");
     const nextPage = (state?.state as { window?: { nextPage: number } } | undefined)?.window?.nextPage ?? 1;
