@@ -5,7 +5,14 @@ import { z } from "zod";
  * longest row (`stage` in the driver: 16 MiB for usual rows); a row past this still loads if memory allows.
  */
 export const rowObjectBytes = 64 * 1024 * 1024;
-const mebibyte = 1024 * 1024;
+export const mebibyte = 1024 * 1024;
+/**
+ * The object limit of DuckDB's JSON reader for staged raw records and usual rows. The reader takes buffers of twice
+ * the limit per file it reads whatever the records' size, and the bulk path reads raw files and staged rows side by
+ * side: at 64 MiB bulk batches and batches of large rows ran out of the default 256MB. A row-path batch with a longer
+ * row gets a limit that fits it (`stage` in the driver).
+ */
+export const usualObjectBytes = 16 * mebibyte;
 // DuckDB's JSON reader holds two objects' worth per thread reading (a row-path write with 1 thread failed at 124 MiB,
 // loaded at 133); the bulk path needs more beside it (its tests failed at 176 MiB, passed at 208 with 1 thread and
 // at 352 with 2).

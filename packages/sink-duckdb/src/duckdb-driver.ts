@@ -9,15 +9,11 @@ import {
   type StagingArea,
   type WarehouseDriver,
 } from "@parley/core/warehouse";
-import { type DuckdbConfig, rowObjectBytes } from "./duckdb-config.ts";
+import { type DuckdbConfig, mebibyte, rowObjectBytes, usualObjectBytes } from "./duckdb-config.ts";
 import { DuckdbSession } from "./duckdb-connection.ts";
 import { loadRawBatch, readerRefused, readRawBatchDirectly } from "./duckdb-raw-load.ts";
 import { prepareRawBatch } from "./duckdb-raw-prepare.ts";
 import { duckdbColumnTypes, quoteIdentifier, quoteLiteral, sameDuckdbType } from "./duckdb-types.ts";
-
-const mebibyte = 1024 * 1024;
-/** The object limit of the row path's reader for rows up to this size (the bulk path reads raw records at it too). */
-const usualRowObjectBytes = 16 * mebibyte;
 
 /** Locks taken in this process, by database path and name: DuckDB's file lock already keeps other processes out. */
 const heldLocks = new Map<string, string>();
@@ -53,12 +49,9 @@ export function createDuckdbDriver(config: DuckdbConfig): WarehouseDriver {
         : await (await stagingArea()).writeNdjsonMeasured(rows.rows as Record<string, unknown>[]);
     const paths = staged.paths;
     if (rows.kind === "rows") files.push(...paths);
-    // DuckDB's reader takes two objects' worth of memory per thread whatever the rows' size: 64 MiB for every batch
-    // left a batch of large rows no room (3,000 CCAI conversations ran out of the default 256MB; 16 MiB loaded them).
-    const objectBytes = Math.max(
-      usualRowObjectBytes,
-      Math.ceil((staged.longestRowBytesAtMost + 1) / mebibyte) * mebibyte,
-    );
+    // 64 MiB for every batch left a batch of large rows no room (3,000 CCAI conversations ran out of the default
+    // 256MB; 16 MiB loaded them): the limit grows only for a batch holding a longer row.
+    const objectBytes = Math.max(usualObjectBytes, Math.ceil((staged.longestRowBytesAtMost + 1) / mebibyte) * mebibyte);
     const typed = columns.map(
       (column) => `${quoteLiteral(column.name)}: ${quoteLiteral(duckdbColumnTypes[column.type])}`,
     );

@@ -9,6 +9,7 @@ import {
   type ValidatedRow,
 } from "@parley/core";
 import { positionColumn, type StagingArea } from "@parley/core/warehouse";
+import { usualObjectBytes } from "./duckdb-config.ts";
 import { fileColumn, mappingSelectSql, readerColumns } from "./duckdb-mapping-sql.ts";
 import {
   javaScriptMapper,
@@ -27,11 +28,6 @@ export interface MappedRawRecords {
   readonly mappedInJavaScript: number;
   drop(): Promise<void>;
 }
-
-// Smaller than the row path's 64 MiB (`stage` in the driver): DuckDB's reader takes buffers of twice this per file
-// it reads, and the bulk path's statements read the raw files and the staged rows side by side within the sink's
-// 256MB memory limit (at 64 MiB they failed with "Out of Memory Error: failed to allocate data of size 128.0 MiB").
-const maximumObjectSize = 16_777_216;
 
 /**
  * DuckDB's reader refusing a record (malformed JSON, a key sent twice) or a cast failing: the JavaScript mapper
@@ -161,7 +157,7 @@ function selectRowsFile(paths: readonly string[], columns: readonly ColumnDefini
     (column) => `${quoteLiteral(column.name)}: ${quoteLiteral(duckdbColumnTypes[column.type])}`,
   );
   const names = columns.map((column) => quoteIdentifier(column.name)).join(", ");
-  return `SELECT ${names} FROM read_json([${paths.map(quoteLiteral).join(", ")}], format = 'newline_delimited', records = true, columns = {${types.join(", ")}}, maximum_object_size = ${maximumObjectSize})`;
+  return `SELECT ${names} FROM read_json([${paths.map(quoteLiteral).join(", ")}], format = 'newline_delimited', records = true, columns = {${types.join(", ")}}, maximum_object_size = ${usualObjectBytes})`;
 }
 
 /** A SELECT of `columns` with no rows. */
@@ -184,7 +180,7 @@ function selectStaged(
     contexts.length === 1
       ? "0"
       : `CASE filename ${files.map((file) => `WHEN ${quoteLiteral(file.path)} THEN ${contexts.indexOf(file.context)}`).join(" ")} END`;
-  const relation = `(SELECT ${fileIndex} AS ${fileColumn}, * FROM read_json([${paths.join(", ")}], format = '${format}', columns = {${readerColumns(stream.mapping)}}, filename = true, maximum_object_size = ${maximumObjectSize}))`;
+  const relation = `(SELECT ${fileIndex} AS ${fileColumn}, * FROM read_json([${paths.join(", ")}], format = '${format}', columns = {${readerColumns(stream.mapping)}}, filename = true, maximum_object_size = ${usualObjectBytes}))`;
   return mappingSelectSql(stream.mapping, stream.columns, contexts, relation);
 }
 
