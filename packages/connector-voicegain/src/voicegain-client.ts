@@ -1,4 +1,4 @@
-import { type BudgetWindow, createHttpClient, type HttpClient, Secret, WaitRelay } from "@parley/core";
+import { type BudgetWindow, bodyChunks, createHttpClient, type HttpClient, Secret, WaitRelay } from "@parley/core";
 import type { VoicegainConfig } from "./voicegain-config.ts";
 import { type PageEntry, readCsvBody, readJsonBody } from "./voicegain-page.ts";
 import { type RawCalls, readRawJsonBody } from "./voicegain-raw-page.ts";
@@ -38,6 +38,12 @@ export interface CallPage {
   readonly hasNext: boolean | undefined;
   readonly bytes: number;
 }
+
+/**
+ * A raw JSON page is read ahead of the splitter (the connection does not wait while the main thread prepares a bulk
+ * batch) and split in batches of the chunks received: a page's calls go out as a few parts, not one per chunk.
+ */
+const readAhead = { aheadBytes: 8 * 1024 * 1024, batchBytes: 1024 * 1024 };
 
 /**
  * Sliding windows a little longer than the vendor's fixed ones: a request sent just inside a window can arrive
@@ -111,7 +117,7 @@ export class VoicegainClient {
               onlyFinished: query.onlyFinished === true,
             })
           : query.rawRecords === true
-            ? await readRawJsonBody(response.body)
+            ? await readRawJsonBody(bodyChunks(response.body, readAhead))
             : await readJsonBody(response.body);
       const total = Number(response.headers["x-total-count"]);
       const link = response.headers.link;

@@ -37,6 +37,22 @@ const calls = [
   '"callId"',
 ];
 
+// Calls opening with their callId as text, the usual form, read from the bytes without decoding them.
+const openingCallIds = [
+  '{"callId":"123456789012345","duration":1}',
+  '{"callId":"1234567890123456","duration":1}',
+  '{"callId":"007"}',
+  '{"callId":""}',
+  '{"callId":"12a","duration":1}',
+  '{"callId":"-12"}',
+  '{"callId":"1 2"}',
+  '{"callId":"9\\u0030"}',
+  '{"callId":"4","notes":"x\\"callId\\":\\"9\\""}',
+  '{"callId":"5","agent":{"callId":"900"}}',
+  '{"callId":"6","xcallId":"900"}',
+  '{"callId":"7","callId":"3"}',
+];
+
 describe("raw JSON pages", () => {
   test("each call's callId is read from its bytes as JSON.parse reads it, whatever the spelling", () => {
     for (const text of calls) {
@@ -54,6 +70,34 @@ describe("raw JSON pages", () => {
         const parts = (await readRawJsonBody(chunks(page, 100_000))).raw;
         expect(parts[0]?.highestCallId, page).toBe(expected ?? (page.endsWith('"0"}]') ? 0 : undefined));
       }
+    }
+  });
+
+  test("a page's highest callId is read as JSON.parse reads it for calls opening with their callId", async () => {
+    for (const text of openingCallIds) {
+      const expected = callIdFrom((JSON.parse(text) as { callId?: unknown }).callId);
+      for (const page of [`[${text}]`, `[${text},{"callId":"0"}]`, `[{"callId":"0"}, ${text}]`]) {
+        const parts = (await readRawJsonBody(chunks(page, 100_000))).raw;
+        expect(parts[0]?.highestCallId, page).toBe(expected ?? (page.includes('"0"}') ? 0 : undefined));
+      }
+    }
+  });
+
+  test("a page arriving in batches of chunks is cut as one arriving chunk by chunk", async () => {
+    const body = Buffer.from(`[${[...calls.slice(0, 19), ...openingCallIds].join(",\n ")}]`);
+    async function* batches(size: number): AsyncIterable<Buffer[]> {
+      for (let at = 0; at < body.length; at += 3 * size)
+        yield [0, 1, 2].map((part) => body.subarray(at + part * size, Math.min(at + (part + 1) * size, body.length)));
+    }
+    for (const size of [1, 7, 64, 100_000]) {
+      const page = await readRawJsonBody(batches(size));
+      expect(page.calls).toBe(19 + openingCallIds.length);
+      expect(page.bytes).toBe(body.length);
+      expect(page.raw.flatMap((part) => rawRecordTexts(part.records))).toEqual([
+        ...calls.slice(0, 19),
+        ...openingCallIds,
+      ]);
+      expect(Math.max(...page.raw.map((part) => part.highestCallId ?? -1))).toBe(123456789012345);
     }
   });
 
