@@ -37,7 +37,8 @@ const backoff = { ...defaultRetryOptions, initialDelayMs: 100, maxDelayMs: 5_000
  * stays short, the download fails, so the day is never taken as complete.
  */
 export async function* downloadElements(download: FileDownload): AsyncGenerator<readonly (FileElement | FilePiece)[]> {
-  const splitter = new ElementSplitter();
+  // A response's chunks are new memory for each read of the socket, never written again: records are views of them.
+  const splitter = new ElementSplitter({ viewsOfChunks: true });
   let url = await download.link(false);
   let stalled = 0;
   let failedAt = -1;

@@ -1,7 +1,7 @@
-import { HttpError } from "@parley/core";
+import { HttpError, type RawRecords, rawRecordTexts, silentLogger } from "@parley/core";
 import type { UltimateEmulator } from "@parley/sandbox/ultimate";
 import { afterEach, describe, expect, test } from "vitest";
-import { keysOf, readSource, settingsFor, startEmulator } from "./__fixtures__/ultimate-harness.ts";
+import { keysOf, readSource, settingsFor, startEmulator, testNow } from "./__fixtures__/ultimate-harness.ts";
 import { createUltimateSource } from "./ultimate-source.ts";
 
 const emulators: UltimateEmulator[] = [];
@@ -50,6 +50,31 @@ describe.each(["ndjson", "array-pretty"] as const)("resuming a %s file", (format
     expect(offsets[1]).toBeGreaterThan((offsets[0] as number) + 140_000);
     expect(offsets[2]).toBeGreaterThan((offsets[1] as number) + 140_000);
     expect(result.notes.filter((note) => note.includes("connection broke"))).toHaveLength(3);
+  });
+
+  test("raw records held to the end of a download cut three times keep their bytes, each record once", async () => {
+    const day = await bigDay(format);
+    day.server.injectFault({ kind: "cut-connection", afterBytes: 150_000 }, { times: 3, on: "downloads" });
+    const source = createUltimateSource(day.settings as never);
+    const held: RawRecords[] = [];
+    try {
+      const context = {
+        state: new Map(),
+        streams: new Set(["conversations"]),
+        logger: silentLogger,
+        signal: new AbortController().signal,
+        progress: () => undefined,
+        now: () => new Date(testNow),
+        rawRecords: true,
+      };
+      for await (const message of source.read(context)) if (message.kind === "raw") held.push(message.records);
+    } finally {
+      await source.close();
+    }
+    const botId = day.server.bots[0]?.id as string;
+    const records = held.flatMap((records) => rawRecordTexts(records)).map((text) => JSON.parse(text));
+    expect(records).toEqual([...day.server.records(botId, "2024-06-19")]);
+    expect(day.ranges()).toHaveLength(4);
   });
 
   test("an expired link (ExpiredToken) is re-requested and the download resumes where it stopped", async () => {

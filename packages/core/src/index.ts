@@ -47,6 +47,7 @@ export {
 } from "./mapping/field-readers.ts";
 export {
   ElementSplitter,
+  type ElementSplitterOptions,
   type FileElement,
   type FilePiece,
   isJsonSpace,

@@ -25,6 +25,22 @@ type Format = "unknown" | "array" | "ndjson";
 /** Chunks are copied into blocks of up to this size, not joined one by one. */
 const blockBytes = 4 * 1024 * 1024;
 
+/** Elements found in one buffer: where they lie in it. */
+interface Split {
+  readonly buffer: Buffer;
+  readonly spans: Span[];
+}
+
+export interface ElementSplitterOptions {
+  /** NDJSON when the caller knows it is; otherwise the first byte that is not blank says which (`[`: an array). */
+  readonly format?: "ndjson";
+  /**
+   * Hand out views of the pushed chunks themselves instead of copies, for a caller that never writes a chunk again
+   * once pushed (each read of a socket is a new buffer); only an element cut between two chunks is copied.
+   */
+  readonly viewsOfChunks?: boolean;
+}
+
 /**
  * Cuts an export file into its elements as the bytes stream in, without parsing them: a JSON array
  * (compact or pretty-printed, an element spanning lines) or NDJSON (vendor-apis §3.5). Whole-file
@@ -33,7 +49,8 @@ const blockBytes = 4 * 1024 * 1024;
  *
  * Incoming chunks are copied once into a block (of a few MiB once the file is large), and what is handed out are
  * views of that block: an element cut between two chunks costs no extra copy, and a download's many small chunks no
- * allocation each.
+ * allocation each. With `viewsOfChunks` the chunks are split where they lie and only the bytes not handed out at
+ * a chunk's end are copied, together with the next chunk's bytes up to where they end.
  * A handed-out view is never written again (new bytes only go after the ones not handed out yet).
  *
  * `committed` is the byte offset just after the last element handed out; after a broken connection,
@@ -42,19 +59,25 @@ const blockBytes = 4 * 1024 * 1024;
  */
 export class ElementSplitter {
   #format: Format;
+  readonly #viewsOfChunks: boolean;
   #committed = 0;
   #committedDepth = 0;
   #committedFormat: Format = "unknown";
-  /** The bytes not handed out yet are `#block[#start, #end)`; the block's bytes before `#start` were handed out. */
+  /**
+   * The bytes not handed out yet are `#block[#start, #end)`; the block's bytes before `#start` were handed out.
+   * The block is the splitter's own (`#owned`: bytes may be added after `#end`) or a pushed chunk.
+   */
   #block: Buffer = Buffer.alloc(0);
+  #owned = true;
   #start = 0;
   #end = 0;
   /** The array scanner's state; its offsets are the block's. */
   #scan: ArrayScan = startArrayScan();
 
-  /** NDJSON when the caller knows it is; otherwise the first byte that is not blank says which (`[`: an array). */
-  constructor(format?: "ndjson") {
-    this.#format = format ?? "unknown";
+  constructor(options?: "ndjson" | ElementSplitterOptions) {
+    const settings = typeof options === "string" ? { format: options } : (options ?? {});
+    this.#format = settings.format ?? "unknown";
+    this.#viewsOfChunks = settings.viewsOfChunks === true;
     this.#committedFormat = this.#format;
   }
 
@@ -64,8 +87,7 @@ export class ElementSplitter {
 
   /** The next bytes of the file (a chunk, or several in order); gives every element they complete, as text. */
   push(chunks: Uint8Array | readonly Uint8Array[]): FileElement[] {
-    const { buffer, spans } = this.#split(chunks);
-    return texts(buffer, spans);
+    return this.#split(chunks).flatMap(({ buffer, spans }) => texts(buffer, spans));
   }
 
   /**
@@ -73,19 +95,52 @@ export class ElementSplitter {
    * them (NDJSON lines, or array items with the commas between them), and broken elements as text.
    */
   pushRecords(chunks: Uint8Array | readonly Uint8Array[]): FilePiece[] {
-    const { buffer, spans } = this.#split(chunks);
-    return this.#pieces(buffer, spans);
+    return this.#split(chunks).flatMap(({ buffer, spans }) => this.#pieces(buffer, spans));
   }
 
-  #split(chunks: Uint8Array | readonly Uint8Array[]): { buffer: Buffer; spans: Span[] } {
+  #split(chunks: Uint8Array | readonly Uint8Array[]): Split[] {
     const list: readonly Uint8Array[] = chunks instanceof Uint8Array ? [chunks] : chunks;
-    let incoming = 0;
-    for (const chunk of list) incoming += chunk.byteLength;
-    this.#makeRoom(incoming);
-    for (const chunk of list) {
-      this.#block.set(chunk, this.#end);
-      this.#end += chunk.byteLength;
+    if (!this.#viewsOfChunks) {
+      let incoming = 0;
+      for (const chunk of list) incoming += chunk.byteLength;
+      this.#makeRoom(incoming, false);
+      for (const chunk of list) this.#append(chunk);
+      return [this.#scanBlock()];
     }
+    const splits: Split[] = [];
+    for (const chunk of list) {
+      const bytes = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+      for (let at = 0; at < bytes.length; ) {
+        if (this.#start === this.#end) {
+          // Nothing pending: the chunk is split where it lies.
+          this.#block = bytes;
+          this.#owned = false;
+          this.#start = at;
+          this.#end = bytes.length;
+          this.#scan.scanned = at;
+          splits.push(this.#scanBlock());
+          break;
+        }
+        // What is pending and the chunk's bytes up to where it ends are copied and split together; the rest of
+        // the chunk is then split where it lies. Pending bytes that do not end in this chunk take it all.
+        const ends = this.#pendingEnd(bytes, at);
+        const to = ends === -1 ? bytes.length : ends;
+        this.#makeRoom(to - at, ends !== -1);
+        this.#append(bytes.subarray(at, to));
+        splits.push(this.#scanBlock());
+        at = to;
+      }
+    }
+    return splits;
+  }
+
+  #append(chunk: Uint8Array): void {
+    this.#block.set(chunk, this.#end);
+    this.#end += chunk.byteLength;
+  }
+
+  /** Scans the bytes of the block not scanned yet: the elements they complete. */
+  #scanBlock(): Split {
     // Bytes past `#end` are not the file's: every scan stops there (indexOf would not).
     const buffer = this.#block.subarray(0, this.#end);
     const spans: Span[] = [];
@@ -104,18 +159,42 @@ export class ElementSplitter {
     return { buffer, spans };
   }
 
-  /** Moves the bytes not handed out yet to a new block when `incoming` more do not fit after them. */
-  #makeRoom(incoming: number): void {
-    if (this.#end + incoming <= this.#block.length) return;
+  /**
+   * Where in `chunk` (from `at`) the bytes pending end, as far as a scan of the chunk alone tells: after the next
+   * line break, or the array's next element end, comma or bracket; -1 when not in this chunk (or the format is
+   * not known yet). A guess that proves short only costs another round.
+   */
+  #pendingEnd(chunk: Buffer, at: number): number {
+    if (this.#format === "ndjson") {
+      const lineEnd = chunk.indexOf(newline, at);
+      return lineEnd === -1 ? -1 : lineEnd + 1;
+    }
+    if (this.#format !== "array") return -1;
+    const scan = { ...this.#scan, scanned: at, elementStart: this.#scan.elementStart === -1 ? -1 : at };
+    const settled = scanArray(chunk, at, scan, [], true);
+    return settled > at ? settled : -1;
+  }
+
+  /**
+   * Makes room for `incoming` more bytes after the ones not handed out yet, moving these to a new block of the
+   * splitter's own when they do not fit (always when the block is a pushed chunk); `exact`: a block of just that size.
+   */
+  #makeRoom(incoming: number, exact: boolean): void {
+    if (this.#owned && this.#end + incoming <= this.#block.length) return;
     const pending = this.#end - this.#start;
     const needed = pending + incoming;
     // Blocks double from the first push's size up to `blockBytes`: a small body (a page) holds on to about its own
     // size, not to a whole block. Past that, doubling keeps one huge element arriving in small chunks from being
     // copied again with every chunk.
-    const size = needed > blockBytes ? 2 * needed : Math.max(needed, Math.min(blockBytes, 2 * this.#block.length));
-    const block = Buffer.allocUnsafeSlow(size);
+    const size = exact
+      ? needed
+      : needed > blockBytes
+        ? 2 * needed
+        : Math.max(needed, Math.min(blockBytes, 2 * this.#block.length));
+    const block = exact ? Buffer.allocUnsafe(size) : Buffer.allocUnsafeSlow(size);
     this.#block.copy(block, 0, this.#start, this.#end);
     this.#block = block;
+    this.#owned = true;
     this.#scan.scanned -= this.#start;
     if (this.#scan.elementStart !== -1) this.#scan.elementStart -= this.#start;
     this.#start = 0;
