@@ -163,14 +163,14 @@ try {
       variant: "psql \\copy, keyed table (the limit)",
       records: totalRows,
       megabytes,
-      figures: { seconds: keyedSeconds, peakRssMb: Number.NaN },
+      figures: { seconds: keyedSeconds, cpuSeconds: Number.NaN, peakRssMb: Number.NaN },
     },
     {
       work,
       variant: "psql \\copy, plain table",
       records: totalRows,
       megabytes,
-      figures: { seconds: plainSeconds, peakRssMb: Number.NaN },
+      figures: { seconds: plainSeconds, cpuSeconds: Number.NaN, peakRssMb: Number.NaN },
       limit,
     },
     {
@@ -178,7 +178,7 @@ try {
       variant: "psql \\copy BINARY, keyed table",
       records: totalRows,
       megabytes,
-      figures: { seconds: binarySeconds, peakRssMb: Number.NaN },
+      figures: { seconds: binarySeconds, cpuSeconds: Number.NaN, peakRssMb: Number.NaN },
       limit,
     },
     {
@@ -186,7 +186,7 @@ try {
       variant: "sink merge, 50k-row batches",
       records: totalRows,
       megabytes,
-      figures: { seconds: sinkSeconds, peakRssMb: sinkPeakRss },
+      figures: { seconds: sinkSeconds, cpuSeconds: Number.NaN, peakRssMb: sinkPeakRss },
       limit,
     },
   ];

@@ -5,9 +5,11 @@ import { readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-/** What one whole process cost: wall seconds from spawn to exit, and its peak resident memory. */
+/** What one whole process cost: wall seconds from spawn to exit, its CPU seconds and its peak resident memory. */
 export interface ProcessFigures {
   readonly seconds: number;
+  /** User + system seconds of the process and the children it waited for: on two cores, what bounds the wall time. */
+  readonly cpuSeconds: number;
   readonly peakRssMb: number;
   readonly stdout: string;
 }
@@ -30,7 +32,7 @@ export async function measureProcess(
   execFileSync("sync");
   const report = join(tmpdir(), `parley-bench-time-${process.pid}-${Math.random().toString(36).slice(2)}`);
   const started = performance.now();
-  const child = spawn(timeBinary, ["-f", "%M", "-o", report, command, ...args], {
+  const child = spawn(timeBinary, ["-f", "%M %U %S", "-o", report, command, ...args], {
     stdio: ["ignore", "pipe", "pipe"],
     env: options.env ?? process.env,
     cwd: options.cwd,
@@ -38,10 +40,16 @@ export async function measureProcess(
   const { stdout, stderr } = collect(child);
   const [code] = (await once(child, "exit")) as [number | null];
   const seconds = (performance.now() - started) / 1000;
-  const kilobytes = Number((await readFile(report, "utf8").catch(() => "")).trim().split("\n").pop());
+  const reported = (await readFile(report, "utf8").catch(() => "")).trim().split("\n").pop() ?? "";
+  const [kilobytes, user, system] = reported.split(" ").map(Number);
   await rm(report, { force: true });
   if (code !== 0) throw new Error(`${command} ${args.join(" ")} exited with ${code}:\n${stderr().slice(-4000)}`);
-  return { seconds, peakRssMb: kilobytes / 1024, stdout: stdout() };
+  return {
+    seconds,
+    cpuSeconds: Number(user) + Number(system),
+    peakRssMb: Number(kilobytes) / 1024,
+    stdout: stdout(),
+  };
 }
 
 function collect(child: ChildProcess): { stdout: () => string; stderr: () => string } {

@@ -6,20 +6,21 @@ export interface BenchRow {
   readonly variant: string;
   readonly records: number;
   readonly megabytes: number;
-  readonly figures: Pick<ProcessFigures, "seconds" | "peakRssMb">;
+  readonly figures: Pick<ProcessFigures, "seconds" | "cpuSeconds" | "peakRssMb">;
   /** The limit this row is compared with (measured in the same run); absent for the limit itself. */
   readonly limit?: Pick<ProcessFigures, "seconds">;
 }
 
-const headers = ["work", "variant", "records", "wall s", "records/s", "MB/s", "% of limit", "peak RSS MB"];
+const headers = ["work", "variant", "records", "wall s", "CPU s", "records/s", "MB/s", "% of limit", "peak RSS MB"];
 
 function cells(row: BenchRow): string[] {
-  const { seconds, peakRssMb } = row.figures;
+  const { seconds, cpuSeconds, peakRssMb } = row.figures;
   return [
     row.work,
     row.variant,
     row.records.toLocaleString("en-US"),
     seconds.toFixed(1),
+    Number.isFinite(cpuSeconds) ? cpuSeconds.toFixed(1) : "n/a",
     Math.round(row.records / seconds).toLocaleString("en-US"),
     (row.megabytes / seconds).toFixed(0),
     row.limit === undefined ? "100 (limit)" : ((100 * row.limit.seconds) / seconds).toFixed(0),
