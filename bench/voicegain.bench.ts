@@ -15,6 +15,7 @@ import type { VoicegainReady } from "./support/emulator-process.ts";
 import { measureProcess, startHelper } from "./support/measure.ts";
 import { parleySync } from "./support/parley-sync.ts";
 import { type BenchRow, printProgress, printTable, sizes } from "./support/table.ts";
+import { voicegainRange } from "./support/voicegain-range.ts";
 
 const here = (path: string): string => fileURLToPath(new URL(path, import.meta.url));
 const perPage = 10_000;
@@ -67,7 +68,7 @@ try {
               type: "voicegain",
               baseUrl: apiUrl,
               token,
-              fromTime: "2024-05-01T00:00:00Z",
+              fromTime: voicegainRange.fromTime,
               format,
               perPage,
               rateLimit: false,

@@ -7,6 +7,8 @@ import { statSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import { createUltimateEmulator, type UltimateEmulatorOptions } from "@parley/sandbox/ultimate";
 import { createVoicegainEmulator, type VoicegainEmulatorOptions } from "@parley/sandbox/voicegain";
+import { storedPages } from "./stored-pages.ts";
+import { voicegainRange } from "./voicegain-range.ts";
 
 export const ultimateDay = "2024-06-19";
 
@@ -56,14 +58,34 @@ async function serveVoicegain(
   const emulator = await createVoicegainEmulator(options);
   const ids = emulator.calls().map((call) => String(call.callId));
   const files = await emulator.writeFiles(directory);
+  const pageEnds = ids.filter((_, index) => (index + 1) % perPage === 0);
+  // The consecutive export's pages in both formats, as Parley and the HTTP-only limit request them, built once here.
+  const pages = (["json", "csv"] as const).flatMap((format) =>
+    ["0", ...pageEnds].map((afterCallId) => {
+      const url = new URL(`${emulator.apiUrl}/sa/call`);
+      url.search = new URLSearchParams({
+        format,
+        consecutive: "true",
+        afterCallId,
+        page: "1",
+        per_page: String(perPage),
+        ...voicegainRange,
+      }).toString();
+      return url;
+    }),
+  );
+  const front = await storedPages(emulator.apiUrl, `Bearer ${emulator.token}`, pages);
   write({
-    apiUrl: emulator.apiUrl,
+    apiUrl: front.url,
     token: emulator.token,
     files: { json: files.json, csv: files.csv },
     bytes: { json: statSync(files.json).size, csv: statSync(files.csv).size },
-    pageEnds: ids.filter((_, index) => (index + 1) % perPage === 0),
+    pageEnds,
   } satisfies VoicegainReady);
-  return () => emulator.close();
+  return async () => {
+    await front.close();
+    await emulator.close();
+  };
 }
 
 function write(ready: UltimateReady | VoicegainReady): void {

@@ -2,6 +2,7 @@
 // away unparsed: the HTTP-only limit of a paged export. Prints `RESULT <bytes>`.
 //   node http-pages.ts <api url> <token> <json|csv> <per page> <json list of page-ending callIds>
 import { Agent, request } from "undici";
+import { voicegainRange } from "./voicegain-range.ts";
 
 const [apiUrl, token, format, perPage, pageEnds] = process.argv.slice(2) as [string, string, string, string, string];
 const agent = new Agent({ keepAliveTimeout: 30_000 });
@@ -14,9 +15,7 @@ for (const afterCallId of ["0", ...(JSON.parse(pageEnds) as string[])]) {
     afterCallId,
     page: "1",
     per_page: perPage,
-    // The range Parley and the dlt pipeline are given too (without one the API assumes a short window).
-    fromTime: "2024-05-01T00:00:00Z",
-    toTime: "2525-01-01T00:00:00Z",
+    ...voicegainRange,
   }).toString();
   const response = await request(url, { headers: { authorization: `Bearer ${token}` }, dispatcher: agent });
   for await (const chunk of response.body) bytes += (chunk as Buffer).length;
