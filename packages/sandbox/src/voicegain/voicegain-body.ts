@@ -60,12 +60,15 @@ function drained(response: ServerResponse): Promise<void> {
   });
 }
 
-/** `[a,b,c]` as pieces, one JSON.stringify per record. */
-export function* jsonArrayPieces<T>(items: Iterable<T>): Generator<string> {
+/** `[a,b,c]` as pieces, each record's JSON text from `text` (by default JSON.stringify). */
+export function* jsonArrayPieces<T>(
+  items: Iterable<T>,
+  text: (item: T) => string = (item) => JSON.stringify(item),
+): Generator<string> {
   yield "[";
   let first = true;
   for (const item of items) {
-    yield first ? JSON.stringify(item) : `,${JSON.stringify(item)}`;
+    yield first ? text(item) : `,${text(item)}`;
     first = false;
   }
   yield "]";

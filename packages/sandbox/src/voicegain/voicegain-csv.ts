@@ -94,9 +94,18 @@ export function createCsvEncoder(clock: ZoneClock, shuffle?: SeededRandom): CsvE
     }
   }
   const header = ordered.map(([name]) => quote(name)).join(",") + lineEnd;
+  const rows = new WeakMap<VoicegainCall, string>();
   return {
     columns: ordered.map(([name]) => name),
     header: () => header,
-    row: (call) => ordered.map(([, value]) => quote(value(call, clock))).join(",") + lineEnd,
+    row: (call) => {
+      // Once per call object: the store replaces a call that changes, never edits it.
+      let row = rows.get(call);
+      if (row === undefined) {
+        row = ordered.map(([, value]) => quote(value(call, clock))).join(",") + lineEnd;
+        rows.set(call, row);
+      }
+      return row;
+    },
   };
 }

@@ -22,6 +22,14 @@ async function list(query: string): Promise<{ response: Response; calls: Voicega
   return { response, calls: (await response.json()) as VoicegainCall[] };
 }
 
+async function csvPage(query: string): Promise<string> {
+  const response = await fetch(`${emulator.apiUrl}/sa/call${query}&format=csv`, {
+    headers: { Authorization: `Bearer ${emulator.token}` },
+  });
+  expect(response.status).toBe(200);
+  return response.text();
+}
+
 /** Parses an RFC 5988 Link header into rel -> {page, per_page, other parameters}. */
 function links(header: string | null): Record<string, URL> {
   const result: Record<string, URL> = {};
@@ -154,6 +162,10 @@ describe("consecutive export (seed 002)", () => {
 describe("changes after export", () => {
   it("shows a QA review and a recompute on the next read", async () => {
     const target = emulator.calls().find((call) => call.progressPhase === "DONE");
+    const page = `?afterCallId=${Number(target?.callId) - 1}&per_page=1`;
+    // Read once before: what a page served earlier holds must not come back after the change, in either format.
+    expect((await list(page)).calls[0]).toEqual(target);
+    const csvBefore = await csvPage(page);
     const updated = emulator.reviewCall(target?.callId ?? "", {
       score: 42,
       reviewStatus: "reviewed",
@@ -162,8 +174,11 @@ describe("changes after export", () => {
     });
     expect(updated).toMatchObject({ score: 42, reviewStatus: "reviewed", topics: ["Refund"] });
     expect(updated.lastRecomputeTime).toMatch(/Z$/);
-    const { calls } = await list(`?afterCallId=${Number(target?.callId) - 1}&per_page=1`);
+    const { calls } = await list(page);
     expect(calls[0]).toEqual(updated);
+    const csvAfter = await csvPage(page);
+    expect(csvAfter).not.toBe(csvBefore);
+    expect(csvAfter).toContain('"Missed ""verification"", twice"');
   });
 
   it("refuses to review a call that is not DONE", () => {

@@ -26,7 +26,7 @@ export function selectCalls(
   const matches = (call: VoicegainCall): boolean => {
     if (query.afterCallId !== undefined && Number(call.callId) <= query.afterCallId) return false;
     if (fromMs !== undefined || toMs !== undefined) {
-      const startMs = call.startTime === undefined ? Number.NaN : Date.parse(call.startTime);
+      const startMs = startMsOf(call);
       if (fromMs !== undefined && !(startMs >= fromMs)) return false;
       if (toMs !== undefined && !(startMs <= toMs)) return false;
     }
@@ -48,6 +48,18 @@ export function selectCalls(
   const first = query.sort[0];
   const isDefaultOrder = query.sort.length === 1 && first?.field === "documentId" && first.direction === "asc";
   return isDefaultOrder ? selected : selected.sort(comparator(query.sort));
+}
+
+/** Each call's start instant, parsed once per call object (calls are replaced, never edited), not once per page. */
+const startTimes = new WeakMap<VoicegainCall, number>();
+
+function startMsOf(call: VoicegainCall): number {
+  let startMs = startTimes.get(call);
+  if (startMs === undefined) {
+    startMs = call.startTime === undefined ? Number.NaN : Date.parse(call.startTime);
+    startTimes.set(call, startMs);
+  }
+  return startMs;
 }
 
 function oneOf(wanted: readonly string[] | undefined, value: string | undefined): boolean {
