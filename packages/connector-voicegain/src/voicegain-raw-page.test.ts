@@ -101,6 +101,27 @@ describe("raw JSON pages", () => {
     }
   });
 
+  test("a page's calls are handed on as views of the chunks they arrived in, copied only where a chunk cuts a call", async () => {
+    // Each in memory of its own, as each read of a socket is.
+    const own = (text: string) => {
+      const bytes = Buffer.allocUnsafeSlow(Buffer.byteLength(text));
+      bytes.write(text);
+      return bytes;
+    };
+    const first = own(`[${calls[0]},${calls[1]},`);
+    const second = own(`${calls[2]}]`);
+    async function* body(): AsyncIterable<Buffer> {
+      yield first;
+      yield second;
+    }
+    const page = await readRawJsonBody(body());
+    const held = page.raw.map((part) => part.records.bytes.buffer);
+    expect(held).toHaveLength(2);
+    expect(held[0]).toBe(first.buffer);
+    expect(held[1]).toBe(second.buffer);
+    expect(page.raw.flatMap((part) => rawRecordTexts(part.records))).toEqual(calls.slice(0, 3));
+  });
+
   test("a page is cut into its calls as sent, with the highest callId, across any chunking", async () => {
     const body = `[${calls.slice(0, 19).join(",\n ")}]`;
     for (const size of [1, 7, 64, 100_000]) {
