@@ -54,4 +54,19 @@ describe("the usual-form scanner", () => {
       expect(scanned).toEqual(order.map(verdict));
     }
   });
+
+  test("tells a record's form the same whichever buffer was scanned before it (one cursor serves them all)", () => {
+    // Where the first buffer's escapes lay must not be taken for the next buffer's.
+    const before = '{"id":"1","ab":"\\"","ac":"a long text with no escape after the first one"}';
+    const after = '{"id":"2","ac":"a text as long as the first record\'s","ab":"an escaped \\" quote"}';
+    const verdicts = (texts: readonly string[]) => {
+      const scanner = createUsualFormScanner(mapping, columns, ["id"]);
+      return texts.map((text) => {
+        const bytes = Buffer.from(text);
+        return scanner.usual(bytes, 0, bytes.length) ? String(scanner.key({}).id) : "unusual";
+      });
+    };
+    expect(verdicts([after])).toEqual(["2"]);
+    expect(verdicts([before, after])).toEqual(["1", "2"]);
+  });
 });

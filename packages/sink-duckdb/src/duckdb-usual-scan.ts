@@ -70,12 +70,12 @@ export function createUsualFormScanner(
   const escaped = new Uint8Array(names.length);
   const depthLimit = maxJsonDepth - 10;
 
-  // One cursor per buffer: records of a buffer are scanned in order, so where the next backslash lies carries over.
-  let cursor = new RecordCursor(Buffer.alloc(0));
+  // Records of a buffer are scanned in order, so where the next backslash lies carries over.
+  const cursor = new RecordCursor();
   let scanned: Buffer = Buffer.alloc(0);
   const usual = (bytes: Buffer, start: number, end: number): boolean => {
     sent.fill(-1);
-    if (cursor.bytes !== bytes) cursor = new RecordCursor(bytes);
+    if (cursor.bytes !== bytes) cursor.use(bytes);
     scanned = bytes;
     cursor.limit = end;
     let at = cursor.space(start);

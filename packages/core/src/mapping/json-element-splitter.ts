@@ -104,12 +104,12 @@ export class ElementSplitter {
       let incoming = 0;
       for (const chunk of list) incoming += chunk.byteLength;
       this.#makeRoom(incoming, false);
-      for (const chunk of list) this.#append(chunk);
+      for (const chunk of list) this.#append(chunk, 0, chunk.byteLength);
       return [this.#scanBlock()];
     }
     const splits: Split[] = [];
     for (const chunk of list) {
-      const bytes = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+      const bytes = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
       for (let at = 0; at < bytes.length; ) {
         if (this.#start === this.#end) {
           // Nothing pending: the chunk is split where it lies.
@@ -126,7 +126,7 @@ export class ElementSplitter {
         const ends = this.#pendingEnd(bytes, at);
         const to = ends === -1 ? bytes.length : ends;
         this.#makeRoom(to - at, ends !== -1);
-        this.#append(bytes.subarray(at, to));
+        this.#append(bytes, at, to);
         splits.push(this.#scanBlock());
         at = to;
       }
@@ -134,15 +134,15 @@ export class ElementSplitter {
     return splits;
   }
 
-  #append(chunk: Uint8Array): void {
-    this.#block.set(chunk, this.#end);
-    this.#end += chunk.byteLength;
+  #append(chunk: Uint8Array, from: number, to: number): void {
+    this.#block.set(from === 0 && to === chunk.byteLength ? chunk : chunk.subarray(from, to), this.#end);
+    this.#end += to - from;
   }
 
   /** Scans the bytes of the block not scanned yet: the elements they complete. */
   #scanBlock(): Split {
     // Bytes past `#end` are not the file's: every scan stops there (indexOf would not).
-    const buffer = this.#block.subarray(0, this.#end);
+    const buffer = this.#end === this.#block.length ? this.#block : this.#block.subarray(0, this.#end);
     const spans: Span[] = [];
     let consumed = this.#start;
     if (this.#format === "unknown") consumed = this.#detect(buffer, consumed);
