@@ -51,6 +51,9 @@ const openingCallIds = [
   '{"callId":"5","agent":{"callId":"900"}}',
   '{"callId":"6","xcallId":"900"}',
   '{"callId":"7","callId":"3"}',
+  // The same key spelled with escapes: JSON.parse takes the last one.
+  '{"callId":"9","call\\u0049d":"5"}',
+  '{"callId":"9","\\u0063allId":"5"}',
 ];
 
 describe("raw JSON pages", () => {

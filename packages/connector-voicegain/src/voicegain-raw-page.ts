@@ -52,13 +52,15 @@ const { quote, backslash, comma, colon, openBrace, closeBrace, openBracket, clos
 const callIdKey = Buffer.from('"callId"');
 // Searched without its opening quote, JSON's commonest byte, which slows a native search down about twofold.
 const callIdName = callIdKey.subarray(1);
+const unicodeEscapeBytes = Buffer.from("\\u");
 
 function highestCallId(records: RawRecords): number | undefined {
   const bytes = Buffer.from(records.bytes.buffer, records.bytes.byteOffset, records.bytes.byteLength);
   const spans = records.spans as Uint32Array;
   const escapedBefore = backslashes(bytes);
-  // Where `"callId"` occurs next in the buffer: searched again only once passed.
+  // Where `"callId"` occurs next in the buffer, and a `\u` escape: each searched again only once passed.
   let next = -2;
+  let unicodeEscape = -2;
   let highest: number | undefined;
   for (let index = 0; index < spans.length; index += 2) {
     const start = spans[index] as number;
@@ -69,7 +71,10 @@ function highestCallId(records: RawRecords): number | undefined {
     const first = next !== -1 && next < end && bytes[start] === openBrace ? next : -1;
     if (first !== -1 && onlySpaceBetween(bytes, start + 1, first)) {
       next = callIdKeyFrom(bytes, first + callIdKey.length);
-      if (next === -1 || next >= end) {
+      if (unicodeEscape !== -1 && unicodeEscape < first) unicodeEscape = bytes.indexOf(unicodeEscapeBytes, first);
+      // Only a `\u` escape can spell a key's letters (`"call\u0049d"` is callId too, and the last one wins).
+      if (unicodeEscape !== -1 && unicodeEscape < end) callId = callIdOf(bytes, start, end, escapedBefore);
+      else if (next === -1 || next >= end) {
         const at = valueStart(bytes, colonAfter(bytes, first + callIdKey.length, end) + 1, end);
         callId = digitsCallId(bytes, at, end);
         if (callId === undefined) {
