@@ -31,6 +31,11 @@ export class RecordCursor {
     this.#slashFrom = Number.POSITIVE_INFINITY;
   }
 
+  /** The four bytes at `at` as a little-endian number (`at + 4` within the buffer). */
+  word(at: number): number {
+    return this.#words.getUint32(at, true);
+  }
+
   /** The first backslash at or after `from`, searching the buffer again only once past the one found before. */
   #backslash(from: number): number {
     if (from < this.#slashFrom || (this.#slash !== -1 && from > this.#slash)) {

@@ -12,6 +12,8 @@ type KeyTable = Map<number, { index: number; bytes: Buffer }[]>;
  */
 export class KnownKeys {
   readonly #names: readonly Buffer[];
+  /** Each name's bytes four at a time (little-endian, as `RecordCursor.word` reads them), its last 0-3 bytes left out. */
+  readonly #nameWords: readonly Uint32Array[];
   /** Keys by their UTF-8 length. */
   readonly #byLength: KeyTable = new Map();
   /** The key last seen after each key (after the record's start at 0, after key `i` at `i + 1`); -1: none yet. */
@@ -19,6 +21,9 @@ export class KnownKeys {
 
   constructor(names: readonly string[]) {
     this.#names = names.map((name) => Buffer.from(name));
+    this.#nameWords = this.#names.map((name) =>
+      Uint32Array.from({ length: name.length >>> 2 }, (_, word) => name.readUInt32LE(word * 4)),
+    );
     for (const [index, bytes] of this.#names.entries())
       this.#byLength.set(bytes.length, [...(this.#byLength.get(bytes.length) ?? []), { index, bytes }]);
     this.#following = new Int32Array(names.length + 1).fill(-1);
@@ -36,7 +41,10 @@ export class KnownKeys {
       const from = at + 1;
       const closing = from + name.length;
       if (closing < cursor.limit && bytes[closing] === quote) {
-        let offset = 0;
+        const words = this.#nameWords[guess] as Uint32Array;
+        let word = 0;
+        while (word < words.length && words[word] === cursor.word(from + word * 4)) word++;
+        let offset = word === words.length ? word * 4 : name.length + 1;
         while (offset < name.length && name[offset] === bytes[from + offset]) offset++;
         if (offset === name.length) {
           cursor.end = closing + 1;
