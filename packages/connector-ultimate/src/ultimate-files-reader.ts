@@ -50,8 +50,9 @@ export async function* readFromFiles(config: UltimateFilesConfig, context: ReadC
     context.progress({ kind: "page", stream: streamName, detail: path });
     const fileContext = recordContext({ botId: undefined, exportDate: exportDateOf(path), exportVersion: null }, path);
     const raw = context.rawRecords === true;
-    const splitter = new ElementSplitter();
-    for await (const chunk of fileChunks(path, context.signal)) {
+    // Each read is new memory, never written again: records are views of it.
+    const splitter = new ElementSplitter({ viewsOfChunks: true });
+    for await (const chunk of fileChunks(path, info.size, context.signal)) {
       context.progress({ kind: "bytes", stream: streamName, bytes: chunk.length });
       const elements = raw ? splitter.pushRecords(chunk) : splitter.push(chunk);
       for (const element of elements) yield elementMessage(element, fileContext);
@@ -67,18 +68,20 @@ export async function* readFromFiles(config: UltimateFilesConfig, context: ReadC
 }
 
 /**
- * The file's bytes, a MiB at a time, read again and again into one buffer: the splitter copies what it is given
- * into blocks of its own, so a new buffer per read (a read stream's way) would only add fresh memory to fault in
- * and collect.
+ * The file's bytes, a MiB at a time, each read into a buffer of its own that the splitter hands out views of (a read
+ * stream's 64 KiB reads would make 16 times as many buffers and pieces). A buffer is no larger than what is left of
+ * the file's `size`: a record holds on to its whole buffer, and a small file's records must not hold a MiB.
  */
-async function* fileChunks(path: string, signal: AbortSignal): AsyncGenerator<Buffer> {
+async function* fileChunks(path: string, size: number, signal: AbortSignal): AsyncGenerator<Buffer> {
   const file = await open(path, "r");
   try {
-    const buffer = Buffer.allocUnsafeSlow(1 << 20);
-    for (;;) {
+    for (let read = 0; ; ) {
       signal.throwIfAborted();
+      // Past `size` (the end, or a file that grew since its size was taken) in reads of 64 KiB.
+      const buffer = Buffer.allocUnsafeSlow(read < size ? Math.min(1 << 20, size - read) : 1 << 16);
       const { bytesRead } = await file.read(buffer, 0, buffer.length, null);
       if (bytesRead === 0) return;
+      read += bytesRead;
       yield buffer.subarray(0, bytesRead);
     }
   } finally {

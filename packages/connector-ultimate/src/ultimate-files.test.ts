@@ -163,3 +163,15 @@ test("local files: records of a file read in many pieces keep their bytes while 
     expect(mapped.records.map((row) => row.bot_name)).toEqual(records.map((record) => record.bot_name));
   }
 });
+
+test("local files: the records of a small file hold on to about its size, not to a MiB each", async () => {
+  const directory = await folder();
+  const records = Array.from({ length: 20 }, (_, index) => ({ bot_id: "b1", conversation_id: `c${index}` }));
+  const path = join(directory, "export.ndjson");
+  await writeFile(path, records.map((record) => JSON.stringify(record)).join("\n"));
+  const held = new Set<ArrayBufferLike>();
+  for await (const message of createUltimateSource({ files: [path] }).read(rawContext(new AbortController().signal)))
+    if (message.kind === "raw") held.add(message.records.bytes.buffer);
+  const fileBytes = records.map((record) => JSON.stringify(record)).join("\n").length;
+  expect([...held].reduce((sum, buffer) => sum + buffer.byteLength, 0)).toBeLessThanOrEqual(2 * fileBytes);
+});
