@@ -382,6 +382,9 @@ const exactRecords: readonly [string, boolean][] = [
   ['{"id":"46","quality":{"mos":4.0}}', false],
   ['{"id":"47","sentiments":[{"average":0.0}]}', false],
   ['{"id":"48","quality":{"mos":4.25,"jitter":[1,2],"loss":-0.5}}', true],
+  ['{"id":"49","tags":["a",7]}', false],
+  ['{"id":"50","tags":["a","b",null]}', false],
+  ['{"id":"51","tags":["a","b","c"],"quality":{"k":["x","y"],"l":{"m":"n","o":"p"}}}', true],
 ];
 const exactContext = { values: {}, where: "" };
 

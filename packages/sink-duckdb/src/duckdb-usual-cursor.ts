@@ -222,7 +222,8 @@ export class RecordCursor {
         // JavaScript writes such a value again: it keeps a key's last value and puts array-index keys first.
         if (key && (this.escaped || isArrayIndexKey(bytes, index, keyEnd) || !objects.add(bytes, index, keyEnd)))
           return unusual;
-        index = keyEnd;
+        // A colon, or a comma inside an inner list or object, changes nothing: stepped over at once.
+        index = next === colon || (next === comma && depth > 1) ? keyEnd + 1 : keyEnd;
         continue;
       }
       if (structure[byte] === number) {

@@ -11,7 +11,7 @@ export const jsonBytes = {
   closeBracket: 93,
 } as const;
 
-const { newline, quote, backslash, comma, openBrace, closeBrace, openBracket, closeBracket } = jsonBytes;
+const { newline, quote, backslash, comma, colon, openBrace, closeBrace, openBracket, closeBracket } = jsonBytes;
 
 /** Where an element lies in the buffer being split. */
 export interface Span {
@@ -105,7 +105,14 @@ export function scanArray(buffer: Buffer, from: number, state: ArrayScan, spans:
       if (elementStart === -1 && depth <= 1) elementStart = index - 1;
       if (depth === 0) garbage = true;
       else {
-        const after = stringEnd(buffer, words, index);
+        let after = stringEnd(buffer, words, index);
+        // Inside an element's object or list a colon or a comma changes nothing: the string after one is skipped at
+        // once (most of a record is `"key":"value","key":...`).
+        while (depth >= 2 && after >= 0 && after + 1 < length) {
+          const next = buffer[after] as number;
+          if ((next !== colon && next !== comma) || buffer[after + 1] !== quote) break;
+          after = stringEnd(buffer, words, after + 2);
+        }
         if (after < 0) {
           inString = true;
           escaped = after === escapedAtEnd;

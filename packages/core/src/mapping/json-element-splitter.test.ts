@@ -88,6 +88,18 @@ describe.each(modes)("ElementSplitter (viewsOfChunks: $viewsOfChunks)", (mode) =
     ]);
   });
 
+  test("strings next to commas and colons: elements of their own at the array's level, parts of one inside an element", () => {
+    const elements = ["a", "b,", { k: "v", "l:": ["w", "x"], m: { n: "o" } }, "c:", ":", ",", "d"];
+    const bytes = Buffer.from(JSON.stringify(elements));
+    for (const size of [1, 2, 3, 5, 8, bytes.length]) {
+      const split = splitInChunks(bytes, size, mode);
+      expect(
+        split.map((element) => JSON.parse(element.text)),
+        `chunk ${size}`,
+      ).toEqual(elements);
+    }
+  });
+
   test("text after the array is not lost: it comes out as an incomplete element", () => {
     const elements = splitInChunks(Buffer.from('[{"id":"a"}]\ntrailing words\n'), 5, mode);
     expect(elements).toEqual([
