@@ -79,3 +79,26 @@ test("a load does not keep what it wrote into the file in memory: DuckDB's cache
     await sink.close();
   }
 });
+
+test("the cache is dropped also while a table held only in memory exists, and that table stays in memory (not spilled)", async () => {
+  work = await mkdtemp(join(tmpdir(), "parley-duckdb-memory-"));
+  const path = join(work, "db.duckdb");
+  const sink = createDuckdbSink({ path });
+  try {
+    await sink.prepare([notes]);
+    // As a batch's table built beside a write, or a temporary table of the ranked path: ~20 MB nowhere else.
+    await sink.query("CREATE TEMP TABLE kept AS SELECT range AS n, repeat('k', 100) AS s FROM range(200000)");
+    for (let part = 0; part < 3; part += 1)
+      await sink.writeBatch(batch({ target: notes, rows: noteRows(part * 33_000, 33_000) }));
+    const [{ mb }] = (await sink.query(cachedTableMegabytes)) as [{ mb: number }];
+    expect(mb).toBeLessThan(4);
+    expect(
+      await sink.query(
+        "SELECT (sum(temporary_storage_bytes) // 1048576)::INTEGER AS spilled, (sum(memory_usage_bytes) FILTER (WHERE tag = 'IN_MEMORY_TABLE') // 1048576 >= 15) AS held FROM duckdb_memory()",
+      ),
+    ).toEqual([{ spilled: 0, held: true }]);
+    expect(await sink.query("SELECT count(*)::INTEGER AS n FROM kept")).toEqual([{ n: 200_000 }]);
+  } finally {
+    await sink.close();
+  }
+});
