@@ -143,7 +143,7 @@ export class DuckdbSession {
       );
       const kept = Math.ceil(Number(other.getRows()[0]?.[0] ?? 0) / mebibyte) + 1;
       // DuckDB refuses a limit below what is in use (pinned blocks stay); it then keeps the old one.
-      await connection.run(`SET memory_limit = '${kept}MB'; ${restore}`);
+      await connection.run(`SET memory_limit = '${kept}MiB'; ${restore}`);
     } catch {
       await connection.run(restore).catch(() => undefined);
     }

@@ -86,18 +86,19 @@ test("the cache is dropped also while a table held only in memory exists, and th
   const sink = createDuckdbSink({ path });
   try {
     await sink.prepare([notes]);
-    // As a batch's table built beside a write, or a temporary table of the ranked path: ~20 MB nowhere else.
-    await sink.query("CREATE TEMP TABLE kept AS SELECT range AS n, repeat('k', 100) AS s FROM range(200000)");
+    // As a batch's table built beside a write, or a temporary table of the ranked path: ~60 MB nowhere else (large
+    // enough that a limit counted in MB, 1000-based, instead of MiB would spill part of it).
+    await sink.query("CREATE TEMP TABLE kept AS SELECT range AS n, repeat('k', 100) AS s FROM range(600000)");
     for (let part = 0; part < 3; part += 1)
       await sink.writeBatch(batch({ target: notes, rows: noteRows(part * 33_000, 33_000) }));
     const [{ mb }] = (await sink.query(cachedTableMegabytes)) as [{ mb: number }];
     expect(mb).toBeLessThan(4);
     expect(
       await sink.query(
-        "SELECT (sum(temporary_storage_bytes) // 1048576)::INTEGER AS spilled, (sum(memory_usage_bytes) FILTER (WHERE tag = 'IN_MEMORY_TABLE') // 1048576 >= 15) AS held FROM duckdb_memory()",
+        "SELECT (sum(temporary_storage_bytes) // 1048576)::INTEGER AS spilled, (sum(memory_usage_bytes) FILTER (WHERE tag = 'IN_MEMORY_TABLE') // 1048576 >= 45) AS held FROM duckdb_memory()",
       ),
     ).toEqual([{ spilled: 0, held: true }]);
-    expect(await sink.query("SELECT count(*)::INTEGER AS n FROM kept")).toEqual([{ n: 200_000 }]);
+    expect(await sink.query("SELECT count(*)::INTEGER AS n FROM kept")).toEqual([{ n: 600_000 }]);
   } finally {
     await sink.close();
   }
