@@ -289,28 +289,3 @@ test("only DuckDB's reader refusals and failed casts send a batch the sure way; 
     await sink.close();
   }
 });
-
-test("a batch is read into a table in memory beside the previous write, and each such table is dropped once its write is done", async () => {
-  work = await mkdtemp(join(tmpdir(), "parley-duckdb-bulk-"));
-  sink = createDuckdbSink({ path: join(work, "db.duckdb"), mapInSql: true });
-  const things = target(stream, "things");
-  await sink.prepare([things]);
-  for (const [index, layout] of (["ndjson", "json-array-items"] as const).entries()) {
-    const lines = [`{"id":"a${index}","name":"one","n":"1"}`, `{"id":"b${index}","name":"two","n":"2"}`];
-    expect(await sink.writeBatch({ ...batch({ target: things, rows: [] }), raw: [part(layout, lines)] })).toEqual({
-      rejected: 0,
-      mappedInJavaScript: 0,
-    });
-  }
-  expect(await loaded()).toEqual([
-    { id: "a0", name: "one", n: 1 },
-    { id: "a1", name: "one", n: 1 },
-    { id: "b0", name: "two", n: 2 },
-    { id: "b1", name: "two", n: 2 },
-  ]);
-  expect(
-    await sink.query(
-      "SELECT (SELECT count(*) FROM duckdb_schemas() WHERE database_name = 'memory' AND schema_name = '_parley_batches')::INTEGER AS schemas, (SELECT count(*) FROM duckdb_tables() WHERE schema_name = '_parley_batches')::INTEGER AS tables",
-    ),
-  ).toEqual([{ schemas: 1, tables: 0 }]);
-});

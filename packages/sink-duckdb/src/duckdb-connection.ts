@@ -6,13 +6,9 @@ import { refuseDuplicateColumns } from "@parley/core/warehouse";
 import { type DuckdbConfig, mebibyte } from "./duckdb-config.ts";
 import { normaliseValue, quoteIdentifier, quoteLiteral } from "./duckdb-types.ts";
 
-/** The in-memory catalog's schema for a batch's table built beside a write (`DuckdbSession.beside`). */
-export const batchTableSchema = "_parley_batches";
-
 /**
  * One DuckDB database and one connection, opened on first use. Operations are queued because a
- * DuckDB connection has a single transaction at a time; two interleaved batches would share it. A second
- * connection (`beside`) reads the next batch into memory meanwhile.
+ * DuckDB connection has a single transaction at a time; two interleaved batches would share it.
  */
 export class DuckdbSession {
   readonly #config: DuckdbConfig;
@@ -21,10 +17,6 @@ export class DuckdbSession {
   #queue: Promise<unknown> = Promise.resolve();
   /** DuckDB's thread count as last set; unknown until the first operation sets it. */
   #threads: number | undefined;
-  /** A second connection, for building a batch's table while the previous batch is written on the first. */
-  #beside: Promise<DuckDBConnection> | undefined;
-  /** Work on the second connection, one at a time; dropping cached blocks waits its turn here too (see there). */
-  #besideQueue: Promise<unknown> = Promise.resolve();
 
   /** `spillDirectory`: where an in-memory database spills beyond `memoryLimit` (a file database spills beside its file). */
   constructor(config: DuckdbConfig, spillDirectory: () => Promise<string>) {
@@ -77,34 +69,6 @@ export class DuckdbSession {
   }
 
   /**
-   * Runs `sql` on a second connection, beside whatever the first is doing: DuckDB works on both at once, one
-   * thread each. Only for work that touches no table of the database file (a batch's table in the in-memory
-   * catalog, `batchTableSchema`), so it cannot conflict with a write.
-   */
-  beside(sql: string): Promise<void> {
-    return this.#besideTurn(async () => {
-      this.#beside ??= (async () => {
-        const { instance } = await this.#open();
-        const connection = await instance.connect();
-        // As on the first connection: casts of text without an offset read it as UTC.
-        await connection.run("SET TimeZone = 'UTC'");
-        await connection.run(`CREATE SCHEMA IF NOT EXISTS memory.${quoteIdentifier(batchTableSchema)}`);
-        return connection;
-      })().catch((error: unknown) => {
-        this.#beside = undefined;
-        throw error;
-      });
-      await (await this.#beside).run(sql);
-    });
-  }
-
-  #besideTurn<T>(work: () => Promise<T>): Promise<T> {
-    const next = this.#besideQueue.then(work);
-    this.#besideQueue = next.catch(() => undefined);
-    return next;
-  }
-
-  /**
    * Runs `statements` as one transaction, sent to DuckDB in one call: each call's result comes back through the
    * main thread, which the next batch's preparation keeps busy, so a dozen small calls cost more than the work.
    * Any error rolls back. With `threads`, DuckDB uses that many (until an operation wants another count).
@@ -118,8 +82,7 @@ export class DuckdbSession {
         await connection.run("ROLLBACK").catch(() => undefined);
         throw error;
       }
-      // Waits for work on the second connection: a lower limit would make it fail or spill.
-      await this.#besideTurn(() => this.#dropCachedTableBlocks(connection));
+      await this.#dropCachedTableBlocks(connection);
     });
   }
 
@@ -129,9 +92,9 @@ export class DuckdbSession {
    * Lowering the limit for a moment drops them: they are in the file already. The price: a merge's DELETE then
    * reads the table's key columns from the file again each batch (measured at 2M rows: 45 -> 93 ms per batch; a
    * table whose keys outgrow `memoryLimit` reads them either way). The limit is lowered to what everything but the
-   * file's table blocks takes: DuckDB evicts those and keeps the tables held only in memory (a batch's table, a
-   * temporary table), which exist nowhere else (checked: 22 -> 7 MB of table blocks at 8 MB above, 30 MB of a
-   * batch's table kept, nothing spilled). Not for an in-memory database, whose blocks exist nowhere else either.
+   * file's table blocks takes: DuckDB evicts those and keeps the tables held only in memory (a temporary table
+   * holding a batch), which exist nowhere else (checked: 22 -> 7 MB of table blocks at 8 MB above, a 30 MB table
+   * in memory kept, nothing spilled). Not for an in-memory database, whose blocks exist nowhere else either.
    */
   async #dropCachedTableBlocks(connection: DuckDBConnection): Promise<void> {
     if (this.#config.path === ":memory:") return;
@@ -177,10 +140,6 @@ export class DuckdbSession {
     if (opening === undefined) return;
     await this.#queue;
     const { instance, connection } = await opening;
-    await this.#besideQueue;
-    const beside = this.#beside;
-    this.#beside = undefined;
-    (await beside?.catch(() => undefined))?.closeSync();
     await connection.run("CHECKPOINT").catch(() => undefined);
     connection.closeSync();
     instance.closeSync();

@@ -10,13 +10,10 @@ import {
   type WarehouseDriver,
 } from "@parley/core/warehouse";
 import { type DuckdbConfig, mebibyte, rowObjectBytes, usualObjectBytes } from "./duckdb-config.ts";
-import { batchTableSchema, DuckdbSession } from "./duckdb-connection.ts";
+import { DuckdbSession } from "./duckdb-connection.ts";
 import { loadRawBatch, readerRefused, readRawBatchDirectly } from "./duckdb-raw-load.ts";
 import { prepareRawBatch } from "./duckdb-raw-prepare.ts";
 import { duckdbColumnTypes, quoteIdentifier, quoteLiteral, sameDuckdbType } from "./duckdb-types.ts";
-
-/** Numbers the tables of batches built beside a write (`batchTableSchema`). */
-let batchTables = 0;
 
 /** Locks taken in this process, by database path and name: DuckDB's file lock already keeps other processes out. */
 const heldLocks = new Map<string, string>();
@@ -82,41 +79,20 @@ export function createDuckdbDriver(config: DuckdbConfig): WarehouseDriver {
         await after;
         return await copied();
       }
-      // Written now, while the previous batch loads.
+      // Written now, while the previous batch loads; DuckDB reads them only in this batch's write.
       const direct = await readRawBatchDirectly(stream, batch, read.keys, area);
-      // DuckDB reads and maps them now too, on its second connection, into a table in memory: the write then only
-      // inserts it (measured per 32 MiB Ultimate batch: 61-79 ms read and mapped beside, 116-126 ms left to the
-      // write, against 168-207 ms for both in the write).
-      const table = `memory.${quoteIdentifier(batchTableSchema)}.${quoteIdentifier(`batch_${process.pid}_${++batchTables}`)}`;
-      const dropTable = () => session.beside(`DROP TABLE IF EXISTS ${table}`);
-      const built = await session.beside(`CREATE TABLE ${table} AS SELECT * FROM ${direct.relation}`).then(
-        () => true,
-        async (error: unknown) => {
-          await dropTable().catch(() => undefined);
-          if (readerRefused(error)) return false;
-          await direct.remove();
-          throw error;
-        },
-      );
       await after.catch(async (error: unknown) => {
         await direct.remove();
-        await dropTable();
         throw error;
       });
-      if (!built) {
-        // DuckDB's reader refused a file: the whole batch is mapped in JavaScript, as when a write refuses it.
-        await direct.remove();
-        return await copied(true);
-      }
       return {
-        relation: table,
+        relation: direct.relation,
         ...(direct.uniqueKeys === undefined ? {} : { uniqueKeys: direct.uniqueKeys }),
         rejects: direct.rejects,
         mappedInJavaScript: direct.mappedInJavaScript,
-        release: () => dropTable().finally(() => direct.remove().finally(removeFiles)),
+        release: () => direct.remove().finally(removeFiles),
         fallback: async (failure) => {
           if (!readerRefused(failure)) throw failure;
-          await dropTable();
           await direct.remove();
           return copied(true);
         },

@@ -86,8 +86,8 @@ test("the cache is dropped also while a table held only in memory exists, and th
   const sink = createDuckdbSink({ path });
   try {
     await sink.prepare([notes]);
-    // As a batch's table built beside a write, or a temporary table of the ranked path: ~60 MB nowhere else (large
-    // enough that a limit counted in MB, 1000-based, instead of MiB would spill part of it).
+    // As the ranked path's temporary table holding a batch: ~60 MB nowhere else (large enough that a limit counted in
+    // MB, 1000-based, instead of MiB would spill part of it).
     await sink.query("CREATE TEMP TABLE kept AS SELECT range AS n, repeat('k', 100) AS s FROM range(600000)");
     for (let part = 0; part < 3; part += 1)
       await sink.writeBatch(batch({ target: notes, rows: noteRows(part * 33_000, 33_000) }));
