@@ -18,12 +18,6 @@ export type DownloadAnswer =
   /** 416: nothing is left past the requested offset. */
   | { readonly kind: "ended" };
 
-/**
- * How far a download reads ahead of the splitter, and how much it hands over at once: the storage host keeps sending
- * while a batch is being written, and a batch of chunks is split in about a millisecond.
- */
-const readAhead = { aheadBytes: 8 * 1024 * 1024, batchBytes: 1024 * 1024 };
-
 export interface UltimateClient {
   /** The signed file links for one bot and export day; undefined when the API has no export for it (404). */
   signedUrls(botId: string, date: string, signal?: AbortSignal): Promise<readonly string[] | undefined>;
@@ -110,7 +104,7 @@ export function createUltimateClient(
         ...(signal === undefined ? {} : { signal }),
       });
       if (response.status === 200 || response.status === 206) {
-        const body = bodyChunks(response.body, readAhead);
+        const body = bodyChunks(response.body);
         // A host that ignores Range sends the whole file: skip what was already read.
         return { kind: "body", body: response.status === 200 && offset > 0 ? skipBytes(body, offset) : body };
       }

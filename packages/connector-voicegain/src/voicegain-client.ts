@@ -40,12 +40,6 @@ export interface CallPage {
 }
 
 /**
- * A raw JSON page is read ahead of the splitter (the connection does not wait while the main thread prepares a bulk
- * batch) and split in batches of the chunks received: a page's calls go out as a few parts, not one per chunk.
- */
-const readAhead = { aheadBytes: 8 * 1024 * 1024, batchBytes: 1024 * 1024 };
-
-/**
  * Sliding windows a little longer than the vendor's fixed ones: a request sent just inside a window can arrive
  * just after it (vendor-apis §2.7 counts fixed 1-minute and 1-hour windows).
  */
@@ -117,7 +111,9 @@ export class VoicegainClient {
               onlyFinished: query.onlyFinished === true,
             })
           : query.rawRecords === true
-            ? await readRawJsonBody(bodyChunks(response.body, readAhead))
+            ? // Read ahead of the splitter (the connection does not wait while a bulk batch is prepared), in batches
+              // of the chunks received: a page's calls go out as a few parts, not one per chunk.
+              await readRawJsonBody(bodyChunks(response.body))
             : await readJsonBody(response.body);
       const total = Number(response.headers["x-total-count"]);
       const link = response.headers.link;

@@ -29,10 +29,13 @@ const sizeUnits: Readonly<Record<string, number>> = {
   tib: 1024 * 1024 * mebibyte,
 };
 
+/** A size as DuckDB reads one: a number and one of `sizeUnits`. */
+const sizePattern = /^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i;
+
 /** Bytes of a size as DuckDB reads it (`256MB`: 256,000,000; `256MiB`: 268,435,456). */
 function sizeBytes(text: string): number {
-  const match = /^(\d+(?:\.\d+)?)\s*([a-z]+)$/i.exec(text);
-  return match === null ? Number.NaN : Number(match[1]) * (sizeUnits[(match[2] as string).toLowerCase()] ?? Number.NaN);
+  const unit = sizePattern.exec(text)?.[2];
+  return unit === undefined ? Number.NaN : Number.parseFloat(text) * (sizeUnits[unit.toLowerCase()] as number);
 }
 
 export const duckdbConfigSchema = z
@@ -52,19 +55,15 @@ export const duckdbConfigSchema = z
       .meta({ description: "Schema that holds the data tables, Parley's own tables and the views." }),
     memoryLimit: z
       .string()
-      .regex(/^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i, { error: 'must be a size such as "1GB" or "512MiB"' })
+      .regex(sizePattern, { error: 'must be a size such as "1GB" or "512MiB"' })
       .default("256MB")
       .meta({
         description:
           "DuckDB `memory_limit`. Bounded so a load's memory does not grow with the data (DuckDB's own default is 80% of RAM); after each write a file database also drops from it the blocks that write put into the file. Beyond it DuckDB spills to `<path>.tmp` (an in-memory database: to the run's private staging folder).",
       }),
-    checkpointThreshold: z
-      .string()
-      .regex(/^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i, { error: 'must be a size such as "1GB"' })
-      .default("1GB")
-      .meta({
-        description: "WAL size that triggers a checkpoint; Parley also checkpoints when it closes the database.",
-      }),
+    checkpointThreshold: z.string().regex(sizePattern, { error: 'must be a size such as "1GB"' }).default("1GB").meta({
+      description: "WAL size that triggers a checkpoint; Parley also checkpoints when it closes the database.",
+    }),
     rowGroupSize: z.int().min(2048).max(1_048_576).multipleOf(2048).default(8192).meta({
       description:
         "Rows per DuckDB row group in the database file. A batch that commits at least this many rows is written straight into the file; smaller ones go through DuckDB's WAL and are rewritten at the next checkpoint (with DuckDB's own 122880, every 32 MiB batch of an Ultimate day did: 0.8 s more per 300 MB).",

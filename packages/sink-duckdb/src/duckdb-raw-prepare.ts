@@ -178,6 +178,7 @@ export async function prepareRawBatch(
   const direct = stream.writeDisposition === "append" || (merge && !repeated);
   return { files, contexts, rows, rejects, read: direct ? { kind: "direct", keys } : { kind: "ranked" } };
 }
+
 /** Whether a line break lies inside a record (a pretty-printed array's items), where a line cannot hold it. */
 function breakInside(bytes: Buffer, spans: Uint32Array): boolean {
   let next = -1;

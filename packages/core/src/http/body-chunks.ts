@@ -9,13 +9,22 @@ export interface BodyChunksOptions {
 }
 
 /**
+ * How far a download reads ahead of its consumer, and how much it hands over at once: the host keeps sending while a
+ * batch is being written, and a batch of chunks is split in about a millisecond.
+ */
+const downloadReadAhead: BodyChunksOptions = { aheadBytes: 8 * 1024 * 1024, batchBytes: 1024 * 1024 };
+
+/**
  * A response body as batches of the chunks received so far, read ahead of the consumer up to `aheadBytes`.
  * Iterating a Readable instead joins every few chunks into a new buffer (one copy, one allocation each) and stops the
  * connection as soon as its consumer is busy; here the chunks arrive as `data` events and are handed over as they
  * came. Between batches the event loop gets a turn every few milliseconds even when data is waiting: other work
  * resolved on the main thread (a database call's completion) is not held up behind the download.
  */
-export async function* bodyChunks(body: Readable, options: BodyChunksOptions): AsyncGenerator<Buffer[]> {
+export async function* bodyChunks(
+  body: Readable,
+  options: BodyChunksOptions = downloadReadAhead,
+): AsyncGenerator<Buffer[]> {
   const queue: Buffer[] = [];
   let queued = 0;
   let ended = false;
