@@ -48,6 +48,17 @@ describe.each(modes)("ElementSplitter (viewsOfChunks: $viewsOfChunks)", (mode) =
       }
     });
 
+    test(`${name}: once finished, \`committed\` is the file's length`, () => {
+      const bytes = Buffer.from(text);
+      for (const size of [1, 7, bytes.length]) {
+        const splitter = new ElementSplitter(mode);
+        for (let start = 0; start < bytes.length; start += size)
+          splitter.pushRecords(bytes.subarray(start, start + size));
+        splitter.finishRecords();
+        expect(splitter.committed, `chunk ${size}`).toBe(bytes.length);
+      }
+    });
+
     test(`${name}: a cut at any byte, rewound and resumed from \`committed\`, gives each element exactly once`, () => {
       const bytes = Buffer.from(text);
       for (let cut = 0; cut <= bytes.length; cut++) {

@@ -1,24 +1,12 @@
+import { elementTexts, type FileElement, type FilePiece, recordPieces } from "./file-pieces.ts";
 import { type ArrayScan, isSpace, jsonBytes, type Span, scanArray, startArrayScan } from "./json-array-scan.ts";
+import { scanLines } from "./ndjson-lines.ts";
 import type { RawRecords } from "./record-mapping.ts";
 
+export type { FileElement, FilePiece } from "./file-pieces.ts";
 export { isSpace as isJsonSpace, jsonBytes } from "./json-array-scan.ts";
 
 const { newline, openBracket } = jsonBytes;
-
-/** One top-level element of a JSON array or NDJSON file, as text, not yet parsed. */
-export interface FileElement {
-  readonly text: string;
-  /** False when the bytes cannot be a JSON value (the file ended inside it, or text outside any element). */
-  readonly complete: boolean;
-}
-
-/**
- * What `pushRecords` hands out: consecutive whole elements as the bytes they arrived in (for a warehouse's own
- * JSON reader), or bytes that cannot be an element, as text (a reject).
- */
-export type FilePiece =
-  | { readonly kind: "records"; readonly records: RawRecords }
-  | { readonly kind: "broken"; readonly text: string };
 
 type Format = "unknown" | "array" | "ndjson";
 
@@ -87,7 +75,7 @@ export class ElementSplitter {
 
   /** The next bytes of the file (a chunk, or several in order); gives every element they complete, as text. */
   push(chunks: Uint8Array | readonly Uint8Array[]): FileElement[] {
-    return this.#split(chunks).flatMap(({ buffer, spans }) => texts(buffer, spans));
+    return this.#split(chunks).flatMap(({ buffer, spans }) => elementTexts(buffer, spans));
   }
 
   /**
@@ -146,8 +134,11 @@ export class ElementSplitter {
     const spans: Span[] = [];
     let consumed = this.#start;
     if (this.#format === "unknown") consumed = this.#detect(buffer, consumed);
-    if (this.#format === "ndjson") consumed = this.#lines(buffer, consumed, spans, false);
-    else if (this.#format === "array") {
+    if (this.#format === "ndjson") {
+      const from = consumed;
+      consumed = scanLines(buffer, from, spans, false);
+      this.#commit(consumed - from);
+    } else if (this.#format === "array") {
       const from = consumed;
       consumed = scanArray(buffer, from, this.#scan, spans);
       if (consumed !== from) {
@@ -202,32 +193,7 @@ export class ElementSplitter {
   }
 
   #pieces(buffer: Buffer, spans: readonly Span[]): FilePiece[] {
-    const pieces: FilePiece[] = [];
-    const layout = this.#format === "array" ? "json-array-items" : "ndjson";
-    let runFrom = 0;
-    const close = (runTo: number) => {
-      const count = runTo - runFrom;
-      if (count === 0) return;
-      const first = (spans[runFrom] as Span).start;
-      const offsets = new Uint32Array(count * 2);
-      for (let index = 0; index < count; index++) {
-        const span = spans[runFrom + index] as Span;
-        offsets[index * 2] = span.start - first;
-        offsets[index * 2 + 1] = span.end - first;
-      }
-      const bytes = buffer.subarray(first, (spans[runTo - 1] as Span).end);
-      pieces.push({ kind: "records", records: { layout, bytes, count, spans: offsets } });
-    };
-    for (let index = 0; index < spans.length; index++) {
-      const span = spans[index] as Span;
-      if (span.complete) continue;
-      close(index);
-      runFrom = index + 1;
-      const text = buffer.toString("utf8", span.start, span.end).trim();
-      if (text !== "") pieces.push({ kind: "broken", text });
-    }
-    close(spans.length);
-    return pieces;
+    return recordPieces(buffer, spans, this.#format === "array" ? "json-array-items" : "ndjson");
   }
 
   /**
@@ -253,7 +219,7 @@ export class ElementSplitter {
   /** The end of the file: what is left is a last NDJSON line, or a broken element. */
   finish(): FileElement[] {
     const { buffer, spans } = this.#finishSpans();
-    return texts(buffer, spans);
+    return elementTexts(buffer, spans);
   }
 
   /** `finish` for `pushRecords`. */
@@ -265,7 +231,7 @@ export class ElementSplitter {
   #finishSpans(): { buffer: Buffer; spans: Span[] } {
     const buffer = this.#block.subarray(0, this.#end);
     const spans: Span[] = [];
-    if (this.#format === "ndjson") this.#lines(buffer, this.#start, spans, true);
+    if (this.#format === "ndjson") scanLines(buffer, this.#start, spans, true);
     else if (this.#end > this.#start) spans.push({ start: this.#start, end: this.#end, complete: false });
     this.#commit(this.#end - this.#start);
     this.#start = this.#end;
@@ -304,34 +270,6 @@ export class ElementSplitter {
     this.#scan.scanned = index;
     return index;
   }
-
-  #lines(buffer: Buffer, from: number, spans: Span[], final: boolean): number {
-    let start = from;
-    while (start < buffer.length) {
-      let end = buffer.indexOf(newline, start);
-      if (end === -1) {
-        if (!final) break;
-        end = buffer.length;
-      }
-      let first = start;
-      while (first < end && isSpace(buffer[first] as number)) first++;
-      if (first < end) spans.push({ start: first, end, complete: true });
-      const next = Math.min(end + 1, buffer.length);
-      this.#commit(next - start);
-      start = next;
-    }
-    return start;
-  }
-}
-
-/** Each span's text, trimmed; blank ones (space between elements) left out. */
-function texts(buffer: Buffer, spans: readonly Span[]): FileElement[] {
-  const elements: FileElement[] = [];
-  for (const span of spans) {
-    const text = buffer.toString("utf8", span.start, span.end).trim();
-    if (text !== "") elements.push({ text, complete: span.complete });
-  }
-  return elements;
 }
 
 /** The records of `RawRecords` one by one, as text: for a reader that cannot take the bytes whole. */
