@@ -112,6 +112,7 @@ export function createDuckdbDriver(config: DuckdbConfig): WarehouseDriver {
     quoteIdentifier,
     quoteString: quoteLiteral,
     parseJson: (literal) => `CAST(${literal} AS JSON)`,
+    mergeDeletesByJoin: true,
     table: qualified,
     async describeTable(name) {
       const rows = await query(

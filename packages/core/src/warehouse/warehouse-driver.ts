@@ -31,6 +31,13 @@ export interface WarehouseDriver {
    * can touch, such as the event-time partitions of BigQuery; undefined (or absent) for the whole table.
    */
   mergeScope?(stream: StreamDefinition, rows: readonly ValidatedRow[]): string | undefined;
+  /**
+   * True if a merge deletes the batch's keys as a join (`DELETE ... USING batch`) rather than a semi-join
+   * (`WHERE EXISTS`): DuckDB narrows a join's scan of the target to the batch's key range, skipping the row groups
+   * outside it, so keys that ascend as they arrive (Voicegain's callIds) cost a merge a few row groups, not the
+   * whole table's keys. Absent: `WHERE EXISTS`, which every warehouse runs (BigQuery has no `DELETE ... USING`).
+   */
+  readonly mergeDeletesByJoin?: boolean;
   /** A table in the sink's schema or dataset, qualified and quoted for SQL. */
   table(name: string): string;
 

@@ -7,7 +7,10 @@ import { sequenceColumn } from "./warehouse-names.ts";
 
 // How a batch's rows reach their table, per write disposition, in SQL every warehouse runs.
 
-type Sql = Pick<WarehouseDriver, "quoteIdentifier" | "quoteString" | "columnType" | "table" | "mergeScope">;
+type Sql = Pick<
+  WarehouseDriver,
+  "quoteIdentifier" | "quoteString" | "columnType" | "table" | "mergeScope" | "mergeDeletesByJoin"
+>;
 
 function list(sql: Sql, names: readonly string[], prefix = ""): string {
   return names.map((name) => `${prefix}${sql.quoteIdentifier(name)}`).join(", ");
@@ -46,6 +49,8 @@ function mergeDelete(sql: Sql, target: TableTarget, relation: string, scope: str
     .map((column) => `target.${sql.quoteIdentifier(column)} = batch.${sql.quoteIdentifier(column)}`)
     .join(" AND ");
   const narrowed = scope === undefined ? "" : ` AND ${scope}`;
+  if (sql.mergeDeletesByJoin === true)
+    return `DELETE FROM ${sql.table(target.table)} AS target USING ${relation} AS batch WHERE ${matches}${narrowed}`;
   return `DELETE FROM ${sql.table(target.table)} AS target WHERE EXISTS (SELECT 1 FROM ${relation} AS batch WHERE ${matches})${narrowed}`;
 }
 
