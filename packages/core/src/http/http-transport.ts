@@ -1,5 +1,4 @@
 import type { Agent, IncomingMessage } from "node:http";
-import { createRequire } from "node:module";
 import type { Readable } from "node:stream";
 
 /** A response body: a stream of the chunks received, with ways to read it whole or throw it away. */
@@ -28,8 +27,6 @@ export interface TransportRequest {
   readonly signal: AbortSignal | undefined;
 }
 
-const requireBuiltin = createRequire(import.meta.url);
-
 /** Keep-alive agents for `http:` and `https:` URLs, made when first needed. */
 export interface Transport {
   send(url: URL, request: TransportRequest): Promise<TransportResponse>;
@@ -42,25 +39,22 @@ export interface Transport {
  * request of every run, ahead of the first page.
  */
 export function createTransport(options: { readonly connections: number; readonly agent?: Agent }): Transport {
-  const agents = new Map<string, { request: typeof import("node:http").request; agent: Agent }>();
+  const agents = new Map<string, Promise<{ request: typeof import("node:http").request; agent: Agent }>>();
   const transportFor = (protocol: string) => {
     let transport = agents.get(protocol);
     if (transport === undefined) {
-      // Required when first used (a run that sends no request never loads them, one on `http:` never loads TLS), and
-      // not imported: the ES module facade of `node:http` reads every export, which loads Node's bundled undici
-      // (~20 ms) for the WebSocket classes it exposes.
-      const module: typeof import("node:http") = requireBuiltin(protocol === "https:" ? "node:https" : "node:http");
-      transport = {
+      // Imported when first used: a run that sends no request never loads them, one on `http:` never loads TLS.
+      transport = (protocol === "https:" ? import("node:https") : import("node:http")).then((module) => ({
         request: module.request,
         agent: options.agent ?? new module.Agent({ keepAlive: true, maxSockets: options.connections }),
-      };
+      }));
       agents.set(protocol, transport);
     }
     return transport;
   };
   return {
     async send(url, input) {
-      const { request, agent } = transportFor(url.protocol);
+      const { request, agent } = await transportFor(url.protocol);
       input.signal?.throwIfAborted();
       return new Promise<TransportResponse>((resolve, reject) => {
         const headers: Record<string, string> = { ...input.headers };
@@ -89,7 +83,7 @@ export function createTransport(options: { readonly connections: number; readonl
       });
     },
     close() {
-      for (const { agent } of agents.values()) agent.destroy();
+      for (const transport of agents.values()) void transport.then(({ agent }) => agent.destroy());
       agents.clear();
     },
   };
