@@ -28,7 +28,7 @@ export interface UltimateClient {
 
 export function createUltimateClient(
   config: UltimateApiConfig,
-  options: { readonly onWait?: WaitListener; readonly agent?: HttpClientOptions["agent"] } = {},
+  options: { readonly onWait?: WaitListener; readonly dispatcher?: HttpClientOptions["dispatcher"] } = {},
 ): UltimateClient {
   const token = config.token.reveal();
   const client = createHttpClient({
@@ -39,7 +39,7 @@ export function createUltimateClient(
       authorization: config.authScheme === "bearer" ? `Bearer ${token}` : config.token,
     },
     credentialName: "the `token` setting (sent as the authorization header) and `organizationId`",
-    ...(options.agent === undefined ? {} : { agent: options.agent }),
+    ...(options.dispatcher === undefined ? {} : { dispatcher: options.dispatcher }),
     ...(options.onWait === undefined ? {} : { onWait: options.onWait }),
   });
   const path = `/data-export/${config.apiVersion}/get-signed-urls`;

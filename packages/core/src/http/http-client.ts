@@ -1,10 +1,10 @@
-import type { Agent } from "node:http";
+import type { Readable } from "node:stream";
+import type { Dispatcher } from "undici";
 import { redact, redactUrl } from "../config/redactor.ts";
 import { Secret } from "../config/secret.ts";
 import { AuthError } from "../errors/auth-error.ts";
 import { HttpError } from "../errors/http-error.ts";
 import { ParleyError } from "../errors/parley-error.ts";
-import { createTransport, type ResponseBody, type TransportResponse } from "./http-transport.ts";
 import { type BudgetWindow, RequestBudget } from "./request-budget.ts";
 import {
   defaultRetryOptions,
@@ -40,7 +40,8 @@ export interface HttpResponse {
   readonly status: number;
   readonly headers: Readonly<Record<string, string | undefined>>;
   /** The body as a stream (`bodyChunks` reads it ahead in batches); read it fully, or call `dump()`, to free the connection. */
-  readonly body: ResponseBody;
+  readonly body: AsyncIterable<Buffer> &
+    Readable & { text(): Promise<string>; json(): Promise<unknown>; dump(): Promise<void> };
 }
 
 export interface HttpClientOptions {
@@ -58,8 +59,8 @@ export interface HttpClientOptions {
   readonly authStatuses?: readonly number[];
   /** Told about every wait (backoff or pacing), so progress output can show it (see `WaitRelay`). */
   readonly onWait?: WaitListener;
-  /** For tests and proxies: the Node.js agent every request goes through; by default keep-alive agents of the client. */
-  readonly agent?: Agent;
+  /** For tests and proxies; defaults to a keep-alive agent owned by the client. */
+  readonly dispatcher?: Dispatcher;
   readonly random?: () => number;
 }
 
@@ -126,14 +127,23 @@ function flattenHeaders(headers: Record<string, string | string[] | undefined>):
   return out;
 }
 
+// Imported on the first request, not with core: a process that sends none (local export files) never loads it.
+let undici: Promise<typeof import("undici")> | undefined;
+const loadUndici = () => {
+  undici ??= import("undici");
+  return undici;
+};
+
 /** The shared HTTP client every connector uses: timeouts, keep-alive, retries with backoff, pacing and redaction. */
 export function createHttpClient(options: HttpClientOptions): HttpClient {
   const retry: RetryOptions = { ...defaultRetryOptions, ...options.retry };
   const timeoutMs = options.timeoutMs ?? 60_000;
-  const transport = createTransport({
-    connections: 16,
-    ...(options.agent === undefined ? {} : { agent: options.agent }),
-  });
+  let ownedAgent: Promise<Dispatcher> | undefined;
+  const dispatcher = (): Promise<Dispatcher> => {
+    if (options.dispatcher !== undefined) return Promise.resolve(options.dispatcher);
+    ownedAgent ??= loadUndici().then(({ Agent }) => new Agent({ keepAliveTimeout: 30_000, connections: 16 }));
+    return ownedAgent;
+  };
   const budget =
     options.budget !== undefined && options.budget.length > 0 ? new RequestBudget(options.budget) : undefined;
   const random = options.random ?? Math.random;
@@ -155,9 +165,18 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       await pause(budget.delayFor(Date.now()), "rate limit pacing", { signal: input.signal, onWait: options.onWait });
       budget.recordSent(Date.now());
     }
-    let response: TransportResponse;
+    const [{ request }, agent] = await Promise.all([loadUndici(), dispatcher()]);
+    let response: Dispatcher.ResponseData;
     try {
-      response = await transport.send(url, { method, headers, body, timeoutMs, signal: input.signal });
+      response = await request(url, {
+        method,
+        headers,
+        body: body ?? null,
+        dispatcher: agent,
+        headersTimeout: timeoutMs,
+        bodyTimeout: timeoutMs,
+        signal: input.signal ?? null,
+      });
     } catch (cause) {
       if (input.signal?.aborted === true) throw cause;
       throw new RetryableFailure(`a network error (${networkMessage(cause)})`, { cause });
@@ -169,7 +188,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     }
     const status = response.statusCode;
     if ((status >= 200 && status < 300) || input.acceptStatuses?.includes(status) === true) {
-      const answer = { status, headers: responseHeaders, body: response.body };
+      const answer = { status, headers: responseHeaders, body: response.body as unknown as HttpResponse["body"] };
       try {
         return await read(answer);
       } catch (cause) {
@@ -273,7 +292,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       });
     },
     async close() {
-      transport.close();
+      await (await ownedAgent)?.close();
     },
   };
 }
