@@ -25,6 +25,6 @@ function youngGenerationAfterChurn(cap: boolean): number {
 
 test("the young generation stops growing at the cap, checked as the CLI checks it (V8 alone grows it to 128 MB on Node 24 under the same churn)", () => {
   expect(youngGenerationAfterChurn(false)).toBeGreaterThan(64);
-  // The cap, or one doubling past it when a check comes late on a busy machine.
-  expect(youngGenerationAfterChurn(true)).toBeLessThanOrEqual(64);
+  // The cap (16 MB), or one doubling past it when a check comes late on a busy machine.
+  expect(youngGenerationAfterChurn(true)).toBeLessThanOrEqual(32);
 }, 60_000);
