@@ -1,7 +1,5 @@
-import { execFileSync } from "node:child_process";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, test } from "vitest";
 import { Secret } from "../config/secret.ts";
 import { AuthError } from "../errors/auth-error.ts";
@@ -145,27 +143,6 @@ describe("createHttpClient", () => {
     expect(server.hits()[0]?.url).toBe("/v1/sa/call?agentId=a&agentId=b&page=2");
     await client.close();
   });
-});
-
-test("loads only undici's agent and request API, not its index (~110 files, ~60 ms of CPU before the first request)", () => {
-  const client = fileURLToPath(new URL("./http-client.ts", import.meta.url));
-  const script = `
-    const { createRequire } = await import("node:module");
-    const require = createRequire(import.meta.url);
-    const { createServer } = require("node:http");
-    const { createHttpClient } = await import(${JSON.stringify(client)});
-    const server = createServer((request, response) => response.end(request.url));
-    await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
-    const http = createHttpClient({ baseUrl: "http://127.0.0.1:" + server.address().port });
-    const text = await http.read({ path: "/a", query: { b: 1 } }, (response) => response.body.text());
-    await http.close();
-    server.close();
-    const files = Object.keys(require.cache).filter((path) => path.includes("/undici/"));
-    const index = files.some((path) => path.endsWith("/undici/index.js"));
-    process.stdout.write(JSON.stringify({ text, index, few: files.length > 0 && files.length < 40 }));
-  `;
-  const output = execFileSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8" });
-  expect(JSON.parse(output)).toEqual({ text: "/a?b=1", index: false, few: true });
 });
 
 function timesOf(requests: IncomingMessage[]): number[] {

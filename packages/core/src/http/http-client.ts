@@ -127,49 +127,12 @@ function flattenHeaders(headers: Record<string, string | string[] | undefined>):
   return out;
 }
 
-/** What the client takes from undici: its agent, and its `request` (URL, options and dispatcher). */
-interface UndiciParts {
-  readonly Agent: typeof import("undici").Agent;
-  readonly request: (
-    url: URL,
-    options: Omit<Dispatcher.RequestOptions, "origin" | "path"> & { dispatcher: Dispatcher },
-  ) => Promise<Dispatcher.ResponseData>;
-}
-
 // Imported on the first request, not with core: a process that sends none (local export files) never loads it.
-let undici: Promise<UndiciParts> | undefined;
+let undici: Promise<typeof import("undici")> | undefined;
 const loadUndici = () => {
-  undici ??= undiciParts();
+  undici ??= import("undici");
   return undici;
 };
-
-// Not through `import()` of literals: the files carry no types of their own (their types are the index's).
-const undiciAgentFile = "undici/lib/dispatcher/agent.js";
-const undiciRequestFile = "undici/lib/api/api-request.js";
-
-/**
- * Only undici's agent and its request API: the package's index loads ~110 files, ~60 ms of CPU ahead of every run's
- * first request; these ~25 files take ~35 ms. Should a later undici move them, the index is loaded instead.
- */
-async function undiciParts(): Promise<UndiciParts> {
-  try {
-    const [agent, api] = await Promise.all([import(undiciAgentFile), import(undiciRequestFile)]);
-    const request = api.default as (
-      this: Dispatcher,
-      options: Dispatcher.RequestOptions,
-    ) => Promise<Dispatcher.ResponseData>;
-    if (typeof agent.default !== "function" || typeof request !== "function") throw new Error("undici moved its files");
-    return {
-      Agent: agent.default as typeof import("undici").Agent,
-      // What undici's own `request(url, options)` does before it calls the same function on the dispatcher.
-      request: (url, { dispatcher, ...options }) =>
-        request.call(dispatcher, { ...options, origin: url.origin, path: `${url.pathname}${url.search}` }),
-    };
-  } catch {
-    const { Agent, request } = await import("undici");
-    return { Agent, request: (url, options) => request(url, options) };
-  }
-}
 
 /** The shared HTTP client every connector uses: timeouts, keep-alive, retries with backoff, pacing and redaction. */
 export function createHttpClient(options: HttpClientOptions): HttpClient {
