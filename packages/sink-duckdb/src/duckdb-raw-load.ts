@@ -106,15 +106,14 @@ export async function loadRawBatch(
 /**
  * Maps a prepared batch without a temporary copy (`read.kind` "direct": an append, or a merge whose keys do not
  * repeat): the relation reads the staged files itself, inside the write's transaction, together with the rows
- * JavaScript mapped (written as an NDJSON file here) and, for a merge, the batch's keys (what to delete, a file
- * `prepareRawBatch` wrote; removed with the rest). Nothing
+ * JavaScript mapped and, for a merge, the batch's keys (what to delete), both written as NDJSON files here. Nothing
  * touches the database before the write, whose statements then go to DuckDB in one call. DuckDB's reader may still
  * refuse a file in the transaction (a key repeated inside one object); the caller then falls back to `loadRawBatch`.
  */
 export async function readRawBatchDirectly(
   stream: MappedStream,
   batch: PreparedRawBatch,
-  keys: string | undefined,
+  keys: readonly Record<string, unknown>[],
   area: StagingArea,
 ): Promise<{
   relation: string;
@@ -124,7 +123,7 @@ export async function readRawBatchDirectly(
   remove(): Promise<void>;
 }> {
   const columns = stream.columns;
-  const files: string[] = keys === undefined ? [] : [keys];
+  const files: string[] = [];
   const remove = () => area.remove(files);
   try {
     const selects = layoutRuns(batch.files).map((run) => selectStaged(stream, batch.contexts, run));
@@ -140,7 +139,11 @@ export async function readRawBatchDirectly(
       (name) => columns.find((column) => column.name === name) as ColumnDefinition,
     );
     let uniqueKeys = `(${selectNothing(keyColumns)})`;
-    if (keys !== undefined) uniqueKeys = `(${selectRowsFile([keys], keyColumns)})`;
+    if (keys.length > 0) {
+      const paths = await area.writeNdjson(keys);
+      files.push(...paths);
+      uniqueKeys = `(${selectRowsFile(paths, keyColumns)})`;
+    }
     return { relation, uniqueKeys, rejects: batch.rejects, mappedInJavaScript, remove };
   } catch (error) {
     await remove();

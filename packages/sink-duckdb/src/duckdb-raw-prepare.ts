@@ -16,7 +16,7 @@ import {
   type StreamDefinition,
   type ValidatedRow,
 } from "@parley/core";
-import { MergeKeys } from "./duckdb-merge-keys.ts";
+import { mergeKeyOf } from "@parley/core/warehouse";
 import { createUsualFormScanner } from "./duckdb-usual-scan.ts";
 
 export type MappedStream = StreamDefinition & { readonly mapping: RecordMapping };
@@ -33,10 +33,12 @@ export interface PreparedRawBatch {
   readonly rejects: readonly RejectedRecord[];
   /**
    * How DuckDB may read the staged records: straight into the table inside the write's transaction (an append; a
-   * merge whose keys do not repeat, with `keys`, an NDJSON file of the keys to delete first, if any), or through a
-   * temporary table that ranks the rows (a replace; a merge repeating a key).
+   * merge whose keys do not repeat, with `keys` to delete first), or through a temporary table that ranks the rows
+   * (a replace; a merge repeating a key).
    */
-  readonly read: { readonly kind: "direct"; readonly keys?: string } | { readonly kind: "ranked" };
+  readonly read:
+    | { readonly kind: "direct"; readonly keys: readonly Record<string, unknown>[] }
+    | { readonly kind: "ranked" };
 }
 
 /** A file of staged records that share a context and a layout. */
@@ -88,8 +90,18 @@ export async function prepareRawBatch(
   const primaryKey = stream.primaryKey ?? [];
   const scanner = createUsualFormScanner(stream.mapping, stream.columns, primaryKey);
   // Only a merge needs the keys: to delete them first, and to tell whether one repeats (as the warehouse compares them).
-  // Noted only while wanted: in a merge, until one repeats (the ranked read needs none).
-  const keys = stream.writeDisposition === "merge" ? new MergeKeys(primaryKey, stream.columns) : undefined;
+  const merge = stream.writeDisposition === "merge";
+  const keyOf = mergeKeyOf(primaryKey, stream.columns);
+  const keys: Record<string, unknown>[] = [];
+  const seen = new Set<unknown>();
+  let repeated = false;
+  // Called only while keys are wanted: in a merge, until one repeats (the ranked read needs none).
+  const noteKey = (key: Record<string, unknown>) => {
+    const compared = keyOf(key);
+    if (seen.has(compared)) repeated = true;
+    seen.add(compared);
+    keys.push(key);
+  };
   const rejects: RejectedRecord[] = [];
   const mapInJavaScript = javaScriptMapper(stream, rejects);
   const rows: { position: number; row: ValidatedRow }[] = [];
@@ -127,7 +139,7 @@ export async function prepareRawBatch(
         const start = spans[index] as number;
         const end = spans[index + 1] as number;
         if (scanner.usual(bytes, start, end)) {
-          if (keys?.repeated === false) scanner.noteKey(keys, part.context.values);
+          if (merge && !repeated) noteKey(scanner.key(part.context.values));
           staged += 1;
           slot = 0;
           if (asLines) stage(bytes.subarray(start, end));
@@ -141,42 +153,30 @@ export async function prepareRawBatch(
         const row = mapInJavaScript(bytes.toString("utf8", start, end).trim(), part.context);
         slot += 1;
         if (row === undefined) continue;
-        if (keys?.repeated === false) keys.row(row);
+        if (merge && !repeated) noteKey(Object.fromEntries(primaryKey.map((column) => [column, row[column]])));
         rows.push({ position: staged - 1 + slot / slotsBetweenRowids, row });
       }
       flush();
     }
   }
-  const direct = keys === undefined ? stream.writeDisposition === "append" : !keys.repeated;
-  const keyLines = direct ? keys?.lines() : undefined;
-  const keysFile = keyLines !== undefined && keyLines.length > 0 ? join(directory, `${name}-keys.ndjson`) : undefined;
-  const [files] = await Promise.all([
-    Promise.all(
-      groups
-        .filter((group) => group.buffers.length > 0)
-        .map(async (group, index) => {
-          const path = join(directory, `${name}-${index}.json`);
+  const files = await Promise.all(
+    groups
+      .filter((group) => group.buffers.length > 0)
+      .map(async (group, index) => {
+        const path = join(directory, `${name}-${index}.json`);
+        const file = await open(path, "w", 0o600);
+        try {
           const array = group.layout === "json-array-items";
-          await writeBytes(path, array ? [Buffer.from("["), ...group.buffers, Buffer.from("]")] : group.buffers);
-          return { path, layout: group.layout, context: group.context };
-        }),
-    ),
-    keysFile === undefined ? undefined : writeBytes(keysFile, keyLines as Buffer[]),
-  ]);
+          await file.writev(array ? [Buffer.from("["), ...group.buffers, Buffer.from("]")] : group.buffers);
+        } finally {
+          await file.close();
+        }
+        return { path, layout: group.layout, context: group.context };
+      }),
+  );
   const contexts = [...new Set(files.map((file) => file.context))];
-  const read = direct
-    ? { kind: "direct" as const, ...(keysFile === undefined ? {} : { keys: keysFile }) }
-    : { kind: "ranked" as const };
-  return { files, contexts, rows, rejects, read };
-}
-
-async function writeBytes(path: string, buffers: readonly Uint8Array[]): Promise<void> {
-  const file = await open(path, "w", 0o600);
-  try {
-    await file.writev(buffers);
-  } finally {
-    await file.close();
-  }
+  const direct = stream.writeDisposition === "append" || (merge && !repeated);
+  return { files, contexts, rows, rejects, read: direct ? { kind: "direct", keys } : { kind: "ranked" } };
 }
 
 /** Whether a line break lies inside a record (a pretty-printed array's items), where a line cannot hold it. */

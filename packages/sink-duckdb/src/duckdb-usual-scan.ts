@@ -1,16 +1,15 @@
 import { type ColumnDefinition, type FieldMapping, jsonBytes, maxJsonDepth, type RecordMapping } from "@parley/core";
-import type { MergeKeys } from "./duckdb-merge-keys.ts";
 import { RecordCursor } from "./duckdb-usual-cursor.ts";
 import { KnownKeys, memberTable, type Nested } from "./duckdb-usual-keys.ts";
 import { kinds, unusual } from "./duckdb-usual-values.ts";
 
 const { quote, comma, colon, openBrace, closeBrace } = jsonBytes;
 
-/** Tells the records DuckDB's reader may store from the rest; `noteKey` notes the last usual record's primary key. */
+/** Tells the records DuckDB's reader may store from the rest; `key` reads the last usual record's primary key. */
 export interface UsualFormScanner {
   usual(bytes: Buffer, start: number, end: number): boolean;
-  /** Notes the primary key of the record `usual` last accepted (a value not sent: the context's). */
-  noteKey(keys: MergeKeys, context: Readonly<Record<string, string | null>>): void;
+  /** The primary key (column -> value as the JavaScript mapper gives it) of the record `usual` last accepted. */
+  key(context: Readonly<Record<string, string | null>>): Record<string, unknown>;
 }
 
 /**
@@ -125,33 +124,31 @@ export function createUsualFormScanner(
     }
     return true;
   };
-  // Key parts written from their bytes: a string column's text sent without escapes, an integer column's id.
-  const keyColumnTypes = primaryKey.map((name) => columns.find((column) => column.name === name)?.type);
-  const noteKey = (keys: MergeKeys, context: Readonly<Record<string, string | null>>): void => {
+  const key = (context: Readonly<Record<string, string | null>>): Record<string, unknown> => {
+    const key: Record<string, unknown> = {};
     for (let position = 0; position < primaryKey.length; position++) {
+      const column = primaryKey[position] as string;
       let present = -1;
       for (const index of keyNames[position] as number[])
         if (sent[index] !== -1) {
           present = index;
           break;
         }
-      if (present === -1) {
-        keys.value(position, context[primaryKey[position] as string] ?? null);
-        continue;
-      }
-      const kind = sent[present] as number;
-      const start = valueStart[present] as number;
-      const end = valueEnd[present] as number;
-      const reading = readingOf[present] as FieldMapping["reading"];
-      const type = keyColumnTypes[position];
-      if (reading === "text" && type === "string" && kind === kinds.string && escaped[present] === 0)
-        keys.text(position, scanned, start, end);
-      else if (reading === "numeric id" && type === "integer") keys.digits(position, scanned, start, end);
-      else keys.value(position, keyValue(scanned, kind, start, end, escaped[present] === 1, reading));
+      key[column] =
+        present === -1
+          ? (context[column] ?? null)
+          : keyValue(
+              scanned,
+              sent[present] as number,
+              valueStart[present] as number,
+              valueEnd[present] as number,
+              escaped[present] === 1,
+              readingOf[present] as FieldMapping["reading"],
+            );
     }
-    keys.end();
+    return key;
   };
-  return { usual, noteKey };
+  return { usual, key };
 }
 
 /**

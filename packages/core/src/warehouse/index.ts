@@ -12,7 +12,7 @@ export type {
   TableShape,
   WarehouseDriver,
 } from "./warehouse-driver.ts";
-export { mergeKeyOf, mergeKeyTexts } from "./warehouse-keys.ts";
+export { mergeKeyOf } from "./warehouse-keys.ts";
 export { jsonText } from "./warehouse-ledger.ts";
 export { checkTargetNames, replaceStagingTable, reservedColumns, sequenceColumn } from "./warehouse-names.ts";
 export { createWarehouseSink, type WarehouseSinkOptions } from "./warehouse-sink.ts";

@@ -64,24 +64,3 @@ export function mergeKeyOf(
     return key + String(part(row[name]));
   };
 }
-
-/**
- * Per primary key column, its value as text two values share exactly when `mergeKeyOf` compares them equal: led
- * by `s` for a string and `n` for a number, which a bulk batch writes from a record's bytes without decoding it.
- * Values of other types are led by their type's name (a column never holds two types of key values).
- */
-export function mergeKeyTexts(
-  primaryKey: readonly string[],
-  columns: readonly ColumnDefinition[],
-): readonly ((value: unknown) => string)[] {
-  return primaryKey.map((name) => {
-    const part = keyPart(columns.find((column) => column.name === name));
-    return (value) => {
-      const compared = part(value);
-      if (typeof compared === "string") return `s${compared}`;
-      if (typeof compared === "number") return `n${String(compared)}`;
-      const text = typeof compared === "object" && compared !== null ? JSON.stringify(compared) : String(compared);
-      return `${typeof compared}:${text}`;
-    };
-  });
-}
