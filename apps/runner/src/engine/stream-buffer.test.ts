@@ -28,21 +28,6 @@ test("a bulk batch is full when its bytes reach rawBatchBytes, not before", () =
   expect(decideFlush(merge.situation("record", limits, false))).toMatchObject({ write: true, writeRows: 100 });
 });
 
-test("a bulk batch holding one or more of the sink's row groups is full at the last whole group, not at the bytes", () => {
-  // 1,000 bytes hold 100 records of 10 bytes: two groups of 40; the 20 after them would be a partial group.
-  const grouped = { ...limits, batchRowMultiple: 40 };
-  const merge = buffer("merge");
-  merge.addRow(chunk(79));
-  expect(merge.situation("record", grouped, false).batchRows).toBe(80);
-  expect(decideFlush(merge.situation("record", grouped, false)).write).toBe(false);
-  merge.addRow(chunk(1));
-  expect(decideFlush(merge.situation("record", grouped, false))).toMatchObject({ write: true, writeRows: 80 });
-  // Records so large that the bytes hold less than one group: the bytes still end the batch.
-  const large = buffer("merge");
-  large.addRow(chunk(60));
-  expect(large.situation("record", { ...limits, batchRowMultiple: 400 }, false).batchRows).toBe(100);
-});
-
 test("an append stream of raw records that never checkpoints is refused after ten batches' worth of bytes", () => {
   const append = buffer("append");
   for (let index = 0; index < 9; index += 1) append.addRow(chunk(100));

@@ -116,7 +116,7 @@ export class StreamBuffer {
       coveredRows: this.checkpoint?.coveredRows,
       rowsAfterCheckpoint: this.rowsAfterCheckpoint,
       batchRows: raw
-        ? this.#rawBatchRecords(limits.rawBatchBytes, limits.batchRowMultiple)
+        ? this.#rawBatchRecords(limits.rawBatchBytes)
         : Math.min(limits.batchRows, this.#rowBatchRecords(limits.rowBatchBytes)),
       flushDue,
     };
@@ -125,15 +125,10 @@ export class StreamBuffer {
   /**
    * How many records a bulk batch of `rawBatchBytes` holds, at the size the buffered ones have: full exactly when
    * the buffered bytes reach it, and an append stream without checkpoints is refused after as many batches' bytes.
-   * Where that is at least one of the sink's row groups (`batchRowMultiple`), the batch is full at the last whole
-   * group: filled to the bytes, it was written whole with a partial group (32 MiB of Ultimate records: 12.9k rows,
-   * one group of 8192 and one of 4.7k), and held a third more bytes at each stage of the pipeline.
    */
-  #rawBatchRecords(rawBatchBytes: number, multiple: number | undefined): number {
+  #rawBatchRecords(rawBatchBytes: number): number {
     if (this.bufferedRawBytes === 0) return Number.MAX_SAFE_INTEGER;
-    const records = Math.ceil((rawBatchBytes * this.bufferedRecords) / this.bufferedRawBytes);
-    if (multiple === undefined || !(multiple > 0) || records < multiple) return records;
-    return Math.floor(records / multiple) * multiple;
+    return Math.ceil((rawBatchBytes * this.bufferedRecords) / this.bufferedRawBytes);
   }
 
   /**
@@ -194,8 +189,6 @@ export class StreamBuffer {
 export interface BatchLimits {
   readonly batchRows: number;
   readonly rawBatchBytes: number;
-  /** Rows the sink stores together (`Sink.batchRowMultiple`): a bulk batch holding one or more is whole groups. */
-  readonly batchRowMultiple?: number | undefined;
   /** Mapped rows, measured as JSON, a batch holds at most (besides `batchRows`). */
   readonly rowBatchBytes: number;
 }

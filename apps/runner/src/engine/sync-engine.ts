@@ -39,10 +39,7 @@ export interface SyncOptions {
   readonly streams?: readonly string[];
   /** Rows a stream buffers before it is written (a checkpoint writes earlier once `flushIntervalMs` passed). */
   readonly batchRows?: number;
-  /**
-   * Bytes of raw records (the bulk path) a stream buffers before they are written; default 32 MiB. With a sink that
-   * stores rows in groups (`Sink.batchRowMultiple`), a batch whose bytes hold one or more is full at the last whole one.
-   */
+  /** Bytes of raw records (the bulk path) a stream buffers before they are written; default 32 MiB. */
   readonly rawBatchBytes?: number;
   /** Mapped rows, measured as JSON, a stream buffers at most before they are written; default 32 MiB. */
   readonly rowBatchBytes?: number;
@@ -112,7 +109,6 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
     batchRows: options.batchRows ?? 10_000,
     rawBatchBytes: options.rawBatchBytes ?? 32 * 1024 * 1024,
     rowBatchBytes: options.rowBatchBytes ?? 32 * 1024 * 1024,
-    batchRowMultiple: sink.batchRowMultiple,
   };
   const flushIntervalMs = options.flushIntervalMs ?? 5_000;
   const fullRefresh = options.fullRefresh === true;
