@@ -3,10 +3,6 @@
 //   - Parley: `parley sync -c <config>` reading the same day from the emulator (signed URL, streaming download),
 //     the emulator running in a process of its own; and once from the day file on disk (local-files mode), which
 //     shows what the download costs;
-//   - DuckDB alone, typed: the same file read by DuckDB's reader into Parley's typed table in one INSERT ... SELECT
-//     through the SQL the DuckDB sink generates from the stream's mapping (one transaction, every core, no HTTP): the
-//     cost floor of a typed load, which the limit (untyped values) does not pay. Parley's rows print their % of it
-//     in a column of their own; "% of limit" stays the limit's;
 //   - the peer: a plain dlt pipeline loading the same day file into DuckDB (bench/dlt/ultimate_pipeline.py).
 // Sizes: BENCH_ULTIMATE_MB (comma-separated, default 100,300,1000; BENCH_QUICK: 10). The dlt pipeline runs for days up
 // to BENCH_DLT_MAX_MB (default 100): it took ~3 minutes and 2.5 GB at 100 MB here, and grows with the day.
@@ -17,11 +13,10 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { runDlt } from "./dlt/dlt-pipeline.ts";
 import { countRows } from "./support/count-rows.ts";
-import { type UltimateReady, ultimateDay } from "./support/emulator-process.ts";
+import type { UltimateReady } from "./support/emulator-process.ts";
 import { measureProcess, startHelper } from "./support/measure.ts";
 import { parleySync } from "./support/parley-sync.ts";
 import { type BenchRow, printProgress, printTable, sizes } from "./support/table.ts";
-import { typedLoad } from "./support/typed-load-sql.ts";
 
 const here = (path: string): string => fileURLToPath(new URL(path, import.meta.url));
 const bytesPerConversation = 2600;
@@ -63,19 +58,6 @@ try {
           join(directory, `native-${sizeMb}-${format}.duckdb`),
         ]);
         add({ work, variant: "DuckDB read_json, file on disk", records, megabytes, figures: limit });
-        // DuckDB alone, typed: the same file into the stream's typed table through the sink's generated mapping SQL.
-        const botId = (emulator.info.settings.botIds as string[])[0] as string;
-        const typedDatabase = join(directory, `typed-${sizeMb}-${format}.duckdb`);
-        const typedSql = typedLoad({ vendor: "ultimate", botId, exportDate: ultimateDay }, format, file);
-        const typed = await measureProcess(process.execPath, [
-          here("support/duckdb-typed.ts"),
-          typedDatabase,
-          JSON.stringify(typedSql),
-        ]);
-        const typedRows = await countRows(typedDatabase, typedSql.table);
-        const typedVariant = `DuckDB alone, typed: read_json into Parley's table, sink's mapping SQL (${typedRows} rows)`;
-        add({ work, variant: typedVariant, records, megabytes, figures: typed, limit, typedLoadItself: true });
-        if (typedRows !== records) console.log(`  ${work} | typed load: ${typedRows} rows of ${records} records`);
 
         // The default (the bulk path: DuckDB reads the raw records), then every record mapped in JavaScript.
         for (const mapInSql of [true, false]) {
@@ -86,8 +68,7 @@ try {
           });
           const loaded = await countRows(parleyDatabase, "ultimate_conversations");
           const variant = `parley sync, emulator${mapInSql ? "" : ", mapInSql: false"} (${loaded} rows)`;
-          if (loaded !== typedRows) console.log(`  ${work} | ${variant}: typed load has ${typedRows} rows`);
-          add({ work, variant, records, megabytes, figures: parley, limit, typedLoad: typed });
+          add({ work, variant, records, megabytes, figures: parley, limit });
         }
         // The default again, reading the same day file from disk (the connector's local-files mode): its difference
         // to the emulator row is what the download costs.
@@ -98,7 +79,7 @@ try {
         });
         const localRows = await countRows(localDatabase, "ultimate_conversations");
         const localVariant = `parley sync, file on disk (${localRows} rows)`;
-        add({ work, variant: localVariant, records, megabytes, figures: local, limit, typedLoad: typed });
+        add({ work, variant: localVariant, records, megabytes, figures: local, limit });
 
         if (sizeMb > dltMaxMb) {
           console.log(`  ${work} | dlt pipeline: skipped above BENCH_DLT_MAX_MB=${dltMaxMb}`);
@@ -118,7 +99,6 @@ try {
             megabytes,
             figures: dlt.figures,
             limit,
-            typedLoad: typed,
           });
       } finally {
         await emulator.stop();

@@ -2,9 +2,6 @@
 //   - the limit: the slower of (a) HTTP only: the same pages fetched and discarded, and (b) DuckDB's own
 //     read_json / read_csv loading the same calls from disk;
 //   - Parley: `parley sync -c <config>` against the emulator running in a process of its own;
-//   - for JSON pages, DuckDB alone, typed: the same calls read by DuckDB's reader into Parley's typed table in one
-//     INSERT ... SELECT through the SQL the DuckDB sink generates from the stream's mapping (one transaction, every
-//     core, no HTTP): the cost floor of a typed load. Parley's rows print their % of it in a column of their own;
 //   - the peer: a plain dlt pipeline paging through the same API into DuckDB (bench/dlt/voicegain_pipeline.py).
 // Sizes: BENCH_VOICEGAIN_CALLS (default 50000,200000; BENCH_QUICK: 5000); the dlt pipeline up to BENCH_DLT_MAX_CALLS
 // (default 50000). Rate limiting off on both sides.
@@ -18,7 +15,6 @@ import type { VoicegainReady } from "./support/emulator-process.ts";
 import { measureProcess, startHelper } from "./support/measure.ts";
 import { parleySync } from "./support/parley-sync.ts";
 import { type BenchRow, printProgress, printTable, sizes } from "./support/table.ts";
-import { typedLoad } from "./support/typed-load-sql.ts";
 import { voicegainRange } from "./support/voicegain-range.ts";
 
 const here = (path: string): string => fileURLToPath(new URL(path, import.meta.url));
@@ -63,23 +59,6 @@ try {
         ]);
         add({ work, variant: `DuckDB read_${format}, file on disk`, records: calls, megabytes, figures: reader });
         const limit = http.seconds > reader.seconds ? http : reader;
-        // DuckDB alone, typed (JSON pages: the sink maps those in SQL): the same calls into the stream's typed table.
-        let typed: Awaited<ReturnType<typeof measureProcess>> | undefined;
-        let typedRows: number | undefined;
-        if (format === "json") {
-          const typedDatabase = join(directory, `typed-${calls}-${format}.duckdb`);
-          const typedSql = typedLoad({ vendor: "voicegain" }, "array", emulator.info.files.json);
-          typed = await measureProcess(process.execPath, [
-            here("support/duckdb-typed.ts"),
-            typedDatabase,
-            JSON.stringify(typedSql),
-          ]);
-          typedRows = await countRows(typedDatabase, typedSql.table);
-          const variant = `DuckDB alone, typed: read_json into Parley's table, sink's mapping SQL (${typedRows} rows)`;
-          add({ work, variant, records: calls, megabytes, figures: typed, limit, typedLoadItself: true });
-          if (typedRows !== calls) console.log(`  ${work} | typed load: ${typedRows} rows of ${calls} calls`);
-        }
-        const typedLoadFigures = typed === undefined ? {} : { typedLoad: typed };
 
         const parleyDatabase = join(directory, `parley-${calls}-${format}.duckdb`);
         const parley = await parleySync(join(directory, "parley-voicegain.yaml"), {
@@ -98,8 +77,6 @@ try {
           },
         });
         const loaded = await countRows(parleyDatabase, "voicegain_calls");
-        if (typedRows !== undefined && loaded !== typedRows)
-          console.log(`  ${work} | parley sync: ${loaded} rows, typed load ${typedRows}`);
         add({
           work,
           variant: `parley sync, emulator (${loaded} rows)`,
@@ -107,7 +84,6 @@ try {
           megabytes,
           figures: parley,
           limit,
-          ...typedLoadFigures,
         });
 
         if (calls > dltMaxCalls) {
@@ -128,7 +104,6 @@ try {
             megabytes,
             figures: dlt.figures,
             limit,
-            ...typedLoadFigures,
           });
       }
     } finally {

@@ -9,30 +9,11 @@ export interface BenchRow {
   readonly figures: Pick<ProcessFigures, "seconds" | "cpuSeconds" | "peakRssMb">;
   /** The limit this row is compared with (measured in the same run); absent for the limit itself. */
   readonly limit?: Pick<ProcessFigures, "seconds">;
-  /**
-   * The typed load this row is compared with (DuckDB alone, the same file into the stream's typed table through the
-   * sink's generated mapping SQL, measured in the same run); absent where there is none. Printed in its own column,
-   * "% of typed load", beside the limit's; `typedLoadItself` marks that row.
-   */
-  readonly typedLoad?: Pick<ProcessFigures, "seconds">;
-  readonly typedLoadItself?: boolean;
 }
 
 const headers = ["work", "variant", "records", "wall s", "CPU s", "records/s", "MB/s", "% of limit", "peak RSS MB"];
-const typedLoadHeader = "% of typed load";
 
-function typedLoadCell(row: BenchRow): string {
-  if (row.typedLoadItself === true) return "100 (typed load)";
-  return row.typedLoad === undefined ? "" : ((100 * row.typedLoad.seconds) / row.figures.seconds).toFixed(0);
-}
-
-/** The row's cells; the "% of typed load" column only in tables that have a typed load. */
-function cells(row: BenchRow, withTypedLoad: boolean): string[] {
-  const cells = limitCells(row);
-  return withTypedLoad ? [...cells, typedLoadCell(row)] : cells;
-}
-
-function limitCells(row: BenchRow): string[] {
+function cells(row: BenchRow): string[] {
   const { seconds, cpuSeconds, peakRssMb } = row.figures;
   return [
     row.work,
@@ -49,10 +30,8 @@ function limitCells(row: BenchRow): string[] {
 
 /** Prints rows as an aligned Markdown table, so a run's output can be pasted into a note as it is. */
 export function printTable(title: string, rows: readonly BenchRow[]): void {
-  const withTypedLoad = rows.some((row) => row.typedLoad !== undefined || row.typedLoadItself === true);
-  const header = withTypedLoad ? [...headers, typedLoadHeader] : headers;
-  const lines = [header, ...rows.map((row) => cells(row, withTypedLoad))];
-  const widths = header.map((_, column) => Math.max(...lines.map((line) => (line[column] ?? "").length)));
+  const lines = [headers, ...rows.map(cells)];
+  const widths = headers.map((_, column) => Math.max(...lines.map((line) => (line[column] ?? "").length)));
   const format = (line: readonly string[]) =>
     `| ${line.map((cell, column) => (column < 2 ? cell.padEnd(widths[column] ?? 0) : cell.padStart(widths[column] ?? 0))).join(" | ")} |`;
   console.log(`\n${title}`);
@@ -65,8 +44,7 @@ export function printTable(title: string, rows: readonly BenchRow[]): void {
 
 /** Prints one row as soon as it is measured, so a long run shows progress. */
 export function printProgress(row: BenchRow): void {
-  const withTypedLoad = row.typedLoad !== undefined || row.typedLoadItself === true;
-  console.log(`  ${cells(row, withTypedLoad).join(" | ")}`);
+  console.log(`  ${cells(row).join(" | ")}`);
 }
 
 /** True when BENCH_QUICK is set: small inputs, for a smoke run of every benchmark. */
