@@ -69,7 +69,8 @@ export class RecordCursor {
         const value = words.getUint32(index, true);
         const quotes = value ^ 0x22222222;
         const backslashes = value ^ 0x5c5c5c5c;
-        // Zero when no byte of the word is `"` or `\`.
+        // Zero when no byte of the word is `"` or `\`. The same test as core's array scanner (`stringEnd`), written out
+        // in both: as a shared function it cost this loop 6-8% (a 300 MB day's scan 314-331 -> 338-354 CPU-ms).
         if (((((quotes - 0x01010101) & ~quotes) | ((backslashes - 0x01010101) & ~backslashes)) & 0x80808080) === 0) {
           index += 4;
           continue;

@@ -1,5 +1,5 @@
 import type { SeededRandom } from "../server/seeded-random.ts";
-import type { VoicegainCall } from "./voicegain-records.ts";
+import { oncePerCall, type VoicegainCall } from "./voicegain-records.ts";
 import type { ZoneClock } from "./voicegain-time.ts";
 
 type Cell = string | number | boolean | undefined;
@@ -94,18 +94,9 @@ export function createCsvEncoder(clock: ZoneClock, shuffle?: SeededRandom): CsvE
     }
   }
   const header = ordered.map(([name]) => quote(name)).join(",") + lineEnd;
-  const rows = new WeakMap<VoicegainCall, string>();
   return {
     columns: ordered.map(([name]) => name),
     header: () => header,
-    row: (call) => {
-      // Once per call object: the store replaces a call that changes, never edits it.
-      let row = rows.get(call);
-      if (row === undefined) {
-        row = ordered.map(([, value]) => quote(value(call, clock))).join(",") + lineEnd;
-        rows.set(call, row);
-      }
-      return row;
-    },
+    row: oncePerCall((call) => ordered.map(([, value]) => quote(value(call, clock))).join(",") + lineEnd),
   };
 }

@@ -232,3 +232,20 @@ export const voicegainTelephonyFields: readonly (keyof VoicegainCall)[] = [
 export function isTerminalPhase(phase: VoicegainProgressPhase | undefined): boolean {
   return phase === "DONE" || phase === "ERROR";
 }
+
+/**
+ * `derive`, computed once per call object: the store replaces a call that changes and never edits one in place, so
+ * what was derived from a call stays right for as long as that object is served (each page is not built anew).
+ */
+export function oncePerCall<T extends NonNullable<unknown>>(
+  derive: (call: VoicegainCall) => T,
+): (call: VoicegainCall) => T {
+  const derived = new WeakMap<VoicegainCall, T>();
+  return (call) => {
+    const known = derived.get(call);
+    if (known !== undefined) return known;
+    const value = derive(call);
+    derived.set(call, value);
+    return value;
+  };
+}

@@ -6,7 +6,7 @@ import { type FaultQueue, recordRequest, type VoicegainRequestRecord } from "./v
 import { linkHeader, slicePage } from "./voicegain-paging.ts";
 import type { QueryResult } from "./voicegain-query.ts";
 import type { VoicegainRateLimiter } from "./voicegain-rate-limit.ts";
-import type { VoicegainCall } from "./voicegain-records.ts";
+import { oncePerCall } from "./voicegain-records.ts";
 import { type SelectContext, selectCalls } from "./voicegain-select.ts";
 import type { VoicegainStore } from "./voicegain-store.ts";
 
@@ -111,21 +111,8 @@ export function createVoicegainHandler(context: RouteContext): RequestHandler {
   };
 }
 
-/**
- * A call's JSON text, written once per call object: the store replaces a call that changes, never edits it, so the
- * text stays right, and serving a page is no longer ~0.4 CPU-s of JSON.stringify per 50k calls on the cores a
- * benchmark measures the loader on.
- */
-const callJsonTexts = new WeakMap<VoicegainCall, string>();
-
-function callJson(call: VoicegainCall): string {
-  let text = callJsonTexts.get(call);
-  if (text === undefined) {
-    text = JSON.stringify(call);
-    callJsonTexts.set(call, text);
-  }
-  return text;
-}
+/** A call's JSON text (serving a page was ~0.4 CPU-s of JSON.stringify per 50k calls on a benchmark's cores). */
+const callJson = oncePerCall((call) => JSON.stringify(call));
 
 function resourceUrl(request: IncomingMessage, path: string): string {
   const host = request.headers.host ?? `${request.socket.localAddress}:${request.socket.localPort}`;

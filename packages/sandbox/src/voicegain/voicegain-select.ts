@@ -1,5 +1,5 @@
 import type { VoicegainPeriod, VoicegainQuery, VoicegainSortKey } from "./voicegain-query.ts";
-import { isTerminalPhase, type VoicegainCall } from "./voicegain-records.ts";
+import { isTerminalPhase, oncePerCall, type VoicegainCall } from "./voicegain-records.ts";
 import type { ZoneClock } from "./voicegain-time.ts";
 
 export interface SelectContext {
@@ -50,17 +50,8 @@ export function selectCalls(
   return isDefaultOrder ? selected : selected.sort(comparator(query.sort));
 }
 
-/** Each call's start instant, parsed once per call object (calls are replaced, never edited), not once per page. */
-const startTimes = new WeakMap<VoicegainCall, number>();
-
-function startMsOf(call: VoicegainCall): number {
-  let startMs = startTimes.get(call);
-  if (startMs === undefined) {
-    startMs = call.startTime === undefined ? Number.NaN : Date.parse(call.startTime);
-    startTimes.set(call, startMs);
-  }
-  return startMs;
-}
+/** Each call's start instant, parsed once per call object, not once per page. */
+const startMsOf = oncePerCall((call) => (call.startTime === undefined ? Number.NaN : Date.parse(call.startTime)));
 
 function oneOf(wanted: readonly string[] | undefined, value: string | undefined): boolean {
   return wanted === undefined || (value !== undefined && wanted.includes(value));
